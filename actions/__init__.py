@@ -1,0 +1,5 @@
+"""Custom Rasa actions (rasa-sdk, Python 3.11). Kept thin: read tracker, call one client, dispatch."""
+
+from actions.answer_question import ActionAnswerQuestion
+
+__all__ = ["ActionAnswerQuestion"]

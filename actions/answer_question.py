@@ -1,0 +1,102 @@
+"""Answer a citizen's question from the knowledge base, or clarify, or decline politely."""
+
+import json
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.config import get_action_settings
+from actions.knowledge_client import KnowledgeClient, KnowledgeUnavailable
+from actions.payload import source_ref, turn_payload
+
+_HAS_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _reviewed_vi(iso_date: str) -> str:
+    year, month, day = iso_date.split("-")
+    return f"{day}/{month}/{year}"
+
+
+class ActionAnswerQuestion(Action):
+    """Thin: validate the message, ask the knowledge service, render the outcome."""
+
+    def __init__(self, client: KnowledgeClient | None = None) -> None:
+        self._settings = get_action_settings()
+        self._client = client or KnowledgeClient(self._settings)
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        chosen_id = next(tracker.get_latest_entity_values("document_id"), None)
+        question = (tracker.latest_message.get("text") or "").strip()
+        try:
+            if chosen_id:
+                document = await self._client.get_document(chosen_id)
+                if document is None:
+                    return self._decline(dispatcher, "utter_no_answer")
+                return self._answer(dispatcher, document, confidence=None)
+            if not _HAS_WORD.search(question):
+                return self._decline(dispatcher, "utter_ask_rephrase")
+            if len(question) > self._settings.max_question_chars:
+                return self._decline(dispatcher, "utter_question_too_long")
+            result = await self._client.search(question, top_k=self._settings.clarify_choices)
+        except KnowledgeUnavailable:
+            return self._decline(dispatcher, "utter_knowledge_unavailable")
+
+        if result["status"] == "answer":
+            return self._answer(dispatcher, result["hits"][0], confidence=result["confidence"])
+        if result["status"] == "clarify":
+            return self._clarify(dispatcher, result["hits"], result["confidence"])
+        return self._decline(dispatcher, "utter_no_answer", confidence=result["confidence"])
+
+    def _answer(
+        self, dispatcher: CollectingDispatcher, document: dict[str, Any], confidence: float | None
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            response="utter_answer",
+            title=document["title"],
+            answer=document["answer"],
+            url=document["url"],
+            reviewed=_reviewed_vi(document["reviewed"]),
+            json_message=turn_payload(
+                "answer",
+                topic=document["topic"],
+                sources=[source_ref(document)],
+                confidence=1.0 if confidence is None else confidence,
+            ),
+        )
+        return [SlotSet("last_document_id", document["id"])]
+
+    def _clarify(
+        self, dispatcher: CollectingDispatcher, hits: list[dict[str, Any]], confidence: float
+    ) -> list[EventType]:
+        buttons = [
+            {
+                "title": hit["title"],
+                "payload": "/choose_document" + json.dumps({"document_id": hit["id"]}),
+            }
+            for hit in hits
+        ]
+        dispatcher.utter_message(
+            response="utter_clarify",
+            buttons=buttons,
+            json_message=turn_payload(
+                "clarify",
+                topic=hits[0]["topic"],
+                sources=[source_ref(hit) for hit in hits],
+                confidence=confidence,
+            ),
+        )
+        return []
+
+    def _decline(
+        self, dispatcher: CollectingDispatcher, response: str, confidence: float | None = None
+    ) -> list[EventType]:
+        dispatcher.utter_message(response=response, json_message=turn_payload("fallback", confidence=confidence))
+        return []

@@ -1,0 +1,40 @@
+"""HTTP client of the knowledge service: the only way actions reach the knowledge base."""
+
+from typing import Any
+
+import httpx
+
+from actions.config import ActionSettings
+
+
+class KnowledgeUnavailable(Exception):
+    """The knowledge service could not be reached or answered with an error."""
+
+
+class KnowledgeClient:
+    def __init__(self, settings: ActionSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=settings.knowledge_url,
+            timeout=settings.knowledge_timeout_seconds,
+            transport=transport,
+        )
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any] | None:
+        try:
+            response = await self._client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise KnowledgeUnavailable(str(exc)) from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            raise KnowledgeUnavailable(f"{method} {path} -> {response.status_code}")
+        return response.json()
+
+    async def search(self, query: str, top_k: int) -> dict[str, Any]:
+        result = await self._request("POST", "/search", json={"query": query, "top_k": top_k})
+        if result is None:
+            raise KnowledgeUnavailable("POST /search -> 404")
+        return result
+
+    async def get_document(self, document_id: str) -> dict[str, Any] | None:
+        return await self._request("GET", f"/documents/{document_id}")

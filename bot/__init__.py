@@ -1,0 +1,1 @@
+"""Rasa-side Python code (custom NLU components, channels). Runs in the Python 3.10 environment."""

@@ -1,0 +1,38 @@
+"""Application factory of the knowledge service."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from knowledge.api.routes import health, search
+from knowledge.config import Settings, get_settings
+from knowledge.service import KnowledgeService
+
+
+def create_app(settings: Settings | None = None, service: KnowledgeService | None = None) -> FastAPI:
+    """Build the app; the index is loaded (or built) at startup, not at import."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "knowledge_service", None) is None:
+            app.state.knowledge_service = KnowledgeService(settings or get_settings())
+        yield
+
+    app = FastAPI(
+        title="Trợ lý dịch vụ công – knowledge service",
+        version="0.1.0",
+        description="Search over the FAQ and procedure documents that the chatbot cites.",
+        lifespan=lifespan,
+    )
+    app.state.knowledge_service = service
+    app.include_router(health.router)
+    app.include_router(search.router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for `uvicorn --factory knowledge.api.app:app_factory`."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return create_app()

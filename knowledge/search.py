@@ -1,0 +1,116 @@
+"""Hybrid search: dense cosine and BM25 rankings fused with reciprocal rank fusion."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from knowledge.config import Settings
+from knowledge.documents import KnowledgeDocument
+from knowledge.embedding import Embedder
+from knowledge.index import KnowledgeIndex
+
+
+class RankingMode(StrEnum):
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    LEXICAL = "lexical"
+
+
+class SearchStatus(StrEnum):
+    ANSWER = "answer"  # confident: answer from the top document
+    CLARIFY = "clarify"  # plausible but unsure: let the citizen pick among the top hits
+    NO_ANSWER = "no_answer"  # the knowledge base does not cover it
+
+
+@dataclass(frozen=True)
+class DocumentHit:
+    document: KnowledgeDocument
+    score: float  # the score of the ranking mode (RRF for hybrid)
+    dense_score: float  # best cosine between the query and the document's units
+    lexical_score: float  # BM25 over folded text
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    status: SearchStatus
+    confidence: float
+    hits: list[DocumentHit]
+
+
+def _ranks(scores: dict[str, float]) -> dict[str, int]:
+    ordered = sorted(scores, key=lambda doc_id: scores[doc_id], reverse=True)
+    return {doc_id: rank for rank, doc_id in enumerate(ordered, start=1)}
+
+
+class KnowledgeSearcher:
+    """Searches one immutable index snapshot; swap the searcher to publish new content."""
+
+    def __init__(self, index: KnowledgeIndex, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self._embedder = embedder
+        self._settings = settings
+
+    def _dense_scores(self, query: str) -> dict[str, float]:
+        if self.index.vectors.ntotal == 0:
+            return {}
+        query_vector = self._embedder.encode_queries([query])
+        k = min(self.index.vectors.ntotal, self._settings.candidate_pool * 10)
+        similarities, positions = self.index.vectors.search(query_vector, k)
+        best: dict[str, float] = {}
+        for similarity, position in zip(similarities[0], positions[0]):
+            if position < 0:
+                continue
+            doc_id = self.index.units[position].document_id
+            best[doc_id] = max(best.get(doc_id, -1.0), float(similarity))
+        return best
+
+    def _lexical_scores(self, query: str) -> dict[str, float]:
+        scores = self.index.lexical.scores(query)
+        order = np.argsort(-scores)[: self._settings.candidate_pool]
+        return {self.index.lexical.document_ids[i]: float(scores[i]) for i in order if scores[i] > 0}
+
+    def rank(self, query: str, mode: RankingMode = RankingMode.HYBRID) -> list[DocumentHit]:
+        """Every candidate document, best first, with both component scores."""
+        dense = self._dense_scores(query)
+        lexical = self._lexical_scores(query)
+        if mode is RankingMode.DENSE:
+            ranking = dense
+        elif mode is RankingMode.LEXICAL:
+            ranking = lexical
+        else:
+            top_dense = dict(sorted(dense.items(), key=lambda kv: -kv[1])[: self._settings.candidate_pool])
+            k = self._settings.rrf_k
+            ranking = {}
+            for ranks in (_ranks(top_dense), _ranks(lexical)):
+                for doc_id, rank in ranks.items():
+                    ranking[doc_id] = ranking.get(doc_id, 0.0) + 1.0 / (k + rank)
+        hits = [
+            DocumentHit(
+                document=self.index.documents[doc_id],
+                score=score,
+                dense_score=dense.get(doc_id, 0.0),
+                lexical_score=lexical.get(doc_id, 0.0),
+            )
+            for doc_id, score in ranking.items()
+        ]
+        return sorted(hits, key=lambda h: (-h.score, -h.dense_score))
+
+    def confidence(self, hit: DocumentHit, mode: RankingMode = RankingMode.HYBRID) -> float:
+        """How sure we are that `hit` answers the query, on the scale the thresholds use."""
+        if mode is RankingMode.LEXICAL:
+            return hit.lexical_score / (hit.lexical_score + 10.0)
+        return hit.dense_score
+
+    def search(self, query: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID) -> SearchOutcome:
+        hits = self.rank(query, mode)[:top_k]
+        if not hits:
+            return SearchOutcome(SearchStatus.NO_ANSWER, 0.0, [])
+        confidence = self.confidence(hits[0], mode)
+        if confidence >= self._settings.answer_threshold:
+            status = SearchStatus.ANSWER
+        elif confidence >= self._settings.clarify_threshold:
+            status = SearchStatus.CLARIFY
+        else:
+            status = SearchStatus.NO_ANSWER
+        return SearchOutcome(status, confidence, hits)

@@ -1,0 +1,171 @@
+"""Start Rasa, the action server and the knowledge service together; stop all three together.
+
+Used by `make run` (foreground, Ctrl-C stops everything) and by the end-to-end tests
+(as a context manager on other ports). Runs in the Python 3.11 environment.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class StackConfig:
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    knowledge_port: int = 8000
+    host: str = "127.0.0.1"
+    model_dir: Path = REPO_ROOT / "models"
+    tracker_db: Path = REPO_ROOT / "build" / "rasa" / "trackers.db"
+    log_dir: Path = REPO_ROOT / "build" / "logs"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    knowledge_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
+    rasa_executable: Path = REPO_ROOT / ".venv-bot" / "bin" / "rasa"
+
+    def url(self, port: int) -> str:
+        return f"http://{self.host}:{port}"
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    command: list[str]
+    ready_url: str
+    env: dict[str, str]
+
+
+class Stack:
+    """The three processes of the bot, started in dependency order."""
+
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def specs(self) -> list[ServiceSpec]:
+        c = self.config
+        base_env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **c.extra_env}
+        return [
+            ServiceSpec(
+                "knowledge",
+                [str(c.knowledge_python), "-m", "uvicorn", "--factory", "knowledge.api.app:app_factory",
+                 "--host", c.host, "--port", str(c.knowledge_port)],
+                f"{c.url(c.knowledge_port)}/health",
+                base_env,
+            ),
+            ServiceSpec(
+                "actions",
+                [str(c.knowledge_python), "-m", "rasa_sdk", "--actions", "actions", "--port", str(c.actions_port)],
+                f"{c.url(c.actions_port)}/health",
+                {**base_env, "ACTIONS_KNOWLEDGE_URL": c.url(c.knowledge_port)},
+            ),
+            ServiceSpec(
+                "rasa",
+                [str(c.rasa_executable), "run", "--model", str(c.model_dir),
+                 "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
+                 "--interface", c.host, "--port", str(c.rasa_port), "--cors", "*"],
+                f"{c.url(c.rasa_port)}/webhooks/rest/",
+                {**base_env, "ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook",
+                 "TRACKER_DB": str(c.tracker_db)},
+            ),
+        ]
+
+    def start(self, timeout: float = 240.0, only: list[str] | None = None) -> None:
+        self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        for spec in self.specs():
+            if only is None or spec.name in only:
+                self.start_service(spec, timeout)
+
+    def start_service(self, spec: ServiceSpec, timeout: float = 240.0) -> None:
+        log = open(self.config.log_dir / f"{spec.name}.log", "ab")
+        self._processes[spec.name] = subprocess.Popen(
+            spec.command, cwd=REPO_ROOT, env=spec.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._wait_ready(spec, timeout)
+
+    def _wait_ready(self, spec: ServiceSpec, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        process = self._processes[spec.name]
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"{spec.name} exited early; see {self.config.log_dir / spec.name}.log")
+            try:
+                if httpx.get(spec.ready_url, timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise TimeoutError(f"{spec.name} not ready after {timeout:.0f}s; see {self.config.log_dir}")
+
+    def stop_service(self, name: str) -> None:
+        process = self._processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop(self) -> None:
+        for name in reversed(list(self._processes)):
+            self.stop_service(name)
+
+    def spec(self, name: str) -> ServiceSpec:
+        return next(s for s in self.specs() if s.name == name)
+
+    def dead_services(self) -> list[str]:
+        return [name for name, p in self._processes.items() if p.poll() is not None]
+
+    def __enter__(self) -> "Stack":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
+    parser.add_argument("--knowledge-port", type=int, default=int(os.environ.get("KNOWLEDGE_PORT", 8000)))
+    parser.add_argument("--host", default=os.environ.get("BIND_HOST", "127.0.0.1"))
+    args = parser.parse_args()
+    config = StackConfig(args.rasa_port, args.actions_port, args.knowledge_port, args.host)
+    stack = Stack(config)
+    started = time.monotonic()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        stack.start()
+        print(f"Ready in {time.monotonic() - started:.1f}s (logs in {config.log_dir}):")
+        print(f"  Rasa (REST + socket.io)  {config.url(config.rasa_port)}/webhooks/rest/webhook")
+        print(f"  Action server            {config.url(config.actions_port)}/webhook")
+        print(f"  Knowledge service        {config.url(config.knowledge_port)}/docs")
+        print("Press Ctrl-C to stop all three.", flush=True)
+        while not stack.dead_services():
+            time.sleep(1)
+        print(f"Stopped because {', '.join(stack.dead_services())} exited.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping…")
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

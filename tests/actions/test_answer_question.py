@@ -1,0 +1,140 @@
+"""The answer action against a fake knowledge service (httpx MockTransport), no Rasa needed."""
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_question import ActionAnswerQuestion
+from actions.config import get_action_settings
+from actions.knowledge_client import KnowledgeClient
+
+DOCUMENT = {
+    "id": "vneid-quen-mat-khau",
+    "title": "Quên mật khẩu VNeID",
+    "topic": "vneid",
+    "url": "https://example.gov.vn/a",
+    "reviewed": "2026-11-23",
+    "answer": "1. Bấm Quên mật khẩu.",
+    "sources": ["https://example.gov.vn/a"],
+}
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+OTHER = {**DOCUMENT, "id": "vneid-quen-passcode", "title": "Quên passcode VNeID"}
+
+
+def tracker(text: str, entities: list[dict[str, Any]] | None = None) -> Tracker:
+    return Tracker(
+        sender_id="t",
+        slots={},
+        latest_message={"text": text, "intent": {"name": "ask_question"}, "entities": entities or []},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def action_with(handler: Any) -> tuple[ActionAnswerQuestion, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return handler(request)
+
+    client = KnowledgeClient(get_action_settings(), transport=httpx.MockTransport(record))
+    return ActionAnswerQuestion(client), seen
+
+
+def search_result(status: str, hits: list[dict[str, Any]], confidence: float = 0.9) -> Any:
+    return lambda request: httpx.Response(200, json={"query": "q", "status": status, "confidence": confidence, "hits": hits})
+
+
+async def run(action: ActionAnswerQuestion, text: str, entities: list[dict[str, Any]] | None = None):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker(text, entities), {})
+    return dispatcher.messages, events
+
+
+@pytest.mark.anyio
+async def test_answer_cites_the_document_in_the_contract() -> None:
+    action, seen = action_with(search_result("answer", [DOCUMENT, OTHER]))
+    messages, events = await run(action, "quen mat khau vneid")
+    assert json.loads(seen[0].content) == {"query": "quen mat khau vneid", "top_k": 3}
+    [message] = messages
+    assert message["response"] == "utter_answer"
+    assert message["reviewed"] == "23/11/2026"
+    assert message["custom"] == {
+        "type": "answer",
+        "topic": "vneid",
+        "sources": [{k: DOCUMENT[k] for k in ("id", "title", "topic", "url", "reviewed")}],
+        "confidence": 0.9,
+    }
+    assert events[0]["name"] == "last_document_id" and events[0]["value"] == "vneid-quen-mat-khau"
+
+
+@pytest.mark.anyio
+async def test_clarify_offers_one_button_per_candidate() -> None:
+    action, _ = action_with(search_result("clarify", [DOCUMENT, OTHER], confidence=0.5))
+    [message], _ = await run(action, "quên")
+    assert message["response"] == "utter_clarify"
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/choose_document{"document_id": "vneid-quen-mat-khau"}',
+        '/choose_document{"document_id": "vneid-quen-passcode"}',
+    ]
+    assert message["custom"]["type"] == "clarify"
+    assert len(message["custom"]["sources"]) == 2
+
+
+@pytest.mark.anyio
+async def test_chosen_document_is_fetched_by_id() -> None:
+    action, seen = action_with(lambda request: httpx.Response(200, json=OTHER))
+    [message], _ = await run(action, "/choose_document", [{"entity": "document_id", "value": "vneid-quen-passcode"}])
+    assert seen[0].url.path == "/documents/vneid-quen-passcode"
+    assert message["custom"]["sources"][0]["id"] == "vneid-quen-passcode"
+
+
+@pytest.mark.anyio
+async def test_no_answer_is_a_fallback_turn() -> None:
+    action, _ = action_with(search_result("no_answer", [DOCUMENT], confidence=0.2))
+    [message], events = await run(action, "thời tiết hôm nay")
+    assert message["response"] == "utter_no_answer"
+    assert message["custom"] == {"type": "fallback", "topic": None, "sources": [], "confidence": 0.2}
+    assert events == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [("", "utter_ask_rephrase"), ("🙂🙂🙂", "utter_ask_rephrase"), ("a" * 5000, "utter_question_too_long")],
+)
+async def test_unsearchable_messages_get_a_polite_fallback_without_a_search(text: str, response: str) -> None:
+    action, seen = action_with(search_result("answer", [DOCUMENT]))
+    [message], _ = await run(action, text)
+    assert message["response"] == response
+    assert message["custom"]["type"] == "fallback"
+    assert seen == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "handler",
+    [
+        lambda request: httpx.Response(500, text="boom"),
+        lambda request: (_ for _ in ()).throw(httpx.ConnectError("refused")),
+    ],
+)
+async def test_knowledge_service_failure_is_a_polite_fallback(handler: Any) -> None:
+    action, _ = action_with(handler)
+    [message], _ = await run(action, "quên mật khẩu")
+    assert message["response"] == "utter_knowledge_unavailable"
+    assert message["custom"]["type"] == "fallback"

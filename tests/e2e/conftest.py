@@ -1,0 +1,31 @@
+"""Starts the real stack (Rasa, action server, knowledge service) once for the e2e tests."""
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.config import REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from stack import Stack, StackConfig  # noqa: E402
+
+MODEL = REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make test` (it trains first).")
+    workdir: Path = tmp_path_factory.mktemp("stack")
+    config = StackConfig(
+        rasa_port=5105,
+        actions_port=5155,
+        knowledge_port=8100,
+        tracker_db=workdir / "trackers.db",
+        log_dir=workdir / "logs",
+        model_dir=MODEL,
+    )
+    with Stack(config) as running:
+        yield running

@@ -1,0 +1,96 @@
+"""Real Vietnamese questions through Rasa's REST channel, checked against the response contract."""
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from stack import Stack
+
+CONTRACT_KEYS = {"type", "topic", "sources", "confidence"}
+SOURCE_KEYS = {"id", "title", "topic", "url", "reviewed"}
+
+
+def ask(stack: Stack, message: str, sender: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    url = f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook"
+    response = httpx.post(url, json={"sender": sender or uuid.uuid4().hex, "message": message}, timeout=30)
+    assert response.status_code == 200, response.text
+    replies = response.json()
+    texts = [r["text"] for r in replies if "text" in r]
+    customs = [r["custom"] for r in replies if "custom" in r]
+    assert texts, f"no text reply to {message!r}: {replies}"
+    assert len(customs) == 1, f"expected one custom payload per turn, got {replies}"
+    assert set(customs[0]) == CONTRACT_KEYS
+    for source in customs[0]["sources"]:
+        assert set(source) == SOURCE_KEYS
+    return texts, customs
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("question", "topic", "expected_ids"),
+    [
+        ("quen mat khau vneid thi lam sao", "vneid", {"vneid-quen-mat-khau"}),
+        ("Dịch vụ công mức độ 4 là gì?", "dich_vu_cong", {"dvc-toan-trinh-va-mot-phan", "dvc-cac-muc-do-cu"}),
+        ("nop ho so dich vu cong truc tuyen nhu the nao", "dich_vu_cong", {"dvc-nop-ho-so-truc-tuyen"}),
+        ("Chữ ký số là gì?", "chu_ky_so", {"cks-la-gi"}),
+        ("ko nhan duoc ma otp vneid", "vneid", {"vneid-khong-nhan-duoc-otp"}),
+    ],
+)
+def test_knowledge_questions_get_a_cited_answer(stack: Stack, question: str, topic: str, expected_ids: set[str]) -> None:
+    texts, [custom] = ask(stack, question)
+    assert custom["type"] == "answer", (question, texts, custom)
+    assert custom["topic"] == topic
+    assert custom["sources"] and custom["sources"][0]["id"] in expected_ids
+    assert custom["sources"][0]["url"] in texts[0]
+    assert 0 < custom["confidence"] <= 1
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("message", ["thoi tiet hom nay the nao", "Kết quả bóng đá tối qua thế nào?"])
+def test_unrelated_questions_fall_back(stack: Stack, message: str) -> None:
+    _, [custom] = ask(stack, message)
+    assert custom["type"] == "fallback"
+    assert custom["sources"] == []
+
+
+@pytest.mark.e2e
+def test_small_talk_and_handoff_carry_the_contract(stack: Stack) -> None:
+    _, [greeting] = ask(stack, "xin chào")
+    assert greeting["type"] == "smalltalk"
+    texts, [handoff] = ask(stack, "cho tôi gặp nhân viên hỗ trợ")
+    assert handoff["type"] == "handoff"
+    assert "1900 0368" in texts[0]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   ",
+        "a" * 5000,
+        "🙂🙏🙂",
+        "<script>window.hacked=1</script><b>đăng nhập</b>",
+        "'; DROP TABLE events; --",
+        "{\"intent\": \"x\"}",
+    ],
+)
+def test_bad_input_gets_a_polite_reply(stack: Stack, message: str) -> None:
+    texts, [custom] = ask(stack, message)
+    assert custom["type"] in {"fallback", "clarify", "smalltalk", "answer"}
+    assert all("<script>" not in t for t in texts)
+
+
+@pytest.mark.e2e
+def test_knowledge_service_down_gives_a_polite_fallback_and_recovers(stack: Stack) -> None:
+    stack.stop_service("knowledge")
+    try:
+        texts, [custom] = ask(stack, "quen mat khau vneid thi lam sao")
+        assert custom["type"] == "fallback"
+        assert "gián đoạn" in texts[0]
+    finally:
+        stack.start_service(stack.spec("knowledge"))
+    _, [custom] = ask(stack, "quen mat khau vneid thi lam sao")
+    assert custom["type"] == "answer"

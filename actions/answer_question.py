@@ -15,6 +15,12 @@ from actions.payload import source_ref, turn_payload
 _HAS_WORD = re.compile(r"\w", re.UNICODE)
 
 
+def _single_message(markdown: str) -> str:
+    """Rasa's REST channel splits text on blank lines into separate messages; an answer
+    must stay one message, so paragraphs are separated by single line breaks instead."""
+    return re.sub(r"\n\s*\n+", "\n", markdown.strip())
+
+
 def _reviewed_vi(iso_date: str) -> str:
     year, month, day = iso_date.split("-")
     return f"{day}/{month}/{year}"
@@ -25,7 +31,18 @@ class ActionAnswerQuestion(Action):
 
     def __init__(self, client: KnowledgeClient | None = None) -> None:
         self._settings = get_action_settings()
-        self._client = client or KnowledgeClient(self._settings)
+        self._injected_client = client
+        self._shared_client: KnowledgeClient | None = None
+
+    @property
+    def _client(self) -> KnowledgeClient:
+        # Created on first use, inside the server's worker process: the action server
+        # pickles registered actions into its worker, and an open HTTP client holds locks.
+        if self._injected_client is not None:
+            return self._injected_client
+        if self._shared_client is None:
+            self._shared_client = KnowledgeClient(self._settings)
+        return self._shared_client
 
     def name(self) -> str:
         return "action_answer_question"
@@ -61,7 +78,7 @@ class ActionAnswerQuestion(Action):
         dispatcher.utter_message(
             response="utter_answer",
             title=document["title"],
-            answer=document["answer"],
+            answer=_single_message(document["answer"]),
             url=document["url"],
             reviewed=_reviewed_vi(document["reviewed"]),
             json_message=turn_payload(

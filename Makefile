@@ -18,7 +18,7 @@ RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 MODEL := models/tro-ly-dich-vu-cong.tar.gz
 BOT_SOURCES := config.yml bot/domain.yml $(shell find bot/data bot/components -type f 2>/dev/null) knowledge/text.py
 # pip prints one warning per package for the machine's empty local index mirrors; hide only those.
-PIP_QUIET := 2>&1 | grep -v "is neither a file nor a directory" || true
+PIP_QUIET := 2>&1 | { grep -v "is neither a file nor a directory" || true; }; exit $${PIPESTATUS[0]}
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

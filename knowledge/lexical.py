@@ -1,11 +1,15 @@
 """BM25 over diacritics-folded syllables and bigrams, one entry per document."""
 
+import logging
+
 import bm25s
 import numpy as np
 
 from knowledge.chunks import lexical_text
 from knowledge.documents import KnowledgeDocument
 from knowledge.text import lexical_terms
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
 class LexicalIndex:

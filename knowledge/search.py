@@ -1,5 +1,6 @@
 """Hybrid search: dense cosine and BM25 rankings fused with reciprocal rank fusion."""
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -36,6 +37,19 @@ class SearchOutcome:
     status: SearchStatus
     confidence: float
     hits: list[DocumentHit]
+
+
+def confidence_features(ranked: list[DocumentHit]) -> list[float]:
+    """Features of the top hit that separate right answers from out-of-scope questions."""
+    top = ranked[0]
+    best_lexical = max(hit.lexical_score for hit in ranked)
+    lexical_agrees = top.lexical_score > 0 and top.lexical_score >= best_lexical
+    return [1.0, top.dense_score, math.log1p(top.lexical_score), float(lexical_agrees)]
+
+
+def confidence_probability(weights: tuple[float, ...], features: list[float]) -> float:
+    logit = sum(w * x for w, x in zip(weights, features))
+    return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
 
 def _ranks(scores: dict[str, float]) -> dict[str, int]:
@@ -96,17 +110,28 @@ class KnowledgeSearcher:
         ]
         return sorted(hits, key=lambda h: (-h.score, -h.dense_score))
 
-    def confidence(self, hit: DocumentHit, mode: RankingMode = RankingMode.HYBRID) -> float:
-        """How sure we are that `hit` answers the query, on the scale the thresholds use."""
+    def confidence(self, ranked: list[DocumentHit], mode: RankingMode = RankingMode.HYBRID) -> float:
+        """How sure we are that the first of `ranked` answers the query, in [0, 1].
+
+        Hybrid: a logistic model over the top document's cosine, its BM25 score and
+        whether BM25 also ranks it first, fitted on the labelled questions by
+        `kb calibrate` (weights in Settings). Single rankers use their raw scale.
+        """
+        if not ranked:
+            return 0.0
+        top = ranked[0]
         if mode is RankingMode.LEXICAL:
-            return hit.lexical_score / (hit.lexical_score + 10.0)
-        return hit.dense_score
+            return top.lexical_score / (top.lexical_score + 10.0)
+        if mode is RankingMode.DENSE:
+            return top.dense_score
+        return confidence_probability(self._settings.confidence_weights, confidence_features(ranked))
 
     def search(self, query: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID) -> SearchOutcome:
-        hits = self.rank(query, mode)[:top_k]
+        ranked = self.rank(query, mode)
+        hits = ranked[:top_k]
         if not hits:
             return SearchOutcome(SearchStatus.NO_ANSWER, 0.0, [])
-        confidence = self.confidence(hits[0], mode)
+        confidence = self.confidence(ranked, mode)
         if confidence >= self._settings.answer_threshold:
             status = SearchStatus.ANSWER
         elif confidence >= self._settings.clarify_threshold:

@@ -37,11 +37,39 @@ def word_tokens(text: str) -> list[str]:
 
 
 def lexical_terms(text: str) -> list[str]:
-    """Syllables plus adjacent-syllable bigrams.
+    """Syllables (abbreviations spelled out) plus adjacent-syllable bigrams.
 
     Vietnamese words are often two syllables ("mật khẩu"); bigrams let BM25 reward the
     word without a word segmenter.
     """
-    syllables = word_tokens(text)
+    syllables = word_tokens(expand_abbreviations(text))
     bigrams = [f"{a}_{b}" for a, b in zip(syllables, syllables[1:])]
     return syllables + bigrams
+
+
+# Phone-typing abbreviations citizens use, keyed by their folded lower-case form.
+ABBREVIATIONS: dict[str, str] = {
+    "k": "không", "ko": "không", "khong": "không", "hok": "không", "kh": "không", "kg": "không",
+    "dc": "được", "dk": "đăng ký", "sdt": "số điện thoại", "dt": "điện thoại", "dtdd": "điện thoại",
+    "mk": "mật khẩu", "pass": "mật khẩu", "password": "mật khẩu", "tk": "tài khoản",
+    "cccd": "căn cước công dân", "cmnd": "chứng minh nhân dân", "gplx": "giấy phép lái xe",
+    "dvc": "dịch vụ công", "dvcqg": "dịch vụ công quốc gia", "tthc": "thủ tục hành chính",
+    "cks": "chữ ký số", "ckso": "chữ ký số", "ntn": "như thế nào", "j": "gì", "ji": "gì",
+    "vs": "với", "ng": "người", "bnhieu": "bao nhiêu", "bn": "bao nhiêu", "tn": "tin nhắn",
+    "app": "ứng dụng", "ad": "", "a": "", "ah": "", "ạ": "",
+}
+_LEVEL_GLUED = re.compile(r"\b(mức|muc|cấp|cap)(\d)\b", re.IGNORECASE)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Spell out common abbreviations ("ko dc" → "không được", "muc2" → "muc 2").
+
+    Applied to questions before both rankers, so slang meets the documents' words.
+    """
+    text = _LEVEL_GLUED.sub(r"\1 \2", text)
+
+    def spell_out(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return ABBREVIATIONS.get(normalize_for_matching(word), word)
+
+    return re.sub(r"\w+", spell_out, text).strip()

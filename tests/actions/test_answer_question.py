@@ -81,13 +81,16 @@ async def test_answer_cites_the_document_in_the_contract() -> None:
         "sources": [{k: DOCUMENT[k] for k in ("id", "title", "topic", "url", "reviewed")}],
         "confidence": 0.9,
     }
-    assert events[0]["name"] == "last_document_id" and events[0]["value"] == "vneid-quen-mat-khau"
+    assert [(e["name"], e["value"]) for e in events] == [
+        ("turn_status", "answered"), ("last_document_id", "vneid-quen-mat-khau")
+    ]
 
 
 @pytest.mark.anyio
 async def test_clarify_offers_one_button_per_candidate() -> None:
     action, _ = action_with(search_result("clarify", [DOCUMENT, OTHER], confidence=0.5))
-    [message], _ = await run(action, "quên")
+    [message], events = await run(action, "quên")
+    assert events[0]["value"] == "clarified"
     assert message["response"] == "utter_clarify"
     assert [b["payload"] for b in message["buttons"]] == [
         '/choose_document{"document_id": "vneid-quen-mat-khau"}',
@@ -111,7 +114,7 @@ async def test_no_answer_is_a_fallback_turn() -> None:
     [message], events = await run(action, "thời tiết hôm nay")
     assert message["response"] == "utter_no_answer"
     assert message["custom"] == {"type": "fallback", "topic": None, "sources": [], "confidence": 0.2}
-    assert events == []
+    assert [(e["name"], e["value"]) for e in events] == [("turn_status", "no_answer")]
 
 
 @pytest.mark.anyio
@@ -137,6 +140,7 @@ async def test_unsearchable_messages_get_a_polite_fallback_without_a_search(text
 )
 async def test_knowledge_service_failure_is_a_polite_fallback(handler: Any) -> None:
     action, _ = action_with(handler)
-    [message], _ = await run(action, "quên mật khẩu")
+    [message], events = await run(action, "quên mật khẩu")
+    assert events[0]["value"] == "unavailable"
     assert message["response"] == "utter_knowledge_unavailable"
     assert message["custom"]["type"] == "fallback"

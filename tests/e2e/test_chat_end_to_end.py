@@ -94,3 +94,18 @@ def test_knowledge_service_down_gives_a_polite_fallback_and_recovers(stack: Stac
         stack.start_service(stack.spec("knowledge"))
     _, [custom] = ask(stack, "quen mat khau vneid thi lam sao")
     assert custom["type"] == "answer"
+
+
+@pytest.mark.e2e
+def test_action_server_down_gives_a_polite_reply_not_silence(stack: Stack) -> None:
+    stack.stop_service("actions")
+    try:
+        texts, [custom] = ask(stack, "quen mat khau vneid thi lam sao")
+        assert custom["type"] == "fallback"
+        assert "sự cố" in texts[0]
+        _, [greeting] = ask(stack, "xin chào")  # the conversation goes on normally
+        assert greeting["type"] == "smalltalk"
+    finally:
+        stack.start_service(stack.spec("actions"))
+    _, [custom] = ask(stack, "quen mat khau vneid thi lam sao")
+    assert custom["type"] == "answer"

@@ -1,0 +1,82 @@
+"""Never leave a citizen in silence when a custom action fails.
+
+When the action server is down or an action crashes, Rasa logs the error, drops the
+action's events and listens again: the citizen gets no reply at all. Every custom action
+of this bot reports its outcome in the `turn_status` slot, so an action that ran without
+setting it failed; this policy then predicts a polite apology with top priority.
+"""
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import UTTER_PREFIX
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class ActionFailurePolicy(Policy):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # Above RulePolicy (6), which would otherwise predict action_listen.
+            "priority": 7,
+            "status_slot": "turn_status",
+            "failure_response": "utter_action_failed",
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Optional[Any] = None,
+    ) -> None:
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+        self._status_slot = config["status_slot"]
+        self._failure_response = config["failure_response"]
+
+    def train(
+        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        return self._resource
+
+    def _custom_action_failed(self, tracker: DialogueStateTracker, domain: Domain) -> bool:
+        action = tracker.latest_action_name
+        is_custom_action = (
+            action in domain.user_actions
+            and not action.startswith(UTTER_PREFIX)
+            and action not in domain.form_names
+        )
+        if not is_custom_action:
+            return False
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                return True
+            if isinstance(event, SlotSet) and event.key == self._status_slot:
+                return False
+        return True
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        if tracker.latest_action_name == self._failure_response:
+            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+        elif self._custom_action_failed(tracker, domain):
+            probabilities[domain.index_for_action(self._failure_response)] = 1.0
+        return self._prediction(probabilities)

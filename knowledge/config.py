@@ -29,12 +29,15 @@ class Settings(BaseSettings):
     chunk_max_words: int = Field(default=140, ge=20)
     # Logistic confidence of the top hybrid hit: bias, cosine, log(1 + BM25), BM25 agrees.
     # Fitted by `kb calibrate` on eval/retrieval_questions.yaml.
-    confidence_weights: tuple[float, float, float, float] = (-30.48, 26.79, 1.97, 2.80)
+    confidence_weights: tuple[float, float, float, float] = (-30.781, 27.879, 2.224, 1.01)
     # A hit is answered when its confidence reaches answer_threshold; between
     # clarify_threshold and answer_threshold the bot asks the citizen to choose.
-    answer_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
-    clarify_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
-    rrf_k: int = Field(default=60, ge=1)
+    answer_threshold: float = Field(default=0.79, ge=0.0, le=1.0)
+    clarify_threshold: float = Field(default=0.52, ge=0.0, le=1.0)
+    # Hybrid fusion of the dense and BM25 rankings; dense_weight is the dense share.
+    fusion: Literal["zscore", "rrf"] = "zscore"
+    dense_weight: float = Field(default=0.3, ge=0.0, le=1.0)
+    rrf_k: int = Field(default=10, ge=1)
     candidate_pool: int = Field(default=20, ge=1)
 
 

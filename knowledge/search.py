@@ -57,6 +57,35 @@ def _ranks(scores: dict[str, float]) -> dict[str, int]:
     return {doc_id: rank for rank, doc_id in enumerate(ordered, start=1)}
 
 
+def _standardized(scores: dict[str, float], candidates: set[str]) -> dict[str, float]:
+    """z-scores over the candidates; a candidate one ranker did not return gets its minimum."""
+    floor = min(scores.values(), default=0.0)
+    values = np.array([scores.get(doc_id, floor) for doc_id in candidates])
+    spread = float(values.std()) or 1.0
+    mean = float(values.mean())
+    return {doc_id: (scores.get(doc_id, floor) - mean) / spread for doc_id in candidates}
+
+
+def zscore_fusion(dense: dict[str, float], lexical: dict[str, float], dense_weight: float) -> dict[str, float]:
+    """Weighted sum of standardized scores: keeps how far ahead a document is, which rank
+    fusion throws away; measured ahead of RRF on the labelled questions (`kb eval`)."""
+    candidates = set(dense) | set(lexical)
+    if not candidates:
+        return {}
+    dense_z = _standardized(dense, candidates)
+    lexical_z = _standardized(lexical, candidates)
+    return {d: dense_weight * dense_z[d] + (1 - dense_weight) * lexical_z[d] for d in candidates}
+
+
+def reciprocal_rank_fusion(dense: dict[str, float], lexical: dict[str, float], settings: Settings) -> dict[str, float]:
+    top_dense = dict(sorted(dense.items(), key=lambda kv: -kv[1])[: settings.candidate_pool])
+    fused: dict[str, float] = {}
+    for ranks, weight in ((_ranks(top_dense), settings.dense_weight), (_ranks(lexical), 1 - settings.dense_weight)):
+        for doc_id, rank in ranks.items():
+            fused[doc_id] = fused.get(doc_id, 0.0) + weight / (settings.rrf_k + rank)
+    return fused
+
+
 class KnowledgeSearcher:
     """Searches one immutable index snapshot; swap the searcher to publish new content."""
 
@@ -92,13 +121,10 @@ class KnowledgeSearcher:
             ranking = dense
         elif mode is RankingMode.LEXICAL:
             ranking = lexical
+        elif self._settings.fusion == "rrf":
+            ranking = reciprocal_rank_fusion(dense, lexical, self._settings)
         else:
-            top_dense = dict(sorted(dense.items(), key=lambda kv: -kv[1])[: self._settings.candidate_pool])
-            k = self._settings.rrf_k
-            ranking = {}
-            for ranks in (_ranks(top_dense), _ranks(lexical)):
-                for doc_id, rank in ranks.items():
-                    ranking[doc_id] = ranking.get(doc_id, 0.0) + 1.0 / (k + rank)
+            ranking = zscore_fusion(dense, lexical, self._settings.dense_weight)
         hits = [
             DocumentHit(
                 document=self.index.documents[doc_id],

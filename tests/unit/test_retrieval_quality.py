@@ -1,0 +1,40 @@
+"""Regression guard on the labelled question set: CI fails if retrieval quality drops."""
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.config import REPO_ROOT, Settings
+from knowledge.embedding import Embedder
+from knowledge.evaluation import load_eval_questions, run_method, summarize
+from knowledge.index import ensure_index
+from knowledge.search import KnowledgeSearcher, RankingMode
+
+QUESTIONS = REPO_ROOT / "eval" / "retrieval_questions.yaml"
+
+
+@pytest.fixture(scope="module")
+def repository_searcher(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> KnowledgeSearcher:
+    settings = Settings()
+    if not (settings.index_dir / "CURRENT").exists():
+        settings = Settings(index_dir=Path(tmp_path_factory.mktemp("index")))
+    return KnowledgeSearcher(ensure_index(settings, embedder), embedder, settings)
+
+
+def test_question_set_is_large_and_mostly_unaccented() -> None:
+    questions = load_eval_questions(QUESTIONS)
+    in_scope = [q for q in questions if q.in_scope]
+    assert len(in_scope) >= 250
+    assert len(questions) - len(in_scope) >= 60
+    assert sum(not q.has_diacritics for q in questions) / len(questions) >= 0.4
+
+
+def test_hybrid_retrieval_keeps_its_quality(repository_searcher: KnowledgeSearcher) -> None:
+    questions = load_eval_questions(QUESTIONS)
+    settings = Settings()
+    hybrid = summarize("hybrid", run_method(repository_searcher, RankingMode.HYBRID, questions), settings.answer_threshold)
+    lexical = summarize("bm25", run_method(repository_searcher, RankingMode.LEXICAL, questions), 1.0)
+    assert hybrid.top1 >= 0.85, f"hybrid top-1 fell to {hybrid.top1:.1%}"
+    assert hybrid.recall_at_3 >= 0.95
+    assert hybrid.top1 > lexical.top1
+    assert hybrid.out_of_scope_false_answers <= 0.08

@@ -1,4 +1,5 @@
-"""Rasa's socket.io channel, fixed to deliver the response contract's custom payload.
+"""Rasa's socket.io channel, fixed to deliver the response contract's custom payload
+and to mask personal data in incoming messages (see bot/channels/privacy.py).
 
 Rasa 3.6's `SocketIOOutput.send_custom_json` passes the payload as keyword arguments to
 `sio.emit`, so `{"type": "answer", ...}` raises a TypeError and the rest of the turn is
@@ -10,6 +11,8 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+
+from bot.channels.privacy import mask_user_message
 
 
 class ContractSocketIOOutput(SocketIOOutput):
@@ -34,6 +37,6 @@ class ContractSocketIOInput(SocketIOInput):
             # The parent handler builds a plain SocketIOOutput; swap in ours before Rasa
             # runs the turn. self.sio is set by the parent's blueprint() below.
             message.output_channel = ContractSocketIOOutput(self.sio, self.bot_message_evt)
-            return await on_new_message(message)
+            return await on_new_message(mask_user_message(message))
 
         return super().blueprint(with_contract_output)

@@ -109,3 +109,24 @@ def test_action_server_down_gives_a_polite_reply_not_silence(stack: Stack) -> No
         stack.start_service(stack.spec("actions"))
     _, [custom] = ask(stack, "quen mat khau vneid thi lam sao")
     assert custom["type"] == "answer"
+
+
+@pytest.mark.e2e
+def test_shared_otp_is_warned_about_and_never_stored_or_logged(stack: Stack) -> None:
+    sender = uuid.uuid4().hex
+    texts, [custom] = ask(stack, "mã otp của tôi là 482913, sao không đăng nhập được", sender)
+    assert custom["type"] == "warning"
+    assert all("482913" not in t for t in texts)
+    _, [custom] = ask(stack, "so cccd cua toi 001095001234", sender)
+    assert custom["type"] == "warning"
+    stored = stack.config.tracker_db.read_bytes()
+    assert sender.encode() in stored  # the conversation was stored...
+    assert b"482913" not in stored and b"001095001234" not in stored  # ...without the secrets
+    logs = b"".join(p.read_bytes() for p in stack.config.log_dir.glob("*.log"))
+    assert b"482913" not in logs and b"001095001234" not in logs
+
+
+@pytest.mark.e2e
+def test_scam_story_gets_a_warning(stack: Stack) -> None:
+    _, [custom] = ask(stack, "co nguoi goi dien xin ma otp vneid cua toi")
+    assert custom["type"] == "warning"

@@ -1,5 +1,7 @@
 """Custom Rasa actions (rasa-sdk, Python 3.11). Kept thin: read tracker, call one client, dispatch."""
 
 from actions.answer_question import ActionAnswerQuestion
+from actions.feedback import ActionRecordFeedback
+from actions.handoff import ActionHandoff
 
-__all__ = ["ActionAnswerQuestion"]
+__all__ = ["ActionAnswerQuestion", "ActionHandoff", "ActionRecordFeedback"]

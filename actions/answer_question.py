@@ -8,9 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import get_action_settings
-from actions.knowledge_client import KnowledgeClient, KnowledgeUnavailable
+from actions.knowledge_client import KnowledgeUnavailable
 from actions.payload import source_ref, turn_payload
+from actions.shared_client import UsesKnowledgeClient
 
 _HAS_WORD = re.compile(r"\w", re.UNICODE)
 
@@ -26,23 +26,8 @@ def _reviewed_vi(iso_date: str) -> str:
     return f"{day}/{month}/{year}"
 
 
-class ActionAnswerQuestion(Action):
+class ActionAnswerQuestion(UsesKnowledgeClient, Action):
     """Thin: validate the message, ask the knowledge service, render the outcome."""
-
-    def __init__(self, client: KnowledgeClient | None = None) -> None:
-        self._settings = get_action_settings()
-        self._injected_client = client
-        self._shared_client: KnowledgeClient | None = None
-
-    @property
-    def _client(self) -> KnowledgeClient:
-        # Created on first use, inside the server's worker process: the action server
-        # pickles registered actions into its worker, and an open HTTP client holds locks.
-        if self._injected_client is not None:
-            return self._injected_client
-        if self._shared_client is None:
-            self._shared_client = KnowledgeClient(self._settings)
-        return self._shared_client
 
     def name(self) -> str:
         return "action_answer_question"

@@ -38,3 +38,13 @@ class KnowledgeClient:
 
     async def get_document(self, document_id: str) -> dict[str, Any] | None:
         return await self._request("GET", f"/documents/{document_id}")
+
+    async def record_feedback(
+        self, conversation_id: str, document_id: str | None, helpful: bool, question: str | None
+    ) -> None:
+        payload = {"conversation_id": conversation_id, "document_id": document_id, "helpful": helpful, "question": question}
+        await self._request("POST", "/feedback", json=payload)
+
+    async def record_handoff(self, conversation_id: str, reason: str, transcript: list[dict[str, str]]) -> None:
+        payload = {"conversation_id": conversation_id, "reason": reason, "transcript": transcript}
+        await self._request("POST", "/handoffs", json=payload)

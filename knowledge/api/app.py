@@ -6,8 +6,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from knowledge.api.routes import health, search
+from knowledge.api.routes import conversations, health, search
 from knowledge.config import Settings, get_settings
+from knowledge.records import RecordStore
 from knowledge.service import KnowledgeService
 
 
@@ -16,8 +17,10 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resolved = settings or get_settings()
         if getattr(app.state, "knowledge_service", None) is None:
-            app.state.knowledge_service = KnowledgeService(settings or get_settings())
+            app.state.knowledge_service = KnowledgeService(resolved)
+        app.state.records = RecordStore(resolved.records_db)
         yield
 
     app = FastAPI(
@@ -29,6 +32,7 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
     app.state.knowledge_service = service
     app.include_router(health.router)
     app.include_router(search.router)
+    app.include_router(conversations.router)
     return app
 
 

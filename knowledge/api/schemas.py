@@ -1,9 +1,9 @@
 """Request and response models of the knowledge service (the OpenAPI contract)."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from knowledge.documents import KnowledgeDocument, Topic
 from knowledge.search import DocumentHit, RankingMode, SearchStatus
@@ -76,3 +76,34 @@ class HealthResponse(BaseModel):
     units: int
     index_version: str
     embedding_model: str
+
+
+ConversationId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: ConversationId
+    document_id: Annotated[str | None, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)] = None
+    helpful: StrictBool
+    question: Annotated[str | None, Field(max_length=MAX_QUERY_CHARS)] = None
+
+
+class TranscriptTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    speaker: Literal["citizen", "bot"]
+    text: Annotated[str, Field(max_length=5000)]
+
+
+class HandoffRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: ConversationId
+    reason: Literal["requested", "repeated_fallback"]
+    transcript: Annotated[list[TranscriptTurn], Field(max_length=200)]
+
+
+class RecordCreated(BaseModel):
+    id: int

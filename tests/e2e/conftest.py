@@ -24,6 +24,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         actions_port=5155,
         knowledge_port=8100,
         tracker_db=workdir / "trackers.db",
+        records_db=workdir / "records.sqlite3",
         log_dir=workdir / "logs",
         model_dir=MODEL,
     )

@@ -1,5 +1,7 @@
 """Real Vietnamese questions through Rasa's REST channel, checked against the response contract."""
 
+import json
+import sqlite3
 import uuid
 from typing import Any
 
@@ -12,11 +14,15 @@ CONTRACT_KEYS = {"type", "topic", "sources", "confidence"}
 SOURCE_KEYS = {"id", "title", "topic", "url", "reviewed"}
 
 
-def ask(stack: Stack, message: str, sender: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+def chat(stack: Stack, message: str, sender: str | None = None) -> list[dict[str, Any]]:
     url = f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook"
     response = httpx.post(url, json={"sender": sender or uuid.uuid4().hex, "message": message}, timeout=30)
     assert response.status_code == 200, response.text
-    replies = response.json()
+    return response.json()
+
+
+def ask(stack: Stack, message: str, sender: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    replies = chat(stack, message, sender)
     texts = [r["text"] for r in replies if "text" in r]
     customs = [r["custom"] for r in replies if "custom" in r]
     assert texts, f"no text reply to {message!r}: {replies}"
@@ -130,3 +136,45 @@ def test_shared_otp_is_warned_about_and_never_stored_or_logged(stack: Stack) -> 
 def test_scam_story_gets_a_warning(stack: Stack) -> None:
     _, [custom] = ask(stack, "co nguoi goi dien xin ma otp vneid cua toi")
     assert custom["type"] == "warning"
+
+
+def records(stack: Stack, table: str) -> list[tuple]:
+    with sqlite3.connect(stack.config.records_db) as db:
+        return db.execute(f"SELECT * FROM {table}").fetchall()
+
+
+@pytest.mark.e2e
+def test_answer_offers_feedback_buttons_and_feedback_is_stored(stack: Stack) -> None:
+    sender = uuid.uuid4().hex
+    replies = chat(stack, "quen passcode vneid phai lam sao", sender)
+    [buttons] = [r["buttons"] for r in replies if r.get("buttons")]
+    thumbs_down = next(b["payload"] for b in buttons if "👎" in b["title"])
+    assert thumbs_down == '/feedback{"helpful": "no"}'
+    _, [custom] = ask(stack, thumbs_down, sender)
+    assert custom["type"] == "smalltalk"
+    stored = [row for row in records(stack, "feedback") if row[2] == sender]
+    assert [(row[3], row[4], row[5]) for row in stored] == [("vneid-quen-passcode", 0, "quen passcode vneid phai lam sao")]
+
+
+@pytest.mark.e2e
+def test_two_fallbacks_in_a_row_hand_over_with_a_transcript(stack: Stack) -> None:
+    sender = uuid.uuid4().hex
+    _, [first] = ask(stack, "giá vàng hôm nay bao nhiêu", sender)
+    assert first["type"] == "fallback"
+    # The second fallback reply is followed, in the same turn, by the handoff message.
+    replies = chat(stack, "thoi tiet ha noi mai the nao", sender)
+    assert [r["custom"]["type"] for r in replies if "custom" in r] == ["fallback", "handoff"]
+    assert any("1900 0368" in r.get("text", "") for r in replies)
+    [handoff] = [row for row in records(stack, "handoffs") if row[2] == sender]
+    assert handoff[3] == "repeated_fallback"
+    transcript = json.loads(handoff[4])
+    assert transcript[0] == {"speaker": "citizen", "text": "giá vàng hôm nay bao nhiêu"}
+    assert any(turn["speaker"] == "bot" for turn in transcript)
+
+
+@pytest.mark.e2e
+def test_request_for_a_person_is_recorded(stack: Stack) -> None:
+    sender = uuid.uuid4().hex
+    _, [custom] = ask(stack, "cho toi gap nhan vien ho tro", sender)
+    assert custom["type"] == "handoff"
+    assert [row[3] for row in records(stack, "handoffs") if row[2] == sender] == ["requested"]

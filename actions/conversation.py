@@ -1,0 +1,26 @@
+"""Read what staff need from a tracker: the transcript and the last question asked."""
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+QUESTION_INTENTS = {"ask_question", "nlu_fallback"}
+
+
+def transcript(tracker: Tracker, max_turns: int = 200) -> list[dict[str, str]]:
+    """Citizen and bot messages in order (already masked by the chat channels)."""
+    turns = []
+    for event in tracker.events:
+        if event.get("event") == "user" and event.get("text"):
+            turns.append({"speaker": "citizen", "text": event["text"]})
+        elif event.get("event") == "bot" and event.get("text"):
+            turns.append({"speaker": "bot", "text": event["text"]})
+    return turns[-max_turns:]
+
+
+def last_question(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        intent: dict[str, Any] = (event.get("parse_data") or {}).get("intent") or {}
+        if event.get("event") == "user" and intent.get("name") in QUESTION_INTENTS:
+            return event.get("text")
+    return None

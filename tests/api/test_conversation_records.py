@@ -1,0 +1,61 @@
+import sqlite3
+
+import pytest
+from fastapi.testclient import TestClient
+
+from knowledge.api.app import create_app
+from knowledge.config import Settings
+from knowledge.embedding import Embedder
+from knowledge.service import KnowledgeService
+
+
+@pytest.fixture
+def client(settings: Settings, embedder: Embedder) -> TestClient:
+    with TestClient(create_app(settings, KnowledgeService(settings, embedder))) as test_client:
+        yield test_client
+
+
+def rows(settings: Settings, table: str) -> list[tuple]:
+    with sqlite3.connect(settings.records_db) as db:
+        return db.execute(f"SELECT * FROM {table}").fetchall()
+
+
+def test_feedback_is_stored_with_its_document(client: TestClient, settings: Settings) -> None:
+    response = client.post(
+        "/feedback",
+        json={"conversation_id": "c1", "document_id": "test-nop-ho-so", "helpful": False, "question": "sdt 0912345678 nop ho so"},
+    )
+    assert response.status_code == 201
+    [(_, _, conversation, document, helpful, question)] = rows(settings, "feedback")
+    assert (conversation, document, helpful) == ("c1", "test-nop-ho-so", 0)
+    assert "0912345678" not in question
+
+
+def test_handoff_keeps_a_masked_transcript(client: TestClient, settings: Settings) -> None:
+    transcript = [
+        {"speaker": "citizen", "text": "otp 482913 không dùng được"},
+        {"speaker": "bot", "text": "Xin lỗi, tôi chưa hiểu."},
+    ]
+    response = client.post("/handoffs", json={"conversation_id": "c2", "reason": "repeated_fallback", "transcript": transcript})
+    assert response.status_code == 201
+    [(_, _, conversation, reason, stored)] = rows(settings, "handoffs")
+    assert (conversation, reason) == ("c2", "repeated_fallback")
+    assert "482913" not in stored and "Xin lỗi" in stored
+
+
+@pytest.mark.parametrize(
+    ("path", "payload"),
+    [
+        ("/feedback", {"conversation_id": "c", "helpful": "yes"}),
+        ("/feedback", {"conversation_id": "", "helpful": True}),
+        ("/feedback", {"conversation_id": "c", "helpful": True, "document_id": "../etc"}),
+        ("/handoffs", {"conversation_id": "c", "reason": "bored", "transcript": []}),
+        ("/handoffs", {"conversation_id": "c", "reason": "requested", "transcript": [{"speaker": "x", "text": "a"}]}),
+        ("/handoffs", {"conversation_id": "c", "reason": "requested", "transcript": [{"speaker": "bot", "text": "a"}] * 201}),
+    ],
+)
+def test_invalid_records_are_rejected_and_nothing_is_stored(
+    client: TestClient, settings: Settings, path: str, payload: dict
+) -> None:
+    assert client.post(path, json=payload).status_code == 422
+    assert rows(settings, "feedback") == [] and rows(settings, "handoffs") == []

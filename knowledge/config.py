@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # clarify_threshold and answer_threshold the bot asks the citizen to choose.
     answer_threshold: float = Field(default=0.79, ge=0.0, le=1.0)
     clarify_threshold: float = Field(default=0.52, ge=0.0, le=1.0)
+    # Messages this short that still match the documents' words get a clarify turn.
+    short_query_words: int = Field(default=3, ge=0)
+    short_query_min_confidence: float = Field(default=0.03, ge=0.0, le=1.0)
     # Hybrid fusion of the dense and BM25 rankings; dense_weight is the dense share.
     fusion: Literal["zscore", "rrf"] = "zscore"
     dense_weight: float = Field(default=0.3, ge=0.0, le=1.0)

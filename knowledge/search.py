@@ -10,6 +10,7 @@ from knowledge.config import Settings
 from knowledge.documents import KnowledgeDocument
 from knowledge.embedding import Embedder
 from knowledge.index import KnowledgeIndex
+from knowledge.text import word_tokens
 
 
 class RankingMode(StrEnum):
@@ -152,6 +153,14 @@ class KnowledgeSearcher:
             return top.dense_score
         return confidence_probability(self._settings.confidence_weights, confidence_features(ranked))
 
+    def _is_short_topical(self, query: str, confidence: float) -> bool:
+        """A one-to-three-word message in the knowledge base's own words ("lỗi", "otp"):
+        too short to answer with confidence, too topical to decline, so offer choices."""
+        return (
+            confidence >= self._settings.short_query_min_confidence
+            and len(word_tokens(query)) <= self._settings.short_query_words
+        )
+
     def search(self, query: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID) -> SearchOutcome:
         ranked = self.rank(query, mode)
         hits = ranked[:top_k]
@@ -160,7 +169,7 @@ class KnowledgeSearcher:
         confidence = self.confidence(ranked, mode)
         if confidence >= self._settings.answer_threshold:
             status = SearchStatus.ANSWER
-        elif confidence >= self._settings.clarify_threshold:
+        elif confidence >= self._settings.clarify_threshold or self._is_short_topical(query, confidence):
             status = SearchStatus.CLARIFY
         else:
             status = SearchStatus.NO_ANSWER

@@ -178,3 +178,16 @@ def test_request_for_a_person_is_recorded(stack: Stack) -> None:
     _, [custom] = ask(stack, "cho toi gap nhan vien ho tro", sender)
     assert custom["type"] == "handoff"
     assert [row[3] for row in records(stack, "handoffs") if row[2] == sender] == ["requested"]
+
+
+@pytest.mark.e2e
+def test_ambiguous_short_message_gets_clarify_buttons(stack: Stack) -> None:
+    replies = chat(stack, "lỗi")
+    [custom] = [r["custom"] for r in replies if "custom" in r]
+    assert custom["type"] == "clarify"
+    [buttons] = [r["buttons"] for r in replies if r.get("buttons")]
+    assert len(buttons) == len(custom["sources"]) == 3
+    assert all(b["payload"].startswith("/choose_document") for b in buttons)
+    _, [chosen] = ask(stack, buttons[0]["payload"])
+    assert chosen["type"] == "answer"
+    assert chosen["sources"][0]["id"] == custom["sources"][0]["id"]

@@ -8,7 +8,7 @@ from knowledge.config import REPO_ROOT, Settings
 from knowledge.embedding import Embedder
 from knowledge.evaluation import load_eval_questions, run_method, summarize
 from knowledge.index import ensure_index
-from knowledge.search import KnowledgeSearcher, RankingMode
+from knowledge.search import KnowledgeSearcher, RankingMode, SearchStatus
 
 QUESTIONS = REPO_ROOT / "eval" / "retrieval_questions.yaml"
 
@@ -38,3 +38,15 @@ def test_hybrid_retrieval_keeps_its_quality(repository_searcher: KnowledgeSearch
     assert hybrid.recall_at_3 >= 0.95
     assert hybrid.top1 > lexical.top1
     assert hybrid.out_of_scope_false_answers <= 0.08
+
+
+@pytest.mark.parametrize("message", ["lỗi", "otp", "đăng nhập", "quên mật khẩu"])
+def test_short_topical_messages_get_choices_not_a_guess(repository_searcher: KnowledgeSearcher, message: str) -> None:
+    outcome = repository_searcher.search(message)
+    assert outcome.status is SearchStatus.CLARIFY
+    assert len(outcome.hits) == 3
+
+
+@pytest.mark.parametrize("message", ["bóng đá", "thời tiết", "asdkjh", "giá vàng"])
+def test_short_unrelated_messages_are_declined(repository_searcher: KnowledgeSearcher, message: str) -> None:
+    assert repository_searcher.search(message).status is SearchStatus.NO_ANSWER

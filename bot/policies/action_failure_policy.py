@@ -6,9 +6,8 @@ of this bot reports its outcome in the `turn_status` slot, so an action that ran
 setting it failed; this policy then predicts a polite apology with top priority.
 """
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -17,14 +16,15 @@ from rasa.shared.constants import UTTER_PREFIX
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.policies.deterministic import DeterministicPolicy
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class ActionFailurePolicy(Policy):
+class ActionFailurePolicy(DeterministicPolicy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
@@ -46,11 +46,6 @@ class ActionFailurePolicy(Policy):
         self._status_slot = config["status_slot"]
         self._failure_response = config["failure_response"]
 
-    def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
-
     def _custom_action_failed(self, tracker: DialogueStateTracker, domain: Domain) -> bool:
         action = tracker.latest_action_name
         is_custom_action = (
@@ -67,16 +62,9 @@ class ActionFailurePolicy(Policy):
                 return False
         return True
 
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        probabilities = self._default_predictions(domain)
+    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
         if tracker.latest_action_name == self._failure_response:
-            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
-        elif self._custom_action_failed(tracker, domain):
-            probabilities[domain.index_for_action(self._failure_response)] = 1.0
-        return self._prediction(probabilities)
+            return ACTION_LISTEN_NAME
+        if self._custom_action_failed(tracker, domain):
+            return self._failure_response
+        return None

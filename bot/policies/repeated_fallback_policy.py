@@ -8,14 +8,13 @@ knowledge base declining, an out-of-scope intent) without a counter slot in each
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.policies.deterministic import DeterministicPolicy
 
 
 def _turn_types(tracker: DialogueStateTracker) -> List[List[Text]]:
@@ -34,32 +33,20 @@ def _turn_types(tracker: DialogueStateTracker) -> List[List[Text]]:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class RepeatedFallbackPolicy(Policy):
+class RepeatedFallbackPolicy(DeterministicPolicy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"priority": 7, "handoff_action": "action_handoff", "fallbacks_before_handoff": 2}
-
-    def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        return self._resource
 
     def _should_hand_over(self, tracker: DialogueStateTracker) -> bool:
         needed = self.config["fallbacks_before_handoff"]
         turns = _turn_types(tracker)[:needed]
         return len(turns) == needed and all(types and types[0] == "fallback" for types in turns)
 
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        probabilities = self._default_predictions(domain)
+    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
         handoff = self.config["handoff_action"]
         if tracker.latest_action_name == handoff:
-            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
-        elif tracker.latest_action_name != ACTION_LISTEN_NAME and self._should_hand_over(tracker):
-            probabilities[domain.index_for_action(handoff)] = 1.0
-        return self._prediction(probabilities)
+            return ACTION_LISTEN_NAME
+        if tracker.latest_action_name != ACTION_LISTEN_NAME and self._should_hand_over(tracker):
+            return handoff
+        return None

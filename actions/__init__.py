@@ -3,5 +3,12 @@
 from actions.answer_question import ActionAnswerQuestion
 from actions.feedback import ActionRecordFeedback
 from actions.handoff import ActionHandoff
+from actions.vneid_login_form import ActionVneidLoginAdvice, ValidateVneidLoginForm
 
-__all__ = ["ActionAnswerQuestion", "ActionHandoff", "ActionRecordFeedback"]
+__all__ = [
+    "ActionAnswerQuestion",
+    "ActionHandoff",
+    "ActionRecordFeedback",
+    "ActionVneidLoginAdvice",
+    "ValidateVneidLoginForm",
+]

@@ -10,20 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_client import KnowledgeUnavailable
 from actions.payload import source_ref, turn_payload
+from actions.rendering import utter_document
 from actions.shared_client import UsesKnowledgeClient
 
 _HAS_WORD = re.compile(r"\w", re.UNICODE)
-
-
-def _single_message(markdown: str) -> str:
-    """Rasa's REST channel splits text on blank lines into separate messages; an answer
-    must stay one message, so paragraphs are separated by single line breaks instead."""
-    return re.sub(r"\n\s*\n+", "\n", markdown.strip())
-
-
-def _reviewed_vi(iso_date: str) -> str:
-    year, month, day = iso_date.split("-")
-    return f"{day}/{month}/{year}"
 
 
 class ActionAnswerQuestion(UsesKnowledgeClient, Action):
@@ -60,20 +50,7 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
     def _answer(
         self, dispatcher: CollectingDispatcher, document: dict[str, Any], confidence: float | None
     ) -> list[EventType]:
-        dispatcher.utter_message(
-            response="utter_answer",
-            title=document["title"],
-            answer=_single_message(document["answer"]),
-            url=document["url"],
-            reviewed=_reviewed_vi(document["reviewed"]),
-            json_message=turn_payload(
-                "answer",
-                topic=document["topic"],
-                sources=[source_ref(document)],
-                confidence=1.0 if confidence is None else confidence,
-            ),
-        )
-        return [SlotSet("turn_status", "answered"), SlotSet("last_document_id", document["id"])]
+        return utter_document(dispatcher, document, 1.0 if confidence is None else confidence)
 
     def _clarify(
         self, dispatcher: CollectingDispatcher, hits: list[dict[str, Any]], confidence: float

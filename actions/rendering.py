@@ -1,0 +1,37 @@
+"""Render a knowledge document as the bot's answer turn (shared by every answering action)."""
+
+import re
+from typing import Any
+
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.payload import source_ref, turn_payload
+
+
+def _single_message(markdown: str) -> str:
+    """Rasa's REST channel splits text on blank lines into separate messages; an answer
+    must stay one message, so paragraphs are separated by single line breaks instead."""
+    return re.sub(r"\n\s*\n+", "\n", markdown.strip())
+
+
+def _reviewed_vi(iso_date: str) -> str:
+    year, month, day = iso_date.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def utter_document(
+    dispatcher: CollectingDispatcher, document: dict[str, Any], confidence: float
+) -> list[EventType]:
+    """One answer message: title, steps, source and review date, with the contract payload."""
+    dispatcher.utter_message(
+        response="utter_answer",
+        title=document["title"],
+        answer=_single_message(document["answer"]),
+        url=document["url"],
+        reviewed=_reviewed_vi(document["reviewed"]),
+        json_message=turn_payload(
+            "answer", topic=document["topic"], sources=[source_ref(document)], confidence=confidence
+        ),
+    )
+    return [SlotSet("turn_status", "answered"), SlotSet("last_document_id", document["id"])]

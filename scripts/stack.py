@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +126,15 @@ class Stack:
     def stop(self) -> None:
         for name in reversed(list(self._processes)):
             self.stop_service(name)
+
+    @contextmanager
+    def stopped(self, name: str) -> Iterator[None]:
+        """Run a block with one service down, then bring it back (fault tests)."""
+        self.stop_service(name)
+        try:
+            yield
+        finally:
+            self.start_service(self.spec(name))
 
     def spec(self, name: str) -> ServiceSpec:
         return next(s for s in self.specs() if s.name == name)

@@ -3,12 +3,18 @@
 from actions.answer_question import ActionAnswerQuestion
 from actions.feedback import ActionRecordFeedback
 from actions.handoff import ActionHandoff
+from actions.level4_form import ActionLevel4Advice, ValidateLevel4Form
+from actions.signature_form import ActionSignatureAdvice, ValidateSignatureForm
 from actions.vneid_login_form import ActionVneidLoginAdvice, ValidateVneidLoginForm
 
 __all__ = [
     "ActionAnswerQuestion",
     "ActionHandoff",
+    "ActionLevel4Advice",
     "ActionRecordFeedback",
+    "ActionSignatureAdvice",
     "ActionVneidLoginAdvice",
+    "ValidateLevel4Form",
+    "ValidateSignatureForm",
     "ValidateVneidLoginForm",
 ]

@@ -9,6 +9,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.payload import source_ref, turn_payload
 
 
+# The same buttons as utter_answer's, for answers assembled from several messages.
+FEEDBACK_BUTTONS = (
+    {"title": "👍 Có ích", "payload": '/feedback{"helpful": "yes"}'},
+    {"title": "👎 Chưa đúng ý tôi", "payload": '/feedback{"helpful": "no"}'},
+)
+
+
 def _single_message(markdown: str) -> str:
     """Rasa's REST channel splits text on blank lines into separate messages; an answer
     must stay one message, so paragraphs are separated by single line breaks instead."""
@@ -20,16 +27,23 @@ def _reviewed_vi(iso_date: str) -> str:
     return f"{day}/{month}/{year}"
 
 
+def document_fields(document: dict[str, Any]) -> dict[str, str]:
+    """The template variables of a document shown to citizens (utter_answer, utter_document_section)."""
+    return {
+        "title": document["title"],
+        "answer": _single_message(document["answer"]),
+        "url": document["url"],
+        "reviewed": _reviewed_vi(document["reviewed"]),
+    }
+
+
 def utter_document(
     dispatcher: CollectingDispatcher, document: dict[str, Any], confidence: float
 ) -> list[EventType]:
     """One answer message: title, steps, source and review date, with the contract payload."""
     dispatcher.utter_message(
         response="utter_answer",
-        title=document["title"],
-        answer=_single_message(document["answer"]),
-        url=document["url"],
-        reviewed=_reviewed_vi(document["reviewed"]),
+        **document_fields(document),
         json_message=turn_payload(
             "answer", topic=document["topic"], sources=[source_ref(document)], confidence=confidence
         ),

@@ -2,15 +2,11 @@
 
 from typing import Any, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.knowledge_client import KnowledgeUnavailable
-from actions.payload import turn_payload
-from actions.rendering import utter_document
-from actions.shared_client import UsesKnowledgeClient
+from actions.form_advice import SingleDocumentAdvice
 
 # The knowledge document that resolves each failing step.
 DOCUMENT_FOR_STEP = {
@@ -46,26 +42,14 @@ class ValidateVneidLoginForm(FormValidationAction):
         return {"login_step": value if value in DOCUMENT_FOR_STEP else None}
 
 
-class ActionVneidLoginAdvice(UsesKnowledgeClient, Action):
+class ActionVneidLoginAdvice(SingleDocumentAdvice):
+    form_slots = ("login_step", "has_nfc")
+
     def name(self) -> Text:
         return "action_vneid_login_advice"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        reset = [SlotSet("login_step", None), SlotSet("has_nfc", None)]
-        document_id = DOCUMENT_FOR_STEP.get(tracker.get_slot("login_step") or "")
-        try:
-            document = await self._client.get_document(document_id) if document_id else None
-        except KnowledgeUnavailable:
-            document = None
-            status = "unavailable"
-        else:
-            status = "no_answer"
-        if document is None:
-            response = "utter_knowledge_unavailable" if status == "unavailable" else "utter_no_answer"
-            dispatcher.utter_message(response=response, json_message=turn_payload("fallback"))
-            return [*reset, SlotSet("turn_status", status)]
-        if tracker.get_slot("has_nfc") is False:
-            dispatcher.utter_message(response="utter_no_nfc_hint")
-        return [*reset, *utter_document(dispatcher, document, 1.0)]
+    def document_id(self, tracker: Tracker) -> str | None:
+        return DOCUMENT_FOR_STEP.get(tracker.get_slot("login_step") or "")
+
+    def responses_before(self, tracker: Tracker) -> list[Text]:
+        return ["utter_no_nfc_hint"] if tracker.get_slot("has_nfc") is False else []

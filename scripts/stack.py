@@ -62,7 +62,7 @@ class Stack:
                 [str(c.knowledge_python), "-m", "uvicorn", "--factory", "knowledge.api.app:app_factory",
                  "--host", c.host, "--port", str(c.knowledge_port)],
                 f"{c.url(c.knowledge_port)}/health",
-                {**base_env, "KB_RECORDS_DB": str(c.records_db)},
+                {**base_env, "KB_RECORDS_DB": str(c.records_db), "KB_RASA_PUBLIC_URL": c.url(c.rasa_port)},
             ),
             ServiceSpec(
                 "actions",
@@ -167,6 +167,7 @@ def main() -> int:
         print(f"  Rasa (REST + socket.io)  {config.url(config.rasa_port)}/webhooks/rest/webhook")
         print(f"  Action server            {config.url(config.actions_port)}/webhook")
         print(f"  Knowledge service        {config.url(config.knowledge_port)}/docs")
+        print(f"  Demo page + web widget   {config.url(config.knowledge_port)}/")
         print("Press Ctrl-C to stop all three.", flush=True)
         while not stack.dead_services():
             time.sleep(1)

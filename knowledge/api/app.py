@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from knowledge.api.routes import conversations, health, search
+from knowledge.api.routes.web import include_web
 from knowledge.config import Settings, get_settings
 from knowledge.records import RecordStore
 from knowledge.service import KnowledgeService
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(conversations.router)
+    include_web(app)
     return app
 
 

@@ -1,5 +1,6 @@
 """Starts the real stack (Rasa, action server, knowledge service) once for the e2e tests."""
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,8 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 from stack import Stack, StackConfig  # noqa: E402
 
 MODEL = REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz"
+# Shifts all three ports so that two checkouts (or a developer and CI) can run e2e tests at once.
+PORT_OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
 
 
 @pytest.fixture(scope="session")
@@ -20,9 +23,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         pytest.fail(f"No trained model at {MODEL}: run `make test` (it trains first).")
     workdir: Path = tmp_path_factory.mktemp("stack")
     config = StackConfig(
-        rasa_port=5105,
-        actions_port=5155,
-        knowledge_port=8100,
+        rasa_port=5105 + PORT_OFFSET,
+        actions_port=5155 + PORT_OFFSET,
+        knowledge_port=8100 + PORT_OFFSET,
         tracker_db=workdir / "trackers.db",
         records_db=workdir / "records.sqlite3",
         log_dir=workdir / "logs",

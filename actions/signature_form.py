@@ -1,0 +1,58 @@
+"""Choosing a digital signature: who signs, what for, which carrier → a cited recommendation."""
+
+from typing import Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.form_advice import SingleDocumentAdvice
+
+DOCUMENT_FOR_CARRIER = {
+    "token": "cks-usb-token",
+    "sim": "cks-sim-ca",
+    "remote": "cks-ky-so-tu-xa",
+    "unsure": "cks-chon-loai-phu-hop",
+}
+# A private individual filing a personal dossier usually needs no digital signature at all.
+NO_SIGNATURE_NEEDED = "cks-khi-nao-can"
+
+
+def needs_no_signature(tracker: Tracker) -> bool:
+    return (
+        tracker.get_slot("signature_holder") == "individual"
+        and tracker.get_slot("signature_purpose") == "public_service"
+    )
+
+
+class ValidateSignatureForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_signature_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[Text]:
+        if needs_no_signature(tracker):
+            return [slot for slot in domain_slots if slot != "signature_carrier"]
+        return domain_slots
+
+
+class ActionSignatureAdvice(SingleDocumentAdvice):
+    form_slots = ("signature_holder", "signature_purpose", "signature_carrier")
+
+    def name(self) -> Text:
+        return "action_signature_advice"
+
+    def document_id(self, tracker: Tracker) -> str | None:
+        if needs_no_signature(tracker):
+            return NO_SIGNATURE_NEEDED
+        return DOCUMENT_FOR_CARRIER.get(tracker.get_slot("signature_carrier") or "")
+
+    def responses_after(self, tracker: Tracker) -> list[Text]:
+        return [] if needs_no_signature(tracker) else ["utter_signature_next_steps"]
+
+

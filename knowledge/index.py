@@ -117,6 +117,14 @@ def _prune_old_versions(index_dir: Path, keep: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def current_fingerprint(index_dir: Path) -> str | None:
+    """The published version's fingerprint, cheap enough to poll."""
+    try:
+        return (index_dir / "CURRENT").read_text().strip() or None
+    except OSError:
+        return None
+
+
 def load_index(index_dir: Path) -> KnowledgeIndex | None:
     """The live snapshot, or None when there is none or it cannot be read."""
     try:

@@ -57,6 +57,15 @@ class RecordStore:
     def _now() -> str:
         return datetime.now(UTC).isoformat(timespec="seconds")
 
+    def delete_older_than(self, cutoff: datetime) -> int:
+        """Retention: drop feedback and handoffs created before `cutoff` (UTC)."""
+        limit = cutoff.astimezone(UTC).isoformat(timespec="seconds")
+        with self._transaction() as connection:
+            return sum(
+                connection.execute(f"DELETE FROM {table} WHERE created_at < ?", (limit,)).rowcount
+                for table in ("feedback", "handoffs")
+            )
+
     def add_feedback(self, conversation_id: str, document_id: str | None, helpful: bool, question: str | None) -> int:
         masked_question = mask_sensitive(question).text if question else None
         with self._transaction() as db:

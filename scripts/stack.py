@@ -31,6 +31,8 @@ class StackConfig:
     tracker_db: Path = REPO_ROOT / "build" / "rasa" / "trackers.db"
     # postgresql://user[:password]@host:port/db puts Rasa's trackers in PostgreSQL instead.
     tracker_store_url: str | None = None
+    # redis://host:port/db adds Rasa's Redis lock store (needed by several Rasa replicas).
+    lock_store_url: str | None = None
     records_db: Path = REPO_ROOT / "build" / "records.sqlite3"
     log_dir: Path = REPO_ROOT / "build" / "logs"
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -40,17 +42,30 @@ class StackConfig:
     def url(self, port: int) -> str:
         return f"http://{self.host}:{port}"
 
+    def tracker_store_sqlalchemy_url(self) -> str:
+        """Where Rasa keeps conversations, for the knowledge service's retention job."""
+        return self.tracker_store_url or f"sqlite:///{self.tracker_db}"
+
     def rasa_endpoints(self) -> tuple[Path, dict[str, str]]:
         """The endpoints file for the configured tracker store, and the variables it reads."""
         if not self.tracker_store_url:
             return REPO_ROOT / "bot" / "endpoints.yml", {"TRACKER_DB": str(self.tracker_db)}
         url = urlsplit(self.tracker_store_url)
-        return REPO_ROOT / "bot" / "endpoints-postgres.yml", {
+        tracker_env = {
             "TRACKER_DB_HOST": url.hostname or "127.0.0.1",
             "TRACKER_DB_PORT": str(url.port or 5432),
             "TRACKER_DB_NAME": url.path.lstrip("/") or "rasa",
             "TRACKER_DB_USER": url.username or "rasa",
             "TRACKER_DB_PASSWORD": url.password or "",
+        }
+        if not self.lock_store_url:
+            return REPO_ROOT / "bot" / "endpoints-postgres.yml", tracker_env
+        lock = urlsplit(self.lock_store_url)
+        return REPO_ROOT / "bot" / "endpoints-cluster.yml", {
+            **tracker_env,
+            "LOCK_STORE_HOST": lock.hostname or "127.0.0.1",
+            "LOCK_STORE_PORT": str(lock.port or 6379),
+            "LOCK_STORE_DB": lock.path.lstrip("/") or "0",
         }
 
 
@@ -62,6 +77,40 @@ class ServiceSpec:
     env: dict[str, str]
 
 
+def base_environment(config: StackConfig) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO_ROOT), **config.extra_env}
+
+
+def knowledge_spec(config: StackConfig, name: str, port: int, env: dict[str, str]) -> ServiceSpec:
+    return ServiceSpec(
+        name,
+        [str(config.knowledge_python), "-m", "uvicorn", "--factory", "knowledge.api.app:app_factory",
+         "--host", config.host, "--port", str(port)],
+        f"{config.url(port)}/health",
+        {**base_environment(config), **env},
+    )
+
+
+def actions_spec(config: StackConfig, name: str, port: int, knowledge_url: str) -> ServiceSpec:
+    return ServiceSpec(
+        name,
+        [str(config.knowledge_python), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        f"{config.url(port)}/health",
+        {**base_environment(config), "ACTIONS_KNOWLEDGE_URL": knowledge_url},
+    )
+
+
+def rasa_spec(config: StackConfig, name: str, port: int, endpoints: Path, env: dict[str, str]) -> ServiceSpec:
+    return ServiceSpec(
+        name,
+        [str(config.rasa_executable), "run", "--model", str(config.model_dir),
+         "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
+         "--interface", config.host, "--port", str(port), "--cors", "*"],
+        f"{config.url(port)}/webhooks/rest/",
+        {**base_environment(config), **env},
+    )
+
+
 class Stack:
     """The three processes of the bot, started in dependency order."""
 
@@ -71,30 +120,14 @@ class Stack:
 
     def specs(self) -> list[ServiceSpec]:
         c = self.config
-        base_env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **c.extra_env}
         endpoints, tracker_env = c.rasa_endpoints()
         return [
-            ServiceSpec(
-                "knowledge",
-                [str(c.knowledge_python), "-m", "uvicorn", "--factory", "knowledge.api.app:app_factory",
-                 "--host", c.host, "--port", str(c.knowledge_port)],
-                f"{c.url(c.knowledge_port)}/health",
-                {**base_env, "KB_RECORDS_DB": str(c.records_db), "KB_RASA_PUBLIC_URL": c.url(c.rasa_port)},
-            ),
-            ServiceSpec(
-                "actions",
-                [str(c.knowledge_python), "-m", "rasa_sdk", "--actions", "actions", "--port", str(c.actions_port)],
-                f"{c.url(c.actions_port)}/health",
-                {**base_env, "ACTIONS_KNOWLEDGE_URL": c.url(c.knowledge_port)},
-            ),
-            ServiceSpec(
-                "rasa",
-                [str(c.rasa_executable), "run", "--model", str(c.model_dir),
-                 "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
-                 "--interface", c.host, "--port", str(c.rasa_port), "--cors", "*"],
-                f"{c.url(c.rasa_port)}/webhooks/rest/",
-                {**base_env, "ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook", **tracker_env},
-            ),
+            knowledge_spec(c, "knowledge", c.knowledge_port,
+                           {"KB_RECORDS_DB": str(c.records_db), "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
+                            "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url()}),
+            actions_spec(c, "actions", c.actions_port, c.url(c.knowledge_port)),
+            rasa_spec(c, "rasa", c.rasa_port, endpoints,
+                      {"ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook", **tracker_env}),
         ]
 
     def start(self, timeout: float = 240.0, only: list[str] | None = None) -> None:
@@ -105,12 +138,19 @@ class Stack:
                 self.start_service(spec, timeout)
 
     def start_service(self, spec: ServiceSpec, timeout: float = 240.0) -> None:
-        log = open(self.config.log_dir / f"{spec.name}.log", "ab")
-        self._processes[spec.name] = subprocess.Popen(
-            spec.command, cwd=REPO_ROOT, env=spec.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self._wait_ready(spec, timeout)
+        self.start_together([spec], timeout)
+
+    def start_together(self, specs: list[ServiceSpec], timeout: float = 240.0) -> None:
+        """Launch several services at once (replicas), then wait until each is ready."""
+        self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        for spec in specs:
+            log = open(self.config.log_dir / f"{spec.name}.log", "ab")
+            self._processes[spec.name] = subprocess.Popen(
+                spec.command, cwd=REPO_ROOT, env=spec.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        for spec in specs:
+            self._wait_ready(spec, timeout)
 
     def _wait_ready(self, spec: ServiceSpec, timeout: float) -> None:
         deadline = time.monotonic() + timeout

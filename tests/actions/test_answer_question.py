@@ -118,6 +118,20 @@ async def test_no_answer_is_a_fallback_turn() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_declined_question_reaches_the_staff_queue_and_its_failure_is_not_the_citizens() -> None:
+    def knowledge(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/unanswered":
+            return httpx.Response(503)  # the queue is down: the citizen still gets the polite decline
+        return search_result("no_answer", [DOCUMENT], confidence=0.2)(request)
+
+    action, seen = action_with(knowledge)
+    [message], _ = await run(action, "làm sổ đỏ ở đâu")
+    assert message["response"] == "utter_no_answer"
+    [queued] = [json.loads(r.content) for r in seen if r.url.path == "/unanswered"]
+    assert queued == {"conversation_id": "t", "question": "làm sổ đỏ ở đâu", "reason": "fallback", "document_id": None}
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("text", "response"),
     [("", "utter_ask_rephrase"), ("🙂🙂🙂", "utter_ask_rephrase"), ("a" * 5000, "utter_question_too_long")],

@@ -179,3 +179,34 @@ def test_ambiguous_short_message_gets_clarify_buttons(stack: Stack) -> None:
     _, [chosen] = ask(stack, buttons[0]["payload"])
     assert chosen["type"] == "answer"
     assert chosen["sources"][0]["id"] == custom["sources"][0]["id"]
+
+
+@pytest.mark.e2e
+def test_a_flooding_conversation_is_asked_to_wait_and_others_are_unaffected(stack: Stack) -> None:
+    flooder = uuid.uuid4().hex
+    replies = [chat(stack, "xin chào", flooder) for _ in range(12)]
+    customs = [r[-1]["custom"] for r in replies]
+    assert [c["type"] for c in customs[:8]] == ["smalltalk"] * 8  # the limit: 8 messages per 10 s
+    assert all(c["type"] == "warning" for c in customs[8:])
+    assert "đợi vài giây" in replies[-1][0]["text"]
+    _, [answer] = ask(stack, "quen mat khau vneid thi lam sao")  # another citizen, meanwhile
+    assert answer["type"] == "answer"
+
+
+@pytest.mark.e2e
+def test_a_locked_records_database_gets_a_polite_reply_and_feedback_works_once_released(stack: Stack) -> None:
+    sender = uuid.uuid4().hex
+    ask(stack, "quen mat khau vneid thi lam sao", sender)
+    blocker = sqlite3.connect(stack.config.records_db, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # another process holding the database
+    try:
+        texts, [custom] = ask(stack, '/feedback{"helpful": "yes"}', sender)
+        assert custom["type"] == "fallback" and "chưa ghi nhận được" in texts[0]
+        _, [answer] = ask(stack, "chữ ký số là gì", sender)  # answering does not need that database
+        assert answer["type"] == "answer"
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    _, [thanks] = ask(stack, '/feedback{"helpful": "yes"}', sender)
+    assert thanks["type"] == "smalltalk"
+    assert [row[3] for row in records(stack, "feedback") if row[2] == sender] == ["cks-la-gi"]

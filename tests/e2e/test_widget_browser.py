@@ -7,6 +7,7 @@ results/widget-timing.json.
 
 import json
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -189,6 +190,31 @@ def test_history_survives_a_reload_and_start_over_makes_a_new_session(widget: Wi
     assert widget.session_id != session
     widget.ask("chu ky so la gi")
     expect_cited_answer(widget)
+
+
+def kb_command(stack: Stack, *args: str) -> None:
+    """Run `kb` with the environment the stack's knowledge service has (same index dir)."""
+    environment = {**stack.spec("knowledge").env}
+    subprocess.run([str(stack.config.knowledge_python), "-m", "knowledge.cli", *args], env=environment, check=True)
+
+
+def test_staff_maintenance_switch_shows_a_notice_with_the_contacts(widget: Widget, stack: Stack) -> None:
+    from playwright.sync_api import expect
+
+    notice = widget.page.locator("#troly-widget .maintenance")
+    kb_command(stack, "maintenance", "on", "--message", "Hệ thống bảo trì đến 22 giờ hôm nay.")
+    try:
+        widget.page.evaluate("window.TroLy.checkStatus()")
+        widget.open()
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("Hệ thống bảo trì đến 22 giờ hôm nay.")
+        expect(notice).to_contain_text("Trung tâm phục vụ hành chính công")  # from the contacts document
+        assert notice.get_attribute("role") == "alert"
+        save_screenshot(widget.page, "desktop-maintenance")
+    finally:
+        kb_command(stack, "maintenance", "off")
+    widget.page.evaluate("window.TroLy.checkStatus()")
+    expect(notice).to_be_hidden()
 
 
 def test_rasa_outage_shows_a_reconnect_message_and_the_chat_continues(widget: Widget, stack: Stack) -> None:

@@ -55,6 +55,8 @@
     pending: "Đang chờ gửi",
     noReply: "Trợ lý chưa phản hồi. Bạn vui lòng gửi lại câu hỏi sau ít phút.",
     newConversation: "Đã bắt đầu cuộc trò chuyện mới.",
+    maintenanceTitle: "Thông báo bảo trì",
+    maintenanceContacts: "Nếu cần hỗ trợ ngay, bạn có thể liên hệ:",
   };
 
   function datasetConfig(el) {
@@ -62,6 +64,7 @@
     var d = el.dataset;
     var out = {
       serverUrl: d.serverUrl,
+      knowledgeUrl: d.knowledgeUrl,
       title: d.title,
       subtitle: d.subtitle,
       primaryColor: d.primaryColor,
@@ -94,6 +97,9 @@
       sessionTtlMinutes: 60, // Rasa's session_expiration_time: after that the bot forgets too
       open: false,
       replyTimeoutMs: 30000,
+      // The knowledge service (maintenance notice); by default the one serving this script.
+      knowledgeUrl: new URL("..", new URL(".", scriptSrc)).href,
+      statusPollSeconds: 60,
     },
     window.TroLyConfig || {},
     datasetConfig(script)
@@ -535,6 +541,7 @@
     },
   }, [icon("M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z")]);
   ui.status = el("div", { className: "status", role: "status", "aria-live": "polite", hidden: true });
+  ui.maintenance = el("div", { className: "maintenance", role: "alert", hidden: true });
   ui.log = el("div", {
     className: "log",
     id: "troly-log",
@@ -580,6 +587,7 @@
       ui.restart,
       ui.close,
     ]),
+    ui.maintenance,
     ui.status,
     el("div", { className: "scroll" }, [ui.log, ui.typing]),
     el("footer", { className: "footer" }, [
@@ -1042,6 +1050,35 @@
     connection.retryNow();
   });
 
+  /* ------------------------------------------------------------- maintenance */
+
+  // Staff switch a notice on from the admin page or `kb maintenance on`; no deploy needed.
+  var knowledgeUrl = String(config.knowledgeUrl).replace(/\/+$/, "");
+  function showMaintenance(status) {
+    ui.maintenance.replaceChildren();
+    ui.maintenance.hidden = !status.maintenance;
+    host.setAttribute("data-maintenance", status.maintenance ? "true" : "false");
+    if (!status.maintenance) return;
+    ui.maintenance.appendChild(el("p", { className: "maintenance-title", text: TEXT.maintenanceTitle }));
+    ui.maintenance.appendChild(el("p", { text: status.message || "" }));
+    if (status.contacts) {
+      ui.maintenance.appendChild(el("p", { text: TEXT.maintenanceContacts }));
+      ui.maintenance.appendChild(renderMarkdown(status.contacts));
+    }
+  }
+  function checkStatus() {
+    fetch(knowledgeUrl + "/status", { mode: "cors", cache: "no-store" })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (status) {
+        if (status) showMaintenance(status);
+      })
+      .catch(function () {
+        /* the knowledge service is optional for chatting: keep the last known notice */
+      });
+  }
+
   /* ----------------------------------------------------------------- start */
 
   function markOnce(name) {
@@ -1071,6 +1108,8 @@
       if (e.role === "user" && e.pending) connection.outbox.push({ message: e.text, entryId: e.id });
     });
     connection.start();
+    checkStatus();
+    setInterval(checkStatus, Math.max(5, Number(config.statusPollSeconds) || 60) * 1000);
     if (config.open || storageGet("sessionStorage", "open")) toggle(true, false);
   }
 
@@ -1087,6 +1126,7 @@
       sendMessage(text);
     },
     restart: restartConversation,
+    checkStatus: checkStatus,
     get sessionId() {
       return conversation.sessionId;
     },

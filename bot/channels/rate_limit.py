@@ -1,0 +1,72 @@
+"""Sliding-window rate limits for the chat channels (pure Python: unit-tested without Rasa).
+
+A flood from one conversation or one client address gets a polite "please wait" instead of
+reaching the NLU and the action server, so other citizens keep their normal response times.
+"""
+
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Deque, Dict, Optional, Text
+
+# Said instead of processing a message over the limit; carries the response contract.
+PLEASE_WAIT = {
+    "text": "Bạn đang gửi tin nhắn hơi nhanh. Vui lòng đợi vài giây rồi gửi tiếp nhé.",
+    "custom": {"type": "warning", "topic": None, "sources": [], "confidence": None},
+}
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `messages` within any `seconds`-long window."""
+
+    messages: int
+    seconds: float
+
+
+class SlidingWindowLimiter:
+    """Remembers recent message times per key; the least recently seen keys are forgotten
+    first, so memory stays bounded under a flood of distinct keys."""
+
+    def __init__(self, limit: Limit, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.max_keys = max_keys
+        self._clock = clock
+        self._recent: "OrderedDict[Text, Deque[float]]" = OrderedDict()
+
+    def allow(self, key: Text) -> bool:
+        now = self._clock()
+        recent = self._recent.pop(key, None) or deque()
+        while recent and now - recent[0] >= self.limit.seconds:
+            recent.popleft()
+        allowed = len(recent) < self.limit.messages
+        if allowed:
+            recent.append(now)
+        self._recent[key] = recent
+        while len(self._recent) > self.max_keys:
+            self._recent.popitem(last=False)
+        return allowed
+
+
+class ChatRateLimits:
+    """Per-conversation and per-client limits, configured from the channel's credentials."""
+
+    def __init__(self, per_conversation: Limit, per_client: Limit, clock: Callable[[], float] = time.monotonic) -> None:
+        self.conversations = SlidingWindowLimiter(per_conversation, clock=clock)
+        self.clients = SlidingWindowLimiter(per_client, clock=clock)
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ChatRateLimits":
+        c = credentials or {}
+        return cls(
+            Limit(int(c.get("conversation_messages", 8)), float(c.get("conversation_seconds", 10))),
+            Limit(int(c.get("client_messages", 600)), float(c.get("client_seconds", 60))),
+        )
+
+    def allow(self, conversation_id: Text, client: Optional[Text]) -> bool:
+        # A conversation over its own limit is refused before it counts against the
+        # allowance its address shares with the other citizens behind it.
+        if not self.conversations.allow(conversation_id):
+            return False
+        return client is None or self.clients.allow(client)

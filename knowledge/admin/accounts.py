@@ -1,0 +1,140 @@
+"""Staff accounts, logins and sessions, with wrong passwords slowed down.
+
+Throttling never sleeps: after `admin_login_free_failures` wrong passwords for a username
+or from an address, further attempts are refused (429) until a lock that doubles with each
+failure has passed. The counters live in the database, so a restart does not reset them.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from knowledge.admin import audit
+from knowledge.admin.database import Database
+from knowledge.admin.errors import AlreadyExists, InvalidInput, NotFound
+from knowledge.admin.models import AuthSession, LoginThrottle, Role, User, utc_now
+from knowledge.admin.security import hash_password, new_token, token_digest, verify_password
+from knowledge.admin.validation import printable
+from knowledge.config import Settings
+
+USERNAME_PATTERN = r"^[a-zA-Z0-9_.@-]{2,64}$"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is making a request."""
+
+    username: str
+    role: Role
+    token: str
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role is Role.EDITOR
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    principal: Principal | None
+    expires_at: dt.datetime | None = None
+    retry_after: int = 0  # seconds; > 0 means the attempt was refused without checking
+
+
+def create_user(db: Database, settings: Settings, username: str, password: str, role: Role, *, update: bool = False) -> None:
+    if len(password) < settings.admin_password_min_length:
+        raise InvalidInput("Mật khẩu quá ngắn.", [f"password: at least {settings.admin_password_min_length} characters"])
+    with db.write() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is not None and not update:
+            raise AlreadyExists(f"Đã có tài khoản '{username}'.")
+        if user is None:
+            session.add(User(username=username, password_hash=hash_password(password), role=role.value, disabled=False, created_at=utc_now()))
+        else:
+            user.password_hash, user.role, user.disabled = hash_password(password), role.value, False
+            session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+        audit.record(session, "cli", "user.update" if user else "user.create", username, role=role.value)
+
+
+def disable_user(db: Database, username: str) -> None:
+    with db.write() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"Không có tài khoản '{username}'.")
+        user.disabled = True
+        session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+        audit.record(session, "cli", "user.disable", username)
+
+
+# An address is shared by an office behind one router: allow it more failures than a name.
+ADDRESS_FREE_FACTOR = 5
+
+
+def _lock_seconds(settings: Settings, key: str, failures: int) -> float:
+    free = settings.admin_login_free_failures * (ADDRESS_FREE_FACTOR if key.startswith("ip:") else 1)
+    over = failures - free - 1
+    if over < 0:
+        return 0.0
+    return min(settings.admin_login_lockout_seconds * 2**over, settings.admin_login_lockout_max_seconds)
+
+
+def _throttle_keys(username: str, address: str) -> list[str]:
+    return [printable(f"user:{username.lower()}")[:200], printable(f"ip:{address}")[:200]]
+
+
+def _retry_after(session: Session, keys: list[str], now: dt.datetime) -> int:
+    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+    waits = [(row.locked_until - now).total_seconds() for row in rows if row.locked_until and row.locked_until > now]
+    return max((int(w) + 1 for w in waits), default=0)
+
+
+def _register_failure(session: Session, settings: Settings, keys: list[str], now: dt.datetime) -> None:
+    for key in keys:
+        row = session.get(LoginThrottle, key) or LoginThrottle(key=key, failures=0)
+        row.failures += 1
+        seconds = _lock_seconds(settings, key, row.failures)
+        row.locked_until = now + dt.timedelta(seconds=seconds) if seconds else None
+        session.add(row)
+
+
+def login(db: Database, settings: Settings, username: str, password: str, address: str) -> LoginResult:
+    keys = _throttle_keys(username, address)
+    with db.read() as session:
+        wait = _retry_after(session, keys, utc_now())
+        user = session.scalar(select(User).where(User.username == username))
+    if wait:
+        return LoginResult(None, retry_after=wait)
+    valid = verify_password(user.password_hash if user else None, password) and user is not None and not user.disabled
+    with db.write() as session:
+        now = utc_now()
+        if not valid or user is None:
+            _register_failure(session, settings, keys, now)
+            audit.record(session, username[:64] or "?", "login.failed", address)
+            return LoginResult(None)
+        session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))
+        session.execute(delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.expires_at <= now))
+        token = new_token()
+        expires_at = now + dt.timedelta(minutes=settings.admin_session_minutes)
+        session.add(AuthSession(token_hash=token_digest(token), user_id=user.id, created_at=now, expires_at=expires_at))
+        audit.record(session, user.username, "login", address)
+    return LoginResult(Principal(user.username, Role(user.role), token), expires_at)
+
+
+def resolve_session(db: Database, token: str) -> Principal | None:
+    """The principal of a live session token, or None when unknown, expired or disabled."""
+    with db.read() as session:
+        row = session.execute(
+            select(User.username, User.role, User.disabled, AuthSession.expires_at)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(AuthSession.token_hash == token_digest(token))
+        ).first()
+    if row is None or row.disabled or row.expires_at <= utc_now():
+        return None
+    return Principal(row.username, Role(row.role), token)
+
+
+def logout(db: Database, principal: Principal) -> None:
+    with db.write() as session:
+        session.execute(delete(AuthSession).where(AuthSession.token_hash == token_digest(principal.token)))
+        audit.record(session, principal.username, "logout")

@@ -1,0 +1,217 @@
+"""Bulk import and export: a folder or ZIP of Markdown files, or a CSV of question–answer pairs.
+
+Imports are all-or-nothing: every file is validated first and a single problem means nothing
+is stored. A file's exact text is kept as the revision's source, so import → export gives the
+same bytes back.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy.orm import Session
+
+from knowledge.admin import audit, messages
+from knowledge.admin.document_store import (
+    DocumentRecord,
+    create_document,
+    edit_document,
+    list_documents,
+)
+from knowledge.admin.errors import InvalidInput, TooLarge
+from knowledge.admin.models import DocumentRevision, DocumentStatus, RevisionAction, StoredDocument
+from knowledge.admin.publishing import published_sources
+from knowledge.admin.validation import checked_document, checked_source
+from knowledge.config import Settings
+from knowledge.documents import KnowledgeDocument, parse_document, serialize_document
+
+MAX_ARCHIVE_FILES = 5000
+CSV_COLUMNS = ["id", "topic", "title", "question", "answer", "sources", "reviewed"]
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str  # where it came from, for messages
+    text: str
+
+
+def parse_sources(files: Iterable[SourceFile]) -> list[tuple[KnowledgeDocument, str]]:
+    """Validate every file (id = file name, no duplicates); InvalidInput lists all problems."""
+    parsed: list[tuple[KnowledgeDocument, str]] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for item in files:
+        try:
+            document = checked_source(item.text, expected_id=PurePosixPath(item.name).stem, where=item.name)
+        except InvalidInput as exc:
+            problems += exc.problems
+            continue
+        if document.id in seen:
+            problems.append(f"{item.name}: duplicate id, first in {seen[document.id]}")
+            continue
+        seen[document.id] = item.name
+        parsed.append((document, item.text))
+    if problems:
+        raise InvalidInput(messages.INVALID_ARCHIVE, problems)
+    return parsed
+
+
+def store_documents(session: Session, documents: list[tuple[KnowledgeDocument, str]], actor: str, *, publish: bool = False) -> ImportReport:
+    """Create or update each document from its source. `publish` marks the result as live
+    (the seed import): the service serves it from its next start or publish."""
+    report = ImportReport()
+    for document, source in documents:
+        head = session.get(StoredDocument, document.id)
+        if head is None or head.deleted:
+            head = create_document(session, document, source, actor, RevisionAction.IMPORT)
+            report.created.append(document.id)
+        else:
+            current = session.get(DocumentRevision, (head.id, head.version))
+            if current is not None and parse_document(current.source) == document:
+                report.unchanged.append(document.id)
+            else:
+                head = edit_document(session, document, source, head.version, actor, RevisionAction.IMPORT)
+                report.updated.append(document.id)
+        if publish:
+            head.published_version, head.status = head.version, DocumentStatus.PUBLISHED.value
+    audit.record(session, actor, "documents.import", "", created=len(report.created),
+                 updated=len(report.updated), unchanged=len(report.unchanged), publish=publish)
+    return report
+
+
+def read_directory(directory: Path) -> list[SourceFile]:
+    return [
+        SourceFile(str(path.relative_to(directory)), path.read_text(encoding="utf-8"))
+        for path in sorted(directory.rglob("*.md"))
+    ]
+
+
+def current_records(session: Session) -> list[DocumentRecord]:
+    records, _ = list_documents(session, limit=10**9)
+    return records
+
+
+def export_files(session: Session, *, published: bool = False) -> dict[str, str]:
+    """`<topic>/<id>.md` → file text of every live document's latest version, or of what
+    is published now (drafts left out) when `published`."""
+    if published:
+        live = published_sources(session) or {}
+        return {f"{topic}/{doc_id}.md": source for doc_id, (topic, source) in sorted(live.items())}
+    return {f"{r.head.topic}/{r.head.id}.md": r.source for r in current_records(session)}
+
+
+def write_directory(files: dict[str, str], directory: Path) -> list[Path]:
+    written = []
+    for name, source in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(source.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def zip_archive(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, source in files.items():
+            archive.writestr(name, source.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def read_zip(data: bytes, max_file_bytes: int, max_total_bytes: int) -> list[SourceFile]:
+    """The Markdown files of an uploaded ZIP, refusing bombs and oversized entries."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = [i for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InvalidInput(messages.INVALID_ARCHIVE, [f"zip: {exc}"]) from exc
+    markdown = [
+        i for i in entries
+        if i.filename.endswith(".md") and not any(part.startswith((".", "__")) for part in PurePosixPath(i.filename).parts)
+    ]
+    if len(markdown) > MAX_ARCHIVE_FILES:
+        raise TooLarge(messages.TOO_LARGE.format(limit=max_total_bytes))
+    if sum(i.file_size for i in markdown) > max_total_bytes or any(i.file_size > max_file_bytes for i in markdown):
+        raise TooLarge(messages.TOO_LARGE.format(limit=max_file_bytes))
+    files, problems = [], []
+    for info in markdown:
+        try:
+            raw = archive.read(info)
+            if len(raw) > max_file_bytes:
+                raise TooLarge(messages.TOO_LARGE.format(limit=max_file_bytes))
+            files.append(SourceFile(info.filename, raw.decode("utf-8")))
+        except (UnicodeDecodeError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+            problems.append(f"{info.filename}: {exc}")
+    if problems:
+        raise InvalidInput(messages.INVALID_ARCHIVE, problems)
+    if not files:
+        raise InvalidInput(messages.INVALID_ARCHIVE, ["zip: no .md files"])
+    return files
+
+
+def qa_csv(records: list[DocumentRecord]) -> str:
+    """One row per phrasing with its document's answer: easy to review in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for record in records:
+        document = record.document
+        for question in document.questions:
+            writer.writerow([
+                document.id, document.topic.value, document.title, question, document.body,
+                " ".join(str(s) for s in document.sources), document.reviewed.isoformat(),
+            ])
+    return buffer.getvalue()
+
+
+def read_qa_csv(text: str) -> list[tuple[KnowledgeDocument, str]]:
+    """Documents from question–answer rows; rows sharing an id add phrasings to one document."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if reader.fieldnames is None or set(CSV_COLUMNS) - set(reader.fieldnames):
+        raise InvalidInput(messages.INVALID_ARCHIVE, [f"csv: columns must be {', '.join(CSV_COLUMNS)}"])
+    grouped: dict[str, dict[str, object]] = {}
+    try:
+        for row in reader:
+            fields = grouped.setdefault(row["id"] or "", {
+                "id": row["id"], "topic": row["topic"], "title": row["title"], "body": row["answer"],
+                "sources": (row["sources"] or "").split(), "reviewed": row["reviewed"], "questions": [],
+            })
+            if row["question"] and row["question"].strip():
+                fields["questions"].append(row["question"])  # type: ignore[union-attr]
+    except csv.Error as exc:
+        raise InvalidInput(messages.INVALID_ARCHIVE, [f"csv: {exc}"]) from exc
+    documents, problems = [], []
+    for document_id, fields in grouped.items():
+        try:
+            document = checked_document(fields)
+        except InvalidInput as exc:
+            problems += [f"csv id '{document_id}': {p}" for p in exc.problems]
+            continue
+        documents.append((document, serialize_document(document)))
+    if problems or not documents:
+        raise InvalidInput(messages.INVALID_ARCHIVE, problems or ["csv: no rows"])
+    return documents
+
+
+def read_upload(data: bytes, filename: str, settings: Settings) -> list[tuple[KnowledgeDocument, str]]:
+    """Validated documents from an uploaded ZIP of Markdown files or a question–answer CSV."""
+    if len(data) > settings.admin_max_archive_bytes:
+        raise TooLarge(messages.TOO_LARGE.format(limit=settings.admin_max_archive_bytes))
+    if filename.lower().endswith(".csv"):
+        try:
+            return read_qa_csv(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(messages.INVALID_ARCHIVE, [f"csv: {exc}"]) from exc
+    # Entries may be up to a document's limit each; inflated, at most five times the upload limit.
+    files = read_zip(data, settings.admin_max_document_bytes, settings.admin_max_archive_bytes * 5)
+    return parse_sources(files)

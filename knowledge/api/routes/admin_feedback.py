@@ -1,0 +1,110 @@
+"""What citizens could not get answered, feedback per document, stale documents, audit log."""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from knowledge.admin import audit, unanswered
+from knowledge.admin import document_store as store
+from knowledge.admin.body_limit import DocumentSizedRoute
+from knowledge.admin.reports import feedback_by_document, stale_documents
+from knowledge.admin.schemas import (
+    AddWordingRequest,
+    AuditRow,
+    DocumentDetail,
+    FeedbackRow,
+    QuestionGroupView,
+    QuestionView,
+    ResolveRequest,
+    ResolveResult,
+    StaleRow,
+    Suggestion,
+    UnansweredReport,
+)
+from knowledge.api.deps import get_records, get_service
+from knowledge.api.routes.admin_deps import Admin, Editor, Viewer, admin_errors
+from knowledge.api.routes.admin_documents import ERRORS, WRITE_ERRORS
+from knowledge.search import KnowledgeSearcher
+
+router = APIRouter(prefix="/admin/api", tags=["admin: unanswered and reports"], route_class=DocumentSizedRoute)
+
+
+def _suggestion(searcher: KnowledgeSearcher, question: str) -> Suggestion | None:
+    outcome = searcher.search(question, top_k=1)
+    if not outcome.hits:
+        return None
+    top = outcome.hits[0].document
+    return Suggestion(id=top.id, title=top.title, confidence=round(outcome.confidence, 4))
+
+
+def unanswered_report(request: Request, admin: Admin, max_groups: int) -> UnansweredReport:
+    service = get_service(request)
+    with admin.db.write() as session:  # writes the embeddings computed for new questions
+        groups = unanswered.group_questions(session, service.embedder, admin.settings.admin_cluster_similarity)
+        views = [
+            QuestionGroupView(
+                count=g.count, representative=g.representative,
+                questions=[QuestionView.model_validate(q, from_attributes=True) for q in g.questions],
+                suggestion=_suggestion(service.searcher, g.representative),
+            )
+            for g in groups[:max_groups]
+        ]
+    return UnansweredReport(open=sum(g.count for g in groups), groups=views)
+
+
+@router.get("/unanswered", response_model=UnansweredReport, responses=ERRORS)
+def unanswered_questions(
+    request: Request, admin: Admin, _: Viewer, max_groups: Annotated[int, Query(ge=1, le=500)] = 100
+) -> UnansweredReport:
+    """Open questions grouped by similar wording, biggest group first, each with the
+    document the bot finds closest now."""
+    return unanswered_report(request, admin, max_groups)
+
+
+@router.post("/unanswered/resolve", response_model=ResolveResult, responses=WRITE_ERRORS)
+def resolve(body: ResolveRequest, admin: Admin, editor: Editor) -> ResolveResult:
+    """Close questions: answered by a document (e.g. one just written for them) or dismissed."""
+    with admin_errors(), admin.db.write() as session:
+        if body.document_id:
+            store.get_document(session, body.document_id)
+        return ResolveResult(resolved=unanswered.resolve_questions(session, body.ids, editor.username, body.document_id))
+
+
+@router.post("/unanswered/add-to-document", response_model=DocumentDetail, responses=WRITE_ERRORS)
+def add_wording(body: AddWordingRequest, admin: Admin, editor: Editor) -> DocumentDetail:
+    """Add the questions' wording to a document's phrasings (a new draft) and close them."""
+    with admin_errors():
+        with admin.db.write() as session:
+            unanswered.add_wording(session, body.ids, body.document_id, body.version, editor.username)
+        with admin.db.read() as session:
+            return DocumentDetail.of_record(store.get_document(session, body.document_id), admin.settings.admin_stale_days)
+
+
+@router.get("/reports/feedback", response_model=list[FeedbackRow], responses=ERRORS)
+def feedback_report(request: Request, _: Viewer) -> list[FeedbackRow]:
+    """👍/👎 per document, most 👎 first."""
+    documents = get_service(request).searcher.index.documents
+    counts = get_records(request).feedback_counts()
+    rows = feedback_by_document(counts, {d: doc.title for d, doc in documents.items()})
+    return [FeedbackRow(document_id=r.document_id, title=r.title, helpful=r.helpful, not_helpful=r.not_helpful) for r in rows]
+
+
+@router.get("/reports/stale", response_model=list[StaleRow], responses=ERRORS)
+def stale_report(request: Request, admin: Admin, _: Viewer) -> list[StaleRow]:
+    """Served documents whose `reviewed` date is older than KB_ADMIN_STALE_DAYS."""
+    today = dt.date.today()
+    documents = list(get_service(request).searcher.index.documents.values())
+    return [
+        StaleRow(id=d.id, title=d.title, topic=d.topic, reviewed=d.reviewed, age_days=(today - d.reviewed).days)
+        for d in stale_documents(documents, admin.settings.admin_stale_days, today)
+    ]
+
+
+@router.get("/audit", response_model=list[AuditRow], responses=ERRORS)
+def audit_log(
+    admin: Admin, _: Viewer,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[AuditRow]:
+    with admin.db.read() as session:
+        return [AuditRow.model_validate(e, from_attributes=True) for e in audit.recent(session, limit, offset)]

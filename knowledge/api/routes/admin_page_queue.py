@@ -1,0 +1,100 @@
+"""The admin page's unanswered-questions queue, reports, and import/export screens."""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from knowledge.admin import audit, messages, transfer, unanswered
+from knowledge.admin import document_store as store
+from knowledge.admin.body_limit import ArchiveSizedRoute, DocumentSizedRoute
+from knowledge.admin.errors import AdminError
+from knowledge.admin.publishing import recent_publications
+from knowledge.admin.reports import feedback_by_document, stale_documents
+from knowledge.admin.schemas import StaleRow
+from knowledge.api.deps import get_records, get_service
+from knowledge.api.routes.admin_deps import Admin
+from knowledge.api.routes.admin_feedback import unanswered_report
+from knowledge.api.routes.admin_page import error_page
+from knowledge.api.routes.admin_page_deps import Staff, check_write, redirect, render
+
+router = APIRouter(prefix="/admin", include_in_schema=False, route_class=DocumentSizedRoute)
+upload_router = APIRouter(prefix="/admin", include_in_schema=False, route_class=ArchiveSizedRoute)
+
+Csrf = Annotated[str, Form(max_length=128)]
+Ids = Annotated[str, Form(max_length=20000, pattern=r"^[0-9]+(,[0-9]+)*$")]
+REASON_NAMES = {"fallback": "chưa trả lời được", "thumbs_down": "bị 👎"}
+
+
+def _ids(text: str) -> list[int]:
+    return [int(i) for i in text.split(",")][:500]
+
+
+@router.get("/unanswered", response_class=HTMLResponse)
+def unanswered_page(request: Request, admin: Admin, principal: Staff) -> HTMLResponse:
+    report = unanswered_report(request, admin, max_groups=100)
+    documents = sorted(get_service(request).searcher.index.documents.values(), key=lambda d: d.title)
+    return render(request, "unanswered.html", principal, report=report, documents=documents, reason_names=REASON_NAMES)
+
+
+@router.post("/unanswered/resolve")
+def resolve(request: Request, admin: Admin, principal: Staff, csrf: Csrf, ids: Ids) -> Response:
+    check_write(principal, csrf)
+    try:
+        with admin.db.write() as session:
+            unanswered.resolve_questions(session, _ids(ids), principal.username, None)
+    except AdminError as error:
+        return error_page(request, principal, error)
+    return redirect("/admin/unanswered", "resolved")
+
+
+@router.post("/unanswered/add")
+def add_wording(request: Request, admin: Admin, principal: Staff, csrf: Csrf, ids: Ids,
+                document_id: Annotated[str, Form(max_length=80)]) -> Response:
+    """The group's questions become phrasings of the chosen document (a new draft)."""
+    check_write(principal, csrf)
+    try:
+        with admin.db.write() as session:
+            current = store.get_document(session, document_id).head.version
+            unanswered.add_wording(session, _ids(ids), document_id, current, principal.username)
+    except AdminError as error:
+        return error_page(request, principal, error)
+    return redirect(f"/admin/documents/{document_id}", "wording_added")
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(request: Request, admin: Admin, principal: Staff) -> HTMLResponse:
+    served = get_service(request).searcher.index.documents
+    feedback = feedback_by_document(get_records(request).feedback_counts(), {d: doc.title for d, doc in served.items()})
+    today = dt.date.today()
+    stale = [
+        StaleRow(id=d.id, title=d.title, topic=d.topic, reviewed=d.reviewed, age_days=(today - d.reviewed).days)
+        for d in stale_documents(list(served.values()), admin.settings.admin_stale_days, today)
+    ]
+    with admin.db.read() as session:
+        publications = recent_publications(session)
+        entries = audit.recent(session, limit=50)
+    return render(request, "reports.html", principal, feedback=feedback, stale=stale, publications=publications,
+                  audit=entries, stale_days=admin.settings.admin_stale_days)
+
+
+@router.get("/transfer", response_class=HTMLResponse)
+def transfer_page(request: Request, admin: Admin, principal: Staff) -> HTMLResponse:
+    return render(request, "transfer.html", principal, max_mb=admin.settings.admin_max_archive_bytes // 1_000_000)
+
+
+@upload_router.post("/transfer/import", response_class=HTMLResponse)
+def import_upload(request: Request, admin: Admin, principal: Staff, csrf: Csrf,
+                  file: Annotated[UploadFile, File()]) -> Response:
+    """A ZIP of Markdown files or a question–answer CSV; all checked before anything is stored."""
+    check_write(principal, csrf)
+    limit = admin.settings.admin_max_archive_bytes
+    try:
+        documents = transfer.read_upload(file.file.read(limit + 1), file.filename or "", admin.settings)
+        with admin.db.write() as session:
+            report = transfer.store_documents(session, documents, principal.username)
+    except AdminError as error:
+        return error_page(request, principal, error)
+    return render(request, "transfer.html", principal, report=report, notice=messages.NOTICES["imported"],
+                  max_mb=limit // 1_000_000)

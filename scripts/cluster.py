@@ -1,0 +1,227 @@
+"""The bot on more than one process, on real engines: two of each service behind nginx.
+
+  nginx :rasa_port     → Rasa ×2 (REST round-robin; socket.io sticky by client address)
+  nginx :actions_port  → action server ×2
+  nginx :knowledge_port→ knowledge service ×2 (one published index, one admin database)
+  PostgreSQL           → Rasa's trackers and the knowledge service's admin database
+  Redis                → Rasa's lock store, so replicas never handle one conversation at once
+
+PostgreSQL, Redis and nginx come from Debian's packages and run on loopback for as long as
+the cluster runs (`make run-cluster`; the cluster tests use the same class on other ports).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from postgres_server import temporary_postgres
+from redis_server import temporary_redis
+from stack import REPO_ROOT, ServiceSpec, Stack, StackConfig, actions_spec, knowledge_spec, rasa_spec
+
+sys.path.insert(0, str(REPO_ROOT))
+from bot.channels.rate_limit import PLEASE_WAIT  # noqa: E402  (pure Python, no Rasa)
+
+REPLICAS = (1, 2)
+NGINX_TEMPLATE = """
+{user}
+worker_processes 1;
+daemon off;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log {workdir}/nginx-access.log;
+  client_body_temp_path {workdir}/body;
+  proxy_temp_path {workdir}/proxy;
+  fastcgi_temp_path {workdir}/fastcgi;
+  uwsgi_temp_path {workdir}/uwsgi;
+  scgi_temp_path {workdir}/scgi;
+  client_max_body_size 12m;
+  map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+  # Per client address, before Rasa: a flood gets a polite JSON "please wait" (REST reply shape).
+  limit_req_zone $binary_remote_addr zone=chat_per_address:10m rate={chat_rate}r/s;
+  limit_req_status 429;
+  # A replica that refuses a connection is skipped; the request goes to the other one.
+  proxy_next_upstream error timeout http_502 http_503;
+  proxy_connect_timeout 2s;
+  proxy_read_timeout 60s;
+  proxy_http_version 1.1;
+  upstream rasa {{ {rasa} }}
+  upstream rasa_sticky {{ hash $remote_addr consistent; {rasa} }}
+  upstream actions {{ {actions} }}
+  upstream knowledge {{ {knowledge} }}
+  server {{
+    listen {host}:{rasa_port};
+    location = /nginx-health {{ return 200 "ok"; }}
+    location /socket.io/ {{
+      proxy_pass http://rasa_sticky;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+    }}
+    location /webhooks/ {{
+      limit_req zone=chat_per_address burst={chat_burst} nodelay;
+      error_page 429 = @please_wait;
+      proxy_pass http://rasa;
+    }}
+    location @please_wait {{
+      default_type application/json;
+      return 429 '{please_wait}';
+    }}
+    location / {{ proxy_pass http://rasa; }}
+  }}
+  server {{
+    listen {host}:{actions_port};
+    location = /nginx-health {{ return 200 "ok"; }}
+    location / {{ proxy_pass http://actions; }}
+  }}
+  server {{
+    listen {host}:{knowledge_port};
+    location = /nginx-health {{ return 200 "ok"; }}
+    location / {{ proxy_pass http://knowledge; proxy_set_header Host $host; }}
+  }}
+}}
+"""
+
+
+@dataclass
+class ClusterConfig(StackConfig):
+    """Public ports are nginx's; replica n of a service listens on its public port + 10·n."""
+
+    postgres_port: int = 5432
+    redis_port: int = 6379
+    # nginx's per-address limit on the chat webhooks (the channels also limit per conversation).
+    chat_requests_per_second: int = 20
+    chat_burst: int = 40
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tro-ly-cluster-")))
+
+    def replica_port(self, public_port: int, replica: int) -> int:
+        return public_port + 10 * replica
+
+
+class Cluster(Stack):
+    """Two replicas of each service behind nginx; needs `tracker_store_url`/`lock_store_url` set."""
+
+    config: ClusterConfig
+
+    def replica_specs(self) -> list[list[ServiceSpec]]:
+        """Services in start order; replicas of one service start together."""
+        c = self.config
+        endpoints, rasa_env = c.rasa_endpoints()
+        knowledge_env = {
+            "KB_RECORDS_DB": str(c.records_db),
+            "KB_INDEX_DIR": str(c.workdir / "index"),
+            "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
+            "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url(),
+            **({"KB_ADMIN_DATABASE_URL": c.extra_env["KB_ADMIN_DATABASE_URL"]}
+               if "KB_ADMIN_DATABASE_URL" in c.extra_env else {}),
+        }
+        return [
+            [knowledge_spec(c, f"knowledge{n}", c.replica_port(c.knowledge_port, n), knowledge_env) for n in REPLICAS],
+            [actions_spec(c, f"actions{n}", c.replica_port(c.actions_port, n), c.url(c.knowledge_port))
+             for n in REPLICAS],
+            [rasa_spec(c, f"rasa{n}", c.replica_port(c.rasa_port, n), endpoints,
+                       {"ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook", **rasa_env}) for n in REPLICAS],
+        ]
+
+    def nginx_spec(self) -> ServiceSpec:
+        c = self.config
+        servers = {
+            name: " ".join(f"server {c.host}:{c.replica_port(port, n)} max_fails=1 fail_timeout=10s;" for n in REPLICAS)
+            for name, port in (("rasa", c.rasa_port), ("actions", c.actions_port), ("knowledge", c.knowledge_port))
+        }
+        conf = c.workdir / "nginx.conf"
+        please_wait = json.dumps([{"recipient_id": "", **PLEASE_WAIT}], ensure_ascii=False)
+        conf.write_text(NGINX_TEMPLATE.format(
+            chat_rate=c.chat_requests_per_second, chat_burst=c.chat_burst, please_wait=please_wait,
+            user="user root;" if os.geteuid() == 0 else "", workdir=c.workdir, host=c.host,
+            rasa_port=c.rasa_port, actions_port=c.actions_port, knowledge_port=c.knowledge_port, **servers,
+        ))
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        return ServiceSpec("nginx", [nginx, "-c", str(conf), "-p", str(c.workdir)],
+                           f"{c.url(c.knowledge_port)}/nginx-health", dict(os.environ))
+
+    def specs(self) -> list[ServiceSpec]:
+        return [spec for group in self.replica_specs() for spec in group] + [self.nginx_spec()]
+
+    def start(self, timeout: float = 300.0, only: list[str] | None = None) -> None:
+        self._seed_embedding_cache()
+        # nginx first: replicas call each other through it as soon as they are up.
+        self.start_together([self.nginx_spec()], timeout)
+        knowledge, *others = self.replica_specs()
+        # One at a time: the first builds the index and migrates the database, the next reuses them.
+        for spec in knowledge:
+            self.start_together([spec], timeout)
+        for group in others:
+            self.start_together(group, timeout)
+
+    def _seed_embedding_cache(self) -> None:
+        """Reuse `make index`'s embeddings so the cluster's own index builds in seconds."""
+        cache = REPO_ROOT / "build" / "index" / "embedding_cache.npz"
+        target = self.config.workdir / "index" / cache.name
+        if cache.exists() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(cache, target)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one replica, as a crash would (fault tests)."""
+        process = self._processes.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextmanager
+def running_cluster(config: ClusterConfig) -> Iterator[Cluster]:
+    """PostgreSQL and Redis first, then the replicas and nginx; everything stops afterwards."""
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        raise FileNotFoundError("nginx is not installed (Debian: apt-get install nginx)")
+    with ExitStack() as engines:
+        postgres = engines.enter_context(temporary_postgres(config.postgres_port))
+        redis_url = engines.enter_context(temporary_redis(config.redis_port))
+        config.tracker_store_url = postgres.url
+        config.lock_store_url = redis_url
+        with Cluster(config) as cluster:
+            yield cluster
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
+    parser.add_argument("--knowledge-port", type=int, default=int(os.environ.get("KNOWLEDGE_PORT", 8000)))
+    parser.add_argument("--postgres-port", type=int, default=5433)
+    parser.add_argument("--redis-port", type=int, default=6380)
+    args = parser.parse_args()
+    config = ClusterConfig(
+        rasa_port=args.rasa_port, actions_port=args.actions_port, knowledge_port=args.knowledge_port,
+        postgres_port=args.postgres_port, redis_port=args.redis_port,
+        log_dir=REPO_ROOT / "build" / "logs" / "cluster",
+    )
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    started = time.monotonic()
+    try:
+        with running_cluster(config) as cluster:
+            print(f"Cluster ready in {time.monotonic() - started:.1f}s (logs in {config.log_dir}):")
+            print(f"  Rasa ×2 via nginx        {config.url(config.rasa_port)}/webhooks/rest/webhook")
+            print(f"  Knowledge ×2 via nginx   {config.url(config.knowledge_port)}/")
+            print(f"  Trackers in {config.tracker_store_url}, locks in {config.lock_store_url}")
+            print("Press Ctrl-C to stop everything.", flush=True)
+            while not cluster.dead_services():
+                time.sleep(1)
+            print(f"Stopped because {', '.join(cluster.dead_services())} exited.", file=sys.stderr)
+            return 1
+    except KeyboardInterrupt:
+        print("\nStopping…")
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Admin fixtures: an app on a temporary database and index, with an editor and a viewer."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from knowledge.admin.accounts import create_user
+from knowledge.admin.database import Database, database_url
+from knowledge.admin.models import Role
+from knowledge.api.app import create_app
+from knowledge.config import Settings
+from knowledge.embedding import Embedder
+from knowledge.index import ensure_index
+from knowledge.service import KnowledgeService
+from tests.conftest import FIXTURE_DOCUMENTS
+
+EDITOR_PASSWORD = "mat-khau-bien-tap"
+VIEWER_PASSWORD = "mat-khau-chi-xem"
+
+
+@dataclass
+class AdminClient:
+    client: TestClient
+    settings: Settings
+    editor: dict[str, str]  # Authorization headers
+    viewer: dict[str, str]
+
+    def login(self, username: str, password: str) -> dict[str, str]:
+        response = self.client.post("/admin/api/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def add_users(settings: Settings) -> None:
+    db = Database.open(settings)
+    try:
+        create_user(db, settings, "bien-tap", EDITOR_PASSWORD, Role.EDITOR)
+        create_user(db, settings, "chi-xem", VIEWER_PASSWORD, Role.VIEWER)
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """With KB_TEST_POSTGRES_URL set (a throw-away database: its public schema is dropped
+    before each test), the admin tests run on PostgreSQL instead of SQLite."""
+    url = os.environ.get("KB_TEST_POSTGRES_URL")
+    if not url:
+        return settings
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return settings.model_copy(update={"admin_database_url": url})
+
+
+@pytest.fixture(scope="session")
+def fixture_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    """The fixture documents' index, built once; tests copy it instead of re-embedding."""
+    root = tmp_path_factory.mktemp("fixture-index")
+    settings = Settings(documents_dir=FIXTURE_DOCUMENTS, index_dir=root / "index")
+    ensure_index(settings, embedder)
+    return root / "index"
+
+
+@contextmanager
+def running_admin(settings: Settings, embedder: Embedder) -> Iterator[AdminClient]:
+    """The app with its lifespan running (migrations, published documents), logged in twice."""
+    app = create_app(settings, KnowledgeService(settings, embedder))
+    with TestClient(app) as client:
+        wrapper = AdminClient(client, settings, {}, {})
+        wrapper.editor = wrapper.login("bien-tap", EDITOR_PASSWORD)
+        wrapper.viewer = wrapper.login("chi-xem", VIEWER_PASSWORD)
+        client.cookies.clear()  # API tests authenticate with the bearer token only
+        yield wrapper
+
+
+@pytest.fixture
+def admin(settings: Settings, embedder: Embedder, fixture_index: Path) -> Iterator[AdminClient]:
+    shutil.copytree(fixture_index, settings.index_dir)
+    add_users(settings)
+    with running_admin(settings, embedder) as wrapper:
+        yield wrapper
+
+
+def document_payload(document_id: str = "tai-lieu-moi", **overrides: object) -> dict[str, object]:
+    payload: dict[str, object] = {
+        "id": document_id,
+        "title": "Đổi số điện thoại trên VNeID",
+        "topic": "vneid",
+        "questions": ["Đổi số điện thoại VNeID thế nào?", "doi sdt vneid"],
+        "sources": ["https://example.gov.vn/doi-so-dien-thoai"],
+        "reviewed": "2026-10-01",
+        "body": "Bạn đổi số điện thoại ngay trong ứng dụng.\n\n1. Mở VNeID.\n2. Chọn **Cài đặt**.",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def update_payload(version: int, **overrides: object) -> dict[str, object]:
+    payload = document_payload(**overrides)
+    payload.pop("id")
+    return {**payload, "version": version}
+
+
+def sql(settings: Settings, statement: str) -> list[tuple]:
+    """Run SQL on the admin database (SQLite or PostgreSQL) behind the API's back."""
+    engine = create_engine(database_url(settings))
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(text(statement))
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def table_counts(settings: Settings) -> dict[str, int]:
+    """Rows per table, to show that a refused request stored nothing."""
+    tables = ["documents", "document_revisions", "unanswered_questions", "publications"]
+    return {t: sql(settings, f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables}
+
+
+@pytest.fixture
+def clean_documents_dir(documents_dir):  # type: ignore[no-untyped-def]
+    """The fixture documents without the two deliberately broken files."""
+    for name in ("broken-front-matter.md", "missing-fields.md"):
+        (documents_dir / "vneid" / name).unlink()
+    return documents_dir

@@ -1,0 +1,105 @@
+"""The admin web page: login, list, edit with preview, save, publish, history and rollback,
+unanswered queue, reports and import — as a staff member's browser would use it."""
+
+import io
+import re
+import zipfile
+
+from fastapi.testclient import TestClient
+
+from tests.admin.conftest import EDITOR_PASSWORD, VIEWER_PASSWORD, AdminClient
+
+
+def page_login(client: TestClient, username: str = "bien-tap", password: str = EDITOR_PASSWORD) -> str:
+    response = client.post("/admin/login", data={"username": username, "password": password}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/admin/documents"
+    page = client.get("/admin/documents").text
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+
+
+def form_of(admin: AdminClient, document_id: str) -> dict[str, str]:
+    page = admin.client.get(f"/admin/documents/{document_id}").text
+    fields = dict(re.findall(r'<input type="(?:text|date|hidden)" [^>]*name="(\w+)"[^>]*value="([^"]*)"', page))
+    fields.update(re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>([^<]*)</textarea>', page))
+    fields["topic"] = re.search(r'<option value="(\w+)" selected>', page).group(1)  # type: ignore[union-attr]
+    fields["version"] = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    return {k: v.replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+            for k, v in fields.items()}
+
+
+def test_pages_need_a_login(admin: AdminClient) -> None:
+    for path in ("/admin", "/admin/documents", "/admin/unanswered", "/admin/reports", "/admin/transfer", "/admin/try"):
+        response = admin.client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] in ("/admin/login", "/admin/documents")
+    login = admin.client.get("/admin/login")
+    assert "Đăng nhập" in login.text and 'lang="vi"' in login.text
+    wrong = admin.client.post("/admin/login", data={"username": "bien-tap", "password": "sai"})
+    assert wrong.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu" in wrong.text
+
+
+def test_editor_seeds_edits_previews_saves_and_publishes(admin: AdminClient, clean_documents_dir) -> None:  # type: ignore[no-untyped-def]
+    csrf = page_login(admin.client)
+    listing = admin.client.get("/admin/documents").text
+    assert "Nạp tài liệu từ kho" in listing
+    assert "Đã nạp và xuất bản" in admin.client.post("/admin/seed", data={"csrf": csrf}).text
+    form = form_of(admin, "test-nop-ho-so")
+    new_body = "Nộp hồ sơ tại **dichvucong.gov.vn**.\n\n<script>alert(1)</script>"
+    preview = admin.client.post("/admin/documents/test-nop-ho-so", data={**form, "body": new_body, "intent": "preview", "csrf": csrf})
+    assert "<strong>dichvucong.gov.vn</strong>" in preview.text and "<script>alert(1)</script>" not in preview.text
+    refused = admin.client.post("/admin/documents/test-nop-ho-so", data={**form, "body": new_body, "intent": "save", "csrf": csrf})
+    assert refused.status_code == 422 and "không được chứa mã HTML" in refused.text
+    good_body = "Nộp hồ sơ tại **dichvucong.gov.vn**, rồi theo dõi bằng mã hồ sơ."
+    saved = admin.client.post("/admin/documents/test-nop-ho-so", data={**form, "body": good_body, "intent": "save", "csrf": csrf})
+    assert saved.status_code == 200 and "Đã lưu bản nháp" in saved.text
+    stale = admin.client.post("/admin/documents/test-nop-ho-so", data={**form, "body": "Bản cũ.", "intent": "save", "csrf": csrf})
+    assert stale.status_code == 409 and "đã được người khác sửa" in stale.text
+    assert "Đã xuất bản" in admin.client.post("/admin/publish", data={"csrf": csrf}).text
+    assert admin.client.get("/documents/test-nop-ho-so").json()["answer"] == good_body
+    history = admin.client.get("/admin/documents/test-nop-ho-so/history").text
+    assert "-Bạn nộp hồ sơ" in history or "Khôi phục bản này" in history
+    rolled = admin.client.post("/admin/documents/test-nop-ho-so/rollback", data={"csrf": csrf, "version": 2, "to_version": 1})
+    assert "Đã khôi phục" in rolled.text
+
+
+def test_writes_need_the_form_token_and_the_editor_role(admin: AdminClient, clean_documents_dir) -> None:  # type: ignore[no-untyped-def]
+    csrf = page_login(admin.client)
+    assert admin.client.post("/admin/publish", data={"csrf": "forged"}).status_code == 403
+    admin.client.cookies.clear()
+    viewer_csrf = page_login(admin.client, "chi-xem", VIEWER_PASSWORD)
+    assert viewer_csrf != csrf
+    assert admin.client.post("/admin/publish", data={"csrf": viewer_csrf}).status_code == 403
+    assert "Lưu bản nháp" not in admin.client.get("/admin/documents/new").text
+
+
+def test_new_document_from_a_group_of_unanswered_questions(admin: AdminClient) -> None:
+    csrf = page_login(admin.client)
+    ids = [admin.client.post("/unanswered", json={"conversation_id": "c", "question": q, "reason": "fallback"}).json()["id"]
+           for q in ("làm hộ chiếu online ở đâu", "lam ho chieu online o dau")]
+    queue = admin.client.get("/admin/unanswered").text
+    assert "2 × " in queue and "Tạo tài liệu mới" in queue
+    new = admin.client.get(f"/admin/documents/new?questions={ids[0]},{ids[1]}").text
+    assert "làm hộ chiếu online ở đâu\nlam ho chieu online o dau" in new
+    created = admin.client.post("/admin/documents/new", data={
+        "id": "ho-chieu-truc-tuyen", "title": "Làm hộ chiếu trực tuyến", "topic": "dich_vu_cong", "reviewed": "2026-11-01",
+        "questions": "làm hộ chiếu online ở đâu\nlam ho chieu online o dau", "sources": "https://dichvucong.gov.vn",
+        "body": "Nộp hồ sơ trên Cổng dịch vụ công.", "intent": "save", "csrf": csrf, "version": "0"})
+    assert "Đã tạo tài liệu" in created.text
+    resolved = admin.client.post("/admin/unanswered/resolve", data={"csrf": csrf, "ids": f"{ids[0]},{ids[1]}"})
+    assert "Không có câu hỏi nào đang chờ" in resolved.text
+
+
+def test_reports_and_import_pages(admin: AdminClient) -> None:
+    csrf = page_login(admin.client)
+    admin.client.post("/feedback", json={"conversation_id": "c", "document_id": "test-nop-ho-so", "helpful": False})
+    reports = admin.client.get("/admin/reports").text
+    assert "Nộp hồ sơ dịch vụ công trực tuyến" in reports and "Nhật ký thao tác" in reports
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("vneid/test-quen-mat-khau.md", (admin.settings.documents_dir / "vneid" / "test-quen-mat-khau.md").read_text(encoding="utf-8"))
+    imported = admin.client.post("/admin/transfer/import", data={"csrf": csrf}, files={"file": ("kb.zip", archive.getvalue())})
+    assert "Tạo mới: 1" in imported.text
+    broken = admin.client.post("/admin/transfer/import", data={"csrf": csrf}, files={"file": ("kb.zip", b"not a zip")})
+    assert broken.status_code == 422 and "không có gì được lưu" in broken.text
+    assert admin.client.get("/admin/api/export.zip").status_code == 200  # the page's download links use the cookie
+    assert "Kết quả" in admin.client.get("/admin/try", params={"q": "quên mật khẩu vneid"}).text

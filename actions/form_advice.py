@@ -1,7 +1,7 @@
 """The last step of every guided form: answer with the knowledge documents the form's slots point to."""
 
 from abc import ABC, abstractmethod
-from typing import Any, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -22,7 +22,7 @@ class FormAdviceAction(UsesKnowledgeClient, Action, ABC):
     polite fallback. Subclasses fetch everything they need before uttering anything, so a
     failure never leaves half an answer on screen. Abstract, so rasa-sdk does not register it."""
 
-    form_slots: tuple[Text, ...] = ()
+    form_slots: tuple[str, ...] = ()
 
     @abstractmethod
     async def advise(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -56,10 +56,10 @@ class SingleDocumentAdvice(FormAdviceAction):
     def document_id(self, tracker: Tracker) -> str | None:
         """The one document that answers the collected slots."""
 
-    def responses_before(self, tracker: Tracker) -> list[Text]:
+    def responses_before(self, tracker: Tracker) -> list[str]:
         return []
 
-    def responses_after(self, tracker: Tracker) -> list[Text]:
+    def responses_after(self, tracker: Tracker) -> list[str]:
         return []
 
     async def advise(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -7,7 +7,7 @@ procedure on the portal. Either way the submission, payment and result-delivery 
 
 import json
 import re
-from typing import Any, Text
+from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -37,12 +37,12 @@ def _choose_button(title: str, document_id: str) -> dict[str, str]:
 
 
 class ValidateLevel4Form(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_level4_form"
 
     def validate_procedure_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[Text, Any]:
+    ) -> dict[str, Any]:
         name = " ".join(str(value or "").split())
         if not _HAS_LETTER.search(name) or len(name) > MAX_PROCEDURE_CHARS:
             dispatcher.utter_message(response="utter_level4_procedure_unclear")
@@ -53,7 +53,7 @@ class ValidateLevel4Form(FormValidationAction):
 class ActionLevel4Advice(FormAdviceAction):
     form_slots = ("procedure_name", "service_portal")
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_level4_advice"
 
     async def _procedure_document(self, procedure_name: str) -> dict[str, Any] | None:

@@ -1,12 +1,10 @@
 """Choosing a digital signature: who signs, what for, which carrier → a cited recommendation."""
 
-from typing import Text
 
-from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from rasa_sdk import Tracker
 
 from actions.form_advice import SingleDocumentAdvice
+from actions.form_validation import ConditionalSlotsValidation
 
 DOCUMENT_FOR_CARRIER = {
     "token": "cks-usb-token",
@@ -25,26 +23,18 @@ def needs_no_signature(tracker: Tracker) -> bool:
     )
 
 
-class ValidateSignatureForm(FormValidationAction):
-    def name(self) -> Text:
+class ValidateSignatureForm(ConditionalSlotsValidation):
+    def name(self) -> str:
         return "validate_signature_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[Text]:
-        if needs_no_signature(tracker):
-            return [slot for slot in domain_slots if slot != "signature_carrier"]
-        return domain_slots
+    def skipped_slots(self, tracker: Tracker) -> set[str]:
+        return {"signature_carrier"} if needs_no_signature(tracker) else set()
 
 
 class ActionSignatureAdvice(SingleDocumentAdvice):
     form_slots = ("signature_holder", "signature_purpose", "signature_carrier")
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_signature_advice"
 
     def document_id(self, tracker: Tracker) -> str | None:
@@ -52,7 +42,7 @@ class ActionSignatureAdvice(SingleDocumentAdvice):
             return NO_SIGNATURE_NEEDED
         return DOCUMENT_FOR_CARRIER.get(tracker.get_slot("signature_carrier") or "")
 
-    def responses_after(self, tracker: Tracker) -> list[Text]:
+    def responses_after(self, tracker: Tracker) -> list[str]:
         return [] if needs_no_signature(tracker) else ["utter_signature_next_steps"]
 
 

@@ -1,12 +1,13 @@
 """VNeID login troubleshooting: find the failing step, then answer with its document."""
 
-from typing import Any, Text
+from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.form_advice import SingleDocumentAdvice
+from actions.form_validation import ConditionalSlotsValidation
 
 # The knowledge document that resolves each failing step.
 DOCUMENT_FOR_STEP = {
@@ -20,36 +21,28 @@ DOCUMENT_FOR_STEP = {
 }
 
 
-class ValidateVneidLoginForm(FormValidationAction):
-    def name(self) -> Text:
+class ValidateVneidLoginForm(ConditionalSlotsValidation):
+    def name(self) -> str:
         return "validate_vneid_login_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[Text]:
+    def skipped_slots(self, tracker: Tracker) -> set[str]:
         """Whether the phone has NFC only matters when the citizen changed phones."""
-        if tracker.get_slot("login_step") == "new_phone":
-            return domain_slots
-        return [slot for slot in domain_slots if slot != "has_nfc"]
+        return set() if tracker.get_slot("login_step") == "new_phone" else {"has_nfc"}
 
     def validate_login_step(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[Text, Any]:
+    ) -> dict[str, Any]:
         return {"login_step": value if value in DOCUMENT_FOR_STEP else None}
 
 
 class ActionVneidLoginAdvice(SingleDocumentAdvice):
     form_slots = ("login_step", "has_nfc")
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_vneid_login_advice"
 
     def document_id(self, tracker: Tracker) -> str | None:
         return DOCUMENT_FOR_STEP.get(tracker.get_slot("login_step") or "")
 
-    def responses_before(self, tracker: Tracker) -> list[Text]:
+    def responses_before(self, tracker: Tracker) -> list[str]:
         return ["utter_no_nfc_hint"] if tracker.get_slot("has_nfc") is False else []

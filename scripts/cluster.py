@@ -17,7 +17,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -25,10 +24,19 @@ from pathlib import Path
 
 from postgres_server import temporary_postgres
 from redis_server import temporary_redis
-from stack import REPO_ROOT, ServiceSpec, Stack, StackConfig, actions_spec, knowledge_spec, rasa_spec
+from stack import (
+    REPO_ROOT,
+    ServiceSpec,
+    Stack,
+    StackConfig,
+    actions_spec,
+    knowledge_spec,
+    rasa_spec,
+    serve_in_foreground,
+)
 
 sys.path.insert(0, str(REPO_ROOT))
-from bot.channels.rate_limit import PLEASE_WAIT  # noqa: E402  (pure Python, no Rasa)
+from bot.channels.rate_limit import PLEASE_WAIT
 
 REPLICAS = (1, 2)
 NGINX_TEMPLATE = """
@@ -205,23 +213,11 @@ def main() -> int:
         postgres_port=args.postgres_port, redis_port=args.redis_port,
         log_dir=REPO_ROOT / "build" / "logs" / "cluster",
     )
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    started = time.monotonic()
-    try:
-        with running_cluster(config) as cluster:
-            print(f"Cluster ready in {time.monotonic() - started:.1f}s (logs in {config.log_dir}):")
-            print(f"  Rasa ×2 via nginx        {config.url(config.rasa_port)}/webhooks/rest/webhook")
-            print(f"  Knowledge ×2 via nginx   {config.url(config.knowledge_port)}/")
-            print(f"  Trackers in {config.tracker_store_url}, locks in {config.lock_store_url}")
-            print("Press Ctrl-C to stop everything.", flush=True)
-            while not cluster.dead_services():
-                time.sleep(1)
-            print(f"Stopped because {', '.join(cluster.dead_services())} exited.", file=sys.stderr)
-            return 1
-    except KeyboardInterrupt:
-        print("\nStopping…")
-        return 0
-
+    return serve_in_foreground(lambda: running_cluster(config), lambda: [
+        f"  Rasa ×2 via nginx        {config.url(config.rasa_port)}/webhooks/rest/webhook",
+        f"  Knowledge ×2 via nginx   {config.url(config.knowledge_port)}/",
+        f"  Trackers in {config.tracker_store_url}, locks in {config.lock_store_url}",
+    ], config.log_dir)
 
 if __name__ == "__main__":
     sys.exit(main())

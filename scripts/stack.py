@@ -10,8 +10,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -217,27 +217,32 @@ def main() -> int:
     args = parser.parse_args()
     config = StackConfig(args.rasa_port, args.actions_port, args.knowledge_port, args.host,
                          tracker_store_url=args.tracker_store_url)
-    stack = Stack(config)
-    started = time.monotonic()
+    return serve_in_foreground(lambda: Stack(config), lambda: [
+        f"  Rasa (REST + socket.io)  {config.url(config.rasa_port)}/webhooks/rest/webhook",
+        f"  Action server            {config.url(config.actions_port)}/webhook",
+        f"  Knowledge service        {config.url(config.knowledge_port)}/docs",
+        f"  Demo page + web widget   {config.url(config.knowledge_port)}/",
+    ], config.log_dir)
+
+
+def serve_in_foreground(
+    running: Callable[[], AbstractContextManager[Stack]], banner: Callable[[], list[str]], log_dir: Path
+) -> int:
+    """`make run` / `make run-cluster`: start, print where things are, wait for Ctrl-C or a crash."""
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    started = time.monotonic()
     try:
-        stack.start()
-        print(f"Ready in {time.monotonic() - started:.1f}s (logs in {config.log_dir}):")
-        print(f"  Rasa (REST + socket.io)  {config.url(config.rasa_port)}/webhooks/rest/webhook")
-        print(f"  Action server            {config.url(config.actions_port)}/webhook")
-        print(f"  Knowledge service        {config.url(config.knowledge_port)}/docs")
-        print(f"  Demo page + web widget   {config.url(config.knowledge_port)}/")
-        print("Press Ctrl-C to stop all three.", flush=True)
-        while not stack.dead_services():
-            time.sleep(1)
-        print(f"Stopped because {', '.join(stack.dead_services())} exited.", file=sys.stderr)
-        return 1
+        with running() as stack:
+            print(f"Ready in {time.monotonic() - started:.1f}s (logs in {log_dir}):")
+            print("\n".join(banner()))
+            print("Press Ctrl-C to stop everything.", flush=True)
+            while not stack.dead_services():
+                time.sleep(1)
+            print(f"Stopped because {', '.join(stack.dead_services())} exited.", file=sys.stderr)
+            return 1
     except KeyboardInterrupt:
         print("\nStopping…")
         return 0
-    finally:
-        stack.stop()
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,11 +1,22 @@
-"""What every chat channel does before Rasa sees a message: rate limits, then masking."""
+"""What every chat channel does around a turn: rate limits and masking before Rasa sees the
+message, and a polite reply instead of silence when the turn fails inside Rasa."""
 
+import logging
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.privacy import mask_user_message
 from bot.channels.rate_limit import PLEASE_WAIT, ChatRateLimits
+
+logger = logging.getLogger(__name__)
+
+# Said when a turn fails inside Rasa (e.g. the tracker store is locked or unreachable):
+# Rasa would otherwise log the error and send nothing at all.
+SERVICE_BUSY = {
+    "text": "Xin lỗi, hệ thống đang bận nên chưa xử lý được tin nhắn của bạn. Bạn vui lòng gửi lại sau ít phút.",
+    "custom": {"type": "fallback", "topic": None, "sources": [], "confidence": None},
+}
 
 # Set by a channel from the request (never from the client's own metadata) and removed
 # again here, so the address is used for limiting but never stored in the tracker.
@@ -22,6 +33,11 @@ def guarded(
         if not limits.allow(message.sender_id, client):
             await message.output_channel.send_response(message.sender_id, dict(PLEASE_WAIT))
             return None
-        return await on_new_message(mask_user_message(message))
+        try:
+            return await on_new_message(mask_user_message(message))
+        except Exception:
+            logger.exception("Turn failed for a conversation; the citizen is asked to retry")
+            await message.output_channel.send_response(message.sender_id, dict(SERVICE_BUSY))
+            return None
 
     return handle

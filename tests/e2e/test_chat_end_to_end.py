@@ -210,3 +210,24 @@ def test_a_locked_records_database_gets_a_polite_reply_and_feedback_works_once_r
     _, [thanks] = ask(stack, '/feedback{"helpful": "yes"}', sender)
     assert thanks["type"] == "smalltalk"
     assert [row[3] for row in records(stack, "feedback") if row[2] == sender] == ["cks-la-gi"]
+
+
+@pytest.mark.e2e
+def test_a_locked_tracker_store_still_gets_the_citizen_a_reply_and_recovers(stack: Stack) -> None:
+    """Rasa's fail-safe tracker store answers from memory while its database is locked
+    (logging the error), so the citizen is never left without a reply."""
+    sender = uuid.uuid4().hex
+    ask(stack, "xin chào", sender)
+    blocker = sqlite3.connect(stack.config.tracker_db, isolation_level=None, timeout=30)
+    blocker.execute("BEGIN EXCLUSIVE")  # another process holding Rasa's database
+    try:
+        _, [during] = ask(stack, "chữ ký số là gì", sender)
+        assert during["type"] == "answer"
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    _, [after] = ask(stack, "quen mat khau vneid thi lam sao", sender)
+    assert after["type"] == "answer"
+    with sqlite3.connect(stack.config.tracker_db) as db:
+        stored = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,))
+        assert stored.fetchone()[0] >= 2  # the conversation is persisted again once the lock is gone

@@ -6,6 +6,7 @@ failure has passed. The counters live in the database, so a restart does not res
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -43,6 +44,8 @@ class LoginResult:
 
 
 def create_user(db: Database, settings: Settings, username: str, password: str, role: Role, *, update: bool = False) -> None:
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        raise InvalidInput("Tên đăng nhập không hợp lệ.", ["username: 2-64 letters, digits or . _ @ -"])
     if len(password) < settings.admin_password_min_length:
         raise InvalidInput("Mật khẩu quá ngắn.", [f"password: at least {settings.admin_password_min_length} characters"])
     with db.write() as session:

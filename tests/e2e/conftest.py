@@ -4,13 +4,16 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from knowledge.config import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from stack import Stack, StackConfig  # noqa: E402
+from stack import Stack, StackConfig
+
+from tests.e2e.browser import CHROMIUM, LAUNCH_ARGS, require_browser
 
 MODEL = REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz"
 # Shifts all three ports so that two checkouts (or a developer and CI) can run e2e tests at once.
@@ -33,3 +36,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     )
     with Stack(config) as running:
         yield running
+
+
+# Module scope: Playwright's sync API runs an event loop that must be closed before
+# other modules' async tests run in the same process.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from stack import Stack
 
 CONTRACT_KEYS = {"type", "topic", "sources", "confidence"}

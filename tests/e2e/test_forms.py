@@ -3,8 +3,8 @@
 import uuid
 
 import pytest
-
 from stack import Stack
+
 from tests.e2e.test_chat_end_to_end import ask, chat
 
 

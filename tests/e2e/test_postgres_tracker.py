@@ -9,9 +9,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
 from postgres_server import PostgresServer, find_bin_dir, temporary_postgres
 from stack import Stack, StackConfig
+
 from tests.e2e.conftest import MODEL, PORT_OFFSET
 from tests.e2e.test_chat_end_to_end import ask
 

@@ -14,18 +14,15 @@ from typing import Any
 
 import httpx
 import pytest
-
 from stack import Stack
+
 from tests.e2e.browser import (
-    CHROMIUM,
     DESKTOP,
-    LAUNCH_ARGS,
     PHONE,
     RESULTS_DIR,
     VI_DATE,
     Widget,
     contrast_ratios,
-    require_browser,
     save_screenshot,
 )
 
@@ -35,19 +32,6 @@ QUESTION = "quen mat khau vneid thi lam sao"  # no diacritics; a confident answe
 EXPECTED_SOURCE = "vneid-quen-mat-khau"
 XSS = '<img src=x onerror="window.__xss=1">'
 XSS_LINK = "[bấm vào đây](javascript:window.__xss=1)"
-
-
-# Module scope: Playwright's sync API runs an event loop that must be closed before
-# other modules' async tests run in the same process.
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

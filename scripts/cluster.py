@@ -32,6 +32,7 @@ from stack import (
     actions_spec,
     knowledge_spec,
     rasa_spec,
+    seed_embedding_cache,
     serve_in_foreground,
 )
 
@@ -161,7 +162,7 @@ class Cluster(Stack):
         return [spec for group in self.replica_specs() for spec in group] + [self.nginx_spec()]
 
     def start(self, timeout: float = 300.0, only: list[str] | None = None) -> None:
-        self._seed_embedding_cache()
+        seed_embedding_cache(self.config.workdir / "index")
         # nginx first: replicas call each other through it as soon as they are up.
         self.start_together([self.nginx_spec()], timeout)
         knowledge, *others = self.replica_specs()
@@ -170,14 +171,6 @@ class Cluster(Stack):
             self.start_together([spec], timeout)
         for group in others:
             self.start_together(group, timeout)
-
-    def _seed_embedding_cache(self) -> None:
-        """Reuse `make index`'s embeddings so the cluster's own index builds in seconds."""
-        cache = REPO_ROOT / "build" / "index" / "embedding_cache.npz"
-        target = self.config.workdir / "index" / cache.name
-        if cache.exists() and not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(cache, target)
 
     def kill(self, name: str) -> None:
         """SIGKILL one replica, as a crash would (fault tests)."""

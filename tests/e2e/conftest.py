@@ -11,7 +11,7 @@ import pytest
 from knowledge.config import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from stack import Stack, StackConfig
+from stack import Stack, StackConfig, seed_embedding_cache
 
 from tests.e2e.browser import CHROMIUM, LAUNCH_ARGS, require_browser
 
@@ -33,7 +33,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         records_db=workdir / "records.sqlite3",
         log_dir=workdir / "logs",
         model_dir=MODEL,
+        # A private index, admin database and maintenance switch: tests never touch build/.
+        extra_env={"KB_INDEX_DIR": str(workdir / "index")},
     )
+    seed_embedding_cache(workdir / "index")
     with Stack(config) as running:
         yield running
 

@@ -23,7 +23,7 @@ PIP_QUIET := 2>&1 | { grep -v "is neither a file nor a directory" || true; }; ex
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help env run run-cluster test test-python test-rasa validate eval compare-models bench index lock clean
+.PHONY: help env run run-cluster soak test test-python test-rasa validate eval compare-models bench index lock clean
 
 help:
 	@echo "make run | test | eval | index | lock | clean   (see README.md)"
@@ -88,8 +88,14 @@ eval: env $(MODEL) index
 compare-models: env
 	$(KB_VENV)/bin/kb compare-models
 
+# Latency, throughput, search scaling, index builds, edit-to-answer, memory → docs/benchmarks/
+# (about 15 min on 2 cores; BENCH_QUICK=1 for a smoke run into build/bench-quick/).
 bench: env $(MODEL) index
-	$(KB_PY) scripts/bench_latency.py
+	$(KB_PY) -m scripts.bench
+
+# Ten minutes at a steady load: 0 failed turns, no process growing over 10 % (docs/benchmarks/soak.md).
+soak: env $(MODEL) index
+	$(KB_PY) -m scripts.bench.soak
 
 lock: env
 	$(BOT_PY) -m pip freeze 2>/dev/null > requirements/bot.lock

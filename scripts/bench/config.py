@@ -33,7 +33,7 @@ class BenchConfig:
     hnsw_m: int = 32
     hnsw_ef_construction: int = 40
     hnsw_ef_search: int = 128
-    hnsw_ef_sweep: tuple[int, ...] = (16, 32, 64, 128, 256)
+    hnsw_ef_sweep: tuple[int, ...] = (16, 32, 64, 128, 256, 512, 1024)
     # Index builds: documents replicated; cold = empty embedding cache and distinct text.
     build_documents: int | None = None  # None: every document in kb/documents
     cold_replicas: tuple[int, ...] = (1, 4)

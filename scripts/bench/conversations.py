@@ -21,7 +21,6 @@ QUESTIONS = [
     "dich vu cong muc do 4 la gi",
     "Chữ ký số giá bao nhiêu?",
     "doi dien thoai moi dang nhap vneid the nao",
-    "Làm sao để đăng ký tài khoản định danh điện tử mức 2?",
     "nop ho so truc tuyen tren cong dich vu cong quoc gia nhu the nao",
     "chữ ký số dùng để làm gì",
 ]
@@ -32,18 +31,21 @@ def _rotated(questions: list[str], start: int, count: int) -> list[str]:
 
 
 def latency_conversations(questions: list[str], pairs: int = 3) -> list[list[Turn]]:
-    """Greeting, answer, greeting, answer…: both kinds see the same load at the same time."""
-    return [
-        [turn for j, q in enumerate(_rotated(questions, i, pairs))
-         for turn in (Turn("greeting", GREETINGS[j % len(GREETINGS)]), Turn("answer", q))]
-        for i in range(len(questions))
-    ]
+    """Greeting, answer, greeting, answer…: both kinds see the same load at the same time.
+    The opening greeting also starts the session (a new tracker), so it is kept apart:
+    the baseline is a greeting in the middle of a conversation, as every answer is."""
+    conversations = []
+    for i in range(len(questions)):
+        turns = [turn for j, q in enumerate(_rotated(questions, i, pairs))
+                 for turn in (Turn("greeting", GREETINGS[j % len(GREETINGS)]), Turn("answer", q))]
+        conversations.append([Turn("opening", turns[0].message), *turns[1:]])
+    return conversations
 
 
 def citizen_conversations(questions: list[str]) -> list[list[Turn]]:
     """A typical short conversation: hello, three questions, thanks (60 % answer turns)."""
     return [
-        [Turn("greeting", GREETINGS[i % len(GREETINGS)]), *(Turn("answer", q) for q in _rotated(questions, i, 3)),
+        [Turn("opening", GREETINGS[i % len(GREETINGS)]), *(Turn("answer", q) for q in _rotated(questions, i, 3)),
          Turn("thanks", THANKS)]
         for i in range(len(questions))
     ]

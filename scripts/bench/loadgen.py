@@ -36,12 +36,16 @@ class TurnResult:
 
 @dataclass
 class LoadRun:
+    """One run's turns. Statistics cover the steady state: turns started after the ramp
+    (citizens start a little apart, so the first turns do not all arrive in one burst)."""
+
     concurrency: int
     elapsed: float
+    ramp: float = 0.0
     results: list[TurnResult] = field(default_factory=list)
 
-    def of_kind(self, kind: str | None = None) -> list[TurnResult]:
-        return [r for r in self.results if kind is None or r.kind == kind]
+    def steady(self, kind: str | None = None) -> list[TurnResult]:
+        return [r for r in self.results if r.started >= self.ramp and (kind is None or r.kind == kind)]
 
     @property
     def errors(self) -> int:
@@ -49,16 +53,28 @@ class LoadRun:
 
     @property
     def turns_per_second(self) -> float:
-        return sum(r.ok for r in self.results) / self.elapsed if self.elapsed else 0.0
+        """Correct turns completed between the end of the ramp and the last turn sent, per second."""
+        if not self.results:
+            return 0.0
+        window_end = max(r.started for r in self.results)
+        done = [r for r in self.results if r.ok and self.ramp <= r.started + r.seconds <= window_end]
+        if window_end - self.ramp <= 1.0:  # too short a window: count the whole run
+            return sum(r.ok for r in self.results) / self.elapsed if self.elapsed else 0.0
+        return len(done) / (window_end - self.ramp)
 
     def latency(self, kind: str | None = None) -> LatencySummary:
-        return LatencySummary.of([r.seconds for r in self.of_kind(kind) if r.ok])
+        return LatencySummary.of([r.seconds for r in self.steady(kind) if r.ok])
 
     def outcomes(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for r in self.results:
             counts[r.outcome] = counts.get(r.outcome, 0) + 1
         return counts
+
+
+def ramp_seconds(concurrency: int, stagger: float = 0.05, longest: float = 2.5) -> float:
+    """How long until the last citizen starts: `stagger` apart, never more than `longest`."""
+    return min(longest, stagger * (concurrency - 1))
 
 
 def payload_type(reply: Any) -> str | None:
@@ -123,7 +139,8 @@ async def _conversations(
 ) -> LoadRun:
     start = time.perf_counter()
     budget = _Budget(max_turns, start + max_seconds)
-    run = LoadRun(concurrency, 0.0)
+    ramp = ramp_seconds(concurrency)
+    run = LoadRun(concurrency, 0.0, ramp)
 
     async def play(client: httpx.AsyncClient, sender: str, conversation: Sequence[Turn]) -> bool:
         for turn in conversation:
@@ -142,6 +159,7 @@ async def _conversations(
         return True
 
     async def citizen(worker: int) -> None:
+        await asyncio.sleep(ramp * worker / max(concurrency - 1, 1))
         number = worker
         while True:
             address = next(_addresses)

@@ -11,8 +11,9 @@ from scripts.bench.stats import LatencySummary, ratio
 @dataclass
 class TurnLatency:
     concurrency: int
-    greeting: LatencySummary
+    greeting: LatencySummary  # mid-conversation: the baseline
     answer: LatencySummary
+    opening: LatencySummary  # a conversation's first turn (session start + greeting)
     errors: int
     turns: int
     elapsed: float
@@ -40,6 +41,7 @@ def measure_turn_latency(
                 sender_prefix=f"latency-{concurrency}",
                 timeout=timeout, on_turn=lambda _: bar.update(),
             )
-        rows.append(TurnLatency(concurrency, run.latency("greeting"), run.latency("answer"), run.errors,
+        rows.append(TurnLatency(concurrency, run.latency("greeting"), run.latency("answer"), run.latency("opening"),
+                                run.errors,
                                 len(run.results), run.elapsed, run.outcomes()))
     return rows

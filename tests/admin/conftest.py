@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from knowledge.admin import transfer
 from knowledge.admin.accounts import create_user
 from knowledge.admin.database import Database, database_url
 from knowledge.admin.models import Role
@@ -133,3 +134,19 @@ def clean_documents_dir(documents_dir):  # type: ignore[no-untyped-def]
     for name in ("broken-front-matter.md", "missing-fields.md"):
         (documents_dir / "vneid" / name).unlink()
     return documents_dir
+
+
+def published_seed(tmp: Path) -> Settings:
+    """Settings over a copy of the valid fixture documents, with the two accounts, seeded and
+    published in the admin database as after `kb import` (for tests that run their own app)."""
+    documents = tmp / "documents"
+    shutil.copytree(FIXTURE_DOCUMENTS, documents)
+    for name in ("broken-front-matter.md", "missing-fields.md"):
+        (documents / "vneid" / name).unlink()
+    settings = Settings(documents_dir=documents, index_dir=tmp / "index", records_db=tmp / "records.sqlite3")
+    add_users(settings)
+    db = Database.open(settings)
+    with db.write() as session:
+        transfer.store_documents(session, transfer.parse_sources(transfer.read_directory(documents)), "cli", publish=True)
+    db.dispose()
+    return settings

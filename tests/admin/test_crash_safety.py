@@ -8,7 +8,6 @@ CRASH_TRIALS (default 20) sets the number of kills.
 import hashlib
 import os
 import random
-import shutil
 import signal
 import socket
 import sqlite3
@@ -21,12 +20,9 @@ from pathlib import Path
 
 import httpx
 
-from knowledge.admin import transfer
-from knowledge.admin.database import Database
-from knowledge.config import REPO_ROOT, Settings
+from knowledge.config import REPO_ROOT
 from knowledge.documents import parse_document
-from tests.admin.conftest import EDITOR_PASSWORD, add_users, update_payload
-from tests.conftest import FIXTURE_DOCUMENTS
+from tests.admin.conftest import EDITOR_PASSWORD, published_seed, update_payload
 
 TRIALS = int(os.environ.get("CRASH_TRIALS", "20"))
 DOCUMENT_IDS = ["test-quen-mat-khau", "test-khong-nhan-otp", "test-nop-ho-so", "test-chu-ky-so-la-gi"]
@@ -180,16 +176,7 @@ def check_served(url: str, database: Path, published: dict[str, int]) -> None:
 
 
 def test_sigkill_during_saves_and_publishes_loses_no_acknowledged_write(tmp_path: Path, record_property) -> None:  # type: ignore[no-untyped-def]
-    documents = tmp_path / "documents"
-    shutil.copytree(FIXTURE_DOCUMENTS, documents)
-    for name in ("broken-front-matter.md", "missing-fields.md"):
-        (documents / "vneid" / name).unlink()
-    settings = Settings(documents_dir=documents, index_dir=tmp_path / "index", records_db=tmp_path / "records.sqlite3")
-    add_users(settings)
-    db = Database.open(settings)
-    with db.write() as session:
-        transfer.store_documents(session, transfer.parse_sources(transfer.read_directory(documents)), "cli", publish=True)
-    db.dispose()
+    settings = published_seed(tmp_path)
     assert settings.admin_db is not None
 
     service = Service(tmp_path)

@@ -4,7 +4,6 @@ Every operation is called as an editor (bearer token), with schema-valid and inv
 The run is bounded (MAX_EXAMPLES per operation) to stay within about two minutes.
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
-from knowledge.admin import accounts, transfer
+from knowledge.admin import accounts
 from knowledge.admin.database import Database
 from knowledge.api.app import create_app
-from knowledge.config import Settings
 from knowledge.embedding import create_embedder
 from knowledge.service import KnowledgeService
-from tests.admin.conftest import EDITOR_PASSWORD, add_users
-from tests.conftest import FIXTURE_DOCUMENTS
+from tests.admin.conftest import EDITOR_PASSWORD, published_seed
 
 MAX_EXAMPLES = 12
 CALLS: dict[str, int] = {}
@@ -29,15 +26,8 @@ TOKEN: dict[str, str] = {}
 
 
 def _fuzz_app(tmp: Path):  # type: ignore[no-untyped-def]
-    documents = tmp / "documents"
-    shutil.copytree(FIXTURE_DOCUMENTS, documents)
-    for name in ("broken-front-matter.md", "missing-fields.md"):
-        (documents / "vneid" / name).unlink()
-    settings = Settings(documents_dir=documents, index_dir=tmp / "index", records_db=tmp / "records.sqlite3")
-    add_users(settings)
+    settings = published_seed(tmp)
     db = Database.open(settings)
-    with db.write() as session:  # seeded and published, as after `kb import`
-        transfer.store_documents(session, transfer.parse_sources(transfer.read_directory(documents)), "cli", publish=True)
     TOKEN["editor"] = accounts.login(db, settings, "bien-tap", EDITOR_PASSWORD, "fuzz").principal.token  # type: ignore[union-attr]
     db.dispose()
     return create_app(settings, KnowledgeService(settings, create_embedder(settings)))

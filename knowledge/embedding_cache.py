@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from knowledge.embedding import Embedder
 from knowledge.storage import write_atomically
@@ -14,6 +15,9 @@ from knowledge.storage import write_atomically
 
 def _key(model_id: str, role: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\x00{role}\x00{text}".encode()).hexdigest()
+
+
+PROGRESS_BATCH = 64
 
 
 class EmbeddingCache:
@@ -35,8 +39,13 @@ class EmbeddingCache:
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
         if missing:
             encode = embedder.encode_queries if role == "query" else embedder.encode_passages
-            fresh = encode([t for _, t in missing])
-            self._vectors.update({k: v for (k, _), v in zip(missing, fresh)})
+            # Batches, so a long (cold) build shows progress; the bar hides when not on a terminal.
+            with tqdm(total=len(missing), desc=f"Embedding ({role})", unit="text", disable=None) as bar:
+                for start in range(0, len(missing), PROGRESS_BATCH):
+                    batch = missing[start:start + PROGRESS_BATCH]
+                    fresh = encode([t for _, t in batch])
+                    self._vectors.update({k: v for (k, _), v in zip(batch, fresh)})
+                    bar.update(len(batch))
         self.misses += len(missing)
         self.hits += len(texts) - len(missing)
         if not texts:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from tqdm import tqdm
 
 from knowledge.search import KnowledgeSearcher, RankingMode
 from knowledge.text import fold_diacritics
@@ -75,7 +76,7 @@ def load_eval_questions(path: Path) -> list[EvalQuestion]:
 
 def run_method(searcher: KnowledgeSearcher, mode: RankingMode, questions: list[EvalQuestion]) -> list[QuestionOutcome]:
     outcomes = []
-    for question in questions:
+    for question in tqdm(questions, desc=f"Evaluating {mode.value}", unit="question", disable=None):
         started = time.perf_counter()
         hits = searcher.rank(question.text, mode)
         confidence = searcher.confidence(hits, mode)
@@ -92,7 +93,7 @@ def answer_rates(outcomes: list[QuestionOutcome], threshold: float) -> tuple[flo
     """(answered correctly, answered wrongly, out-of-scope answered) at a threshold."""
     in_scope = [o for o in outcomes if o.question.in_scope]
     out_of_scope = [o for o in outcomes if not o.question.in_scope]
-    answered = lambda o: o.confidence >= threshold  # noqa: E731
+    answered = lambda o: o.confidence >= threshold
     return (
         _share([answered(o) and o.top1_correct for o in in_scope]),
         _share([answered(o) and not o.top1_correct for o in in_scope]),

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from knowledge.admin.startup import open_admin
 from knowledge.api.background import background_jobs
 from knowledge.api.routes import admin, conversations, health, search, status
+from knowledge.api.routes.admin_page_deps import PageForbidden, page_forbidden
 from knowledge.api.routes.web import include_web
 from knowledge.config import Settings, get_settings
 from knowledge.records import RecordStore
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
     app.include_router(conversations.router)
     app.include_router(status.router)
     app.include_router(admin.router)
+    app.add_exception_handler(PageForbidden, page_forbidden)
     include_web(app)
     return app
 

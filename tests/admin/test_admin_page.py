@@ -64,11 +64,14 @@ def test_editor_seeds_edits_previews_saves_and_publishes(admin: AdminClient, cle
 
 def test_writes_need_the_form_token_and_the_editor_role(admin: AdminClient, clean_documents_dir) -> None:  # type: ignore[no-untyped-def]
     csrf = page_login(admin.client)
-    assert admin.client.post("/admin/publish", data={"csrf": "forged"}).status_code == 403
+    forged = admin.client.post("/admin/publish", data={"csrf": "forged"})
+    assert forged.status_code == 403
+    assert forged.headers["content-type"].startswith("text/html") and 'role="alert"' in forged.text
     admin.client.cookies.clear()
     viewer_csrf = page_login(admin.client, "chi-xem", VIEWER_PASSWORD)
     assert viewer_csrf != csrf
-    assert admin.client.post("/admin/publish", data={"csrf": viewer_csrf}).status_code == 403
+    refused = admin.client.post("/admin/publish", data={"csrf": viewer_csrf})
+    assert refused.status_code == 403 and "Về danh sách tài liệu" in refused.text  # a page, not JSON
     assert "Lưu bản nháp" not in admin.client.get("/admin/documents/new").text
 
 

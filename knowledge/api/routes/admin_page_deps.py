@@ -29,17 +29,31 @@ def page_principal(request: Request, admin: Admin) -> Principal:
 Staff = Annotated[Principal, Depends(page_principal)]
 
 
+class PageForbidden(Exception):
+    """A refused write from the admin page: shown as a page, not as JSON (see page_forbidden)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def check_csrf(principal: Principal, csrf: str) -> None:
     """Every form post carries the anti-forgery token of its session."""
     if not same_secret(csrf, csrf_token(principal.token)):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=messages.CSRF_FAILED)
+        raise PageForbidden(messages.CSRF_FAILED)
 
 
 def check_write(principal: Principal, csrf: str) -> None:
     """Writes from the page: editors only, with the form's anti-forgery token."""
     check_csrf(principal, csrf)
     if not principal.can_edit:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=messages.FORBIDDEN)
+        raise PageForbidden(messages.FORBIDDEN)
+
+
+async def page_forbidden(request: Request, error: Exception) -> HTMLResponse:
+    """Exception handler: the staff member sees why, in the admin page's own layout."""
+    message = error.message if isinstance(error, PageForbidden) else messages.FORBIDDEN
+    return render(request, "error.html", None, status.HTTP_403_FORBIDDEN, error=message, problems=[])
 
 
 def render(request: Request, template: str, principal: Principal | None, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -155,9 +155,12 @@ def ensure_index(settings: Settings, embedder: Embedder) -> KnowledgeIndex:
     """Load the live index if it matches the documents on disk, else build and publish a new one."""
     document_set = load_documents(settings.documents_dir)
     fingerprint = compute_fingerprint(document_set.documents, embedder.model_id, settings)
-    current = load_index(settings.index_dir)
-    if current is not None and current.fingerprint == fingerprint:
-        return current
+    # Read the small CURRENT pointer first: loading the whole live snapshot (vectors, BM25)
+    # only to find it outdated was most of a publish's time.
+    if current_fingerprint(settings.index_dir) == fingerprint:
+        current = load_index(settings.index_dir)
+        if current is not None and current.fingerprint == fingerprint:
+            return current
     cache = EmbeddingCache(settings.index_dir / "embedding_cache.npz")
     index = build_index(document_set.documents, embedder, settings, cache)
     cache.save()

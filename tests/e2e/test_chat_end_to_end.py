@@ -3,6 +3,9 @@
 import json
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -192,20 +195,27 @@ def test_a_flooding_conversation_is_asked_to_wait_and_others_are_unaffected(stac
     assert answer["type"] == "answer"
 
 
+@contextmanager
+def held_exclusively(database: Path) -> Iterator[None]:
+    """Another process holding a SQLite database (waits for it to be free first)."""
+    blocker = sqlite3.connect(database, isolation_level=None, timeout=30)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
 @pytest.mark.e2e
 def test_a_locked_records_database_gets_a_polite_reply_and_feedback_works_once_released(stack: Stack) -> None:
     sender = uuid.uuid4().hex
     ask(stack, "quen mat khau vneid thi lam sao", sender)
-    blocker = sqlite3.connect(stack.config.records_db, isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")  # another process holding the database
-    try:
+    with held_exclusively(stack.config.records_db):
         texts, [custom] = ask(stack, '/feedback{"helpful": "yes"}', sender)
         assert custom["type"] == "fallback" and "chưa ghi nhận được" in texts[0]
         _, [answer] = ask(stack, "chữ ký số là gì", sender)  # answering does not need that database
         assert answer["type"] == "answer"
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     _, [thanks] = ask(stack, '/feedback{"helpful": "yes"}', sender)
     assert thanks["type"] == "smalltalk"
     assert [row[3] for row in records(stack, "feedback") if row[2] == sender] == ["cks-la-gi"]
@@ -217,14 +227,9 @@ def test_a_locked_tracker_store_still_gets_the_citizen_a_reply_and_recovers(stac
     (logging the error), so the citizen is never left without a reply."""
     sender = uuid.uuid4().hex
     ask(stack, "xin chào", sender)
-    blocker = sqlite3.connect(stack.config.tracker_db, isolation_level=None, timeout=30)
-    blocker.execute("BEGIN EXCLUSIVE")  # another process holding Rasa's database
-    try:
+    with held_exclusively(stack.config.tracker_db):
         _, [during] = ask(stack, "chữ ký số là gì", sender)
         assert during["type"] == "answer"
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     _, [after] = ask(stack, "quen mat khau vneid thi lam sao", sender)
     assert after["type"] == "answer"
     with sqlite3.connect(stack.config.tracker_db) as db:

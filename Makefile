@@ -78,7 +78,9 @@ test-rasa: $(MODEL)
 		--fail-on-prediction-errors --out results/conversations
 	@echo "Conversation tests: all passed (report in results/conversations)"
 
+# Ends by printing what this machine could not test (results/not-tested.txt) and how to fix it.
 test: env validate test-python test-rasa
+	@if [ -s results/not-tested.txt ]; then cat results/not-tested.txt; else echo "Nothing skipped."; fi
 
 eval: env $(MODEL) index
 	$(KB_VENV)/bin/kb eval --report docs/evaluation/retrieval.md

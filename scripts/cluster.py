@@ -30,6 +30,7 @@ from stack import (
     Stack,
     StackConfig,
     actions_spec,
+    check_ports_free,
     knowledge_spec,
     rasa_spec,
     seed_embedding_cache,
@@ -156,12 +157,14 @@ class Cluster(Stack):
         ))
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         return ServiceSpec("nginx", [nginx, "-c", str(conf), "-p", str(c.workdir)],
-                           f"{c.url(c.knowledge_port)}/nginx-health", dict(os.environ))
+                           f"{c.url(c.knowledge_port)}/nginx-health", dict(os.environ),
+                           (c.rasa_port, c.actions_port, c.knowledge_port))
 
     def specs(self) -> list[ServiceSpec]:
         return [spec for group in self.replica_specs() for spec in group] + [self.nginx_spec()]
 
     def start(self, timeout: float = 300.0, only: list[str] | None = None) -> None:
+        check_ports_free(self.specs())
         seed_embedding_cache(self.config.workdir / "index")
         # nginx first: replicas call each other through it as soon as they are up.
         self.start_together([self.nginx_spec()], timeout)

@@ -5,9 +5,11 @@ Used by `make run` (foreground, Ctrl-C stops everything) and by the end-to-end t
 """
 
 import argparse
+import ctypes
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import psutil
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,6 +88,56 @@ class ServiceSpec:
     command: list[str]
     ready_url: str
     env: dict[str, str]
+    ports: tuple[int, ...]  # what it listens on, checked free before anything starts
+
+
+class PortTakenError(RuntimeError):
+    """A port the stack needs is already in use; raised before anything is started."""
+
+
+def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
+    """Ports the kernel reports free right now, so that tests never depend on a fixed range."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind((host, 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
+
+
+def port_owner(port: int) -> str | None:
+    """Who listens on `port` ("pid 123: uvicorn …"), or None when it is free."""
+    try:
+        listeners = [c for c in psutil.net_connections(kind="inet")
+                     if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port]
+    except psutil.Error:
+        listeners = []
+    for connection in listeners:
+        if connection.pid is None:
+            return "another process (not visible to this user)"
+        try:
+            command = " ".join(psutil.Process(connection.pid).cmdline())[:160]
+        except psutil.Error:
+            command = "?"
+        return f"pid {connection.pid}: {command}"
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return "another process"
+    return None
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: Linux sends SIGTERM when the launcher dies, however it dies."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def base_environment(config: StackConfig) -> dict[str, str]:
@@ -98,6 +151,7 @@ def knowledge_spec(config: StackConfig, name: str, port: int, env: dict[str, str
          "--host", config.host, "--port", str(port)],
         f"{config.url(port)}/health",
         {**base_environment(config), **env},
+        (port,),
     )
 
 
@@ -107,6 +161,7 @@ def actions_spec(config: StackConfig, name: str, port: int, knowledge_url: str) 
         [str(config.knowledge_python), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         f"{config.url(port)}/health",
         {**base_environment(config), "ACTIONS_KNOWLEDGE_URL": knowledge_url},
+        (port,),
     )
 
 
@@ -118,6 +173,7 @@ def rasa_spec(config: StackConfig, name: str, port: int, endpoints: Path, env: d
          "--interface", config.host, "--port", str(port), "--cors", "*"],
         f"{config.url(port)}/webhooks/rest/",
         {**base_environment(config), **env},
+        (port,),
     )
 
 
@@ -141,11 +197,12 @@ class Stack:
         ]
 
     def start(self, timeout: float = 240.0, only: list[str] | None = None) -> None:
+        specs = [spec for spec in self.specs() if only is None or spec.name in only]
+        check_ports_free(specs)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
         self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        for spec in self.specs():
-            if only is None or spec.name in only:
-                self.start_service(spec, timeout)
+        for spec in specs:
+            self.start_service(spec, timeout)
 
     def start_service(self, spec: ServiceSpec, timeout: float = 240.0) -> None:
         self.start_together([spec], timeout)
@@ -157,7 +214,7 @@ class Stack:
             log = open(self.config.log_dir / f"{spec.name}.log", "ab")
             self._processes[spec.name] = subprocess.Popen(
                 spec.command, cwd=REPO_ROOT, env=spec.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                start_new_session=True, preexec_fn=_die_with_parent,
             )
         for spec in specs:
             self._wait_ready(spec, timeout)
@@ -216,6 +273,15 @@ class Stack:
         self.stop()
 
 
+def check_ports_free(specs: list[ServiceSpec]) -> None:
+    """Say plainly, before starting anything, which port is taken and by whom."""
+    taken = [(spec.name, port, owner) for spec in specs for port in spec.ports if (owner := port_owner(port))]
+    if taken:
+        lines = [f"  port {port} ({name}) is in use by {owner}" for name, port, owner in taken]
+        raise PortTakenError("Cannot start: a port is already taken.\n" + "\n".join(lines)
+                             + "\nStop that process, or choose other ports (see `scripts/stack.py --help`).")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
@@ -224,9 +290,13 @@ def main() -> int:
     parser.add_argument("--host", default=os.environ.get("BIND_HOST", "127.0.0.1"))
     parser.add_argument("--tracker-store-url", default=os.environ.get("TRACKER_STORE_URL") or None,
                         help="postgresql://user:password@host:port/db (default: SQLite under build/)")
+    parser.add_argument("--state-dir", type=Path, default=REPO_ROOT / "build",
+                        help="where trackers, citizens' records and logs go (default: build/)")
     args = parser.parse_args()
     config = StackConfig(args.rasa_port, args.actions_port, args.knowledge_port, args.host,
-                         tracker_store_url=args.tracker_store_url)
+                         tracker_store_url=args.tracker_store_url,
+                         tracker_db=args.state_dir / "rasa" / "trackers.db",
+                         records_db=args.state_dir / "records.sqlite3", log_dir=args.state_dir / "logs")
     return serve_in_foreground(lambda: Stack(config), lambda: [
         f"  Rasa (REST + socket.io)  {config.url(config.rasa_port)}/webhooks/rest/webhook",
         f"  Action server            {config.url(config.actions_port)}/webhook",
@@ -238,8 +308,21 @@ def main() -> int:
 def serve_in_foreground(
     running: Callable[[], AbstractContextManager[Stack]], banner: Callable[[], list[str]], log_dir: Path
 ) -> int:
-    """`make run` / `make run-cluster`: start, print where things are, wait for Ctrl-C or a crash."""
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    """`make run` / `make run-cluster`: start, print where things are, wait for Ctrl-C or a crash.
+
+    The first SIGTERM or SIGINT starts the shutdown; later ones (make forwards the signal a
+    second time when its whole process group is signalled) are ignored so that the shutdown
+    is never cut short with services left running. Services also get SIGTERM from the kernel
+    if this process is killed outright (see `_die_with_parent`).
+    """
+    def shut_down(*_: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("\nStopping…", flush=True)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, shut_down)
+    signal.signal(signal.SIGINT, shut_down)
     started = time.monotonic()
     try:
         with running() as stack:
@@ -251,8 +334,11 @@ def serve_in_foreground(
             print(f"Stopped because {', '.join(stack.dead_services())} exited.", file=sys.stderr)
             return 1
     except KeyboardInterrupt:
-        print("\nStopping…")
+        print("\nStopped.", flush=True)
         return 0
+    except PortTakenError as error:
+        print(error, file=sys.stderr)
+        return 2
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,6 +1,7 @@
 """Shared fixtures: settings on a copy of small fixture documents, one embedder per session."""
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from knowledge.config import Settings
 from knowledge.embedding import Embedder, create_embedder
 
 FIXTURE_DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
+SYSTEM_PACKAGES = Path(__file__).resolve().parent.parent / "scripts" / "system-packages.sh"
+NOT_TESTED = Path(__file__).resolve().parent.parent / "results" / "not-tested.txt"
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +29,30 @@ def documents_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, documents_dir: Path) -> Settings:
     return Settings(documents_dir=documents_dir, index_dir=tmp_path / "index", records_db=tmp_path / "records.sqlite3")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    NOT_TESTED.unlink(missing_ok=True)  # never report an earlier run's skips
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """A green run on a new machine must say what it did not test, and how to test it.
+
+    Printed here and kept in results/not-tested.txt, which `make test` prints last.
+    """
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    lines = [f"Not tested on this machine ({len(skipped)} skipped):"]
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        lines.append(f"  {report.nodeid}: {reason.removeprefix('Skipped: ')}")
+    missing = subprocess.run(["bash", str(SYSTEM_PACKAGES), "--missing"], capture_output=True, text=True).stdout.split()
+    if missing:
+        lines.append(f"Missing Debian packages: {' '.join(missing)}. Install them with one command, "
+                     "then run `make test` again:\n    bash scripts/system-packages.sh --install")
+    terminalreporter.section("not tested on this machine", yellow=True)
+    for line in lines[1:]:
+        terminalreporter.write_line(line)
+    NOT_TESTED.parent.mkdir(parents=True, exist_ok=True)
+    NOT_TESTED.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -18,8 +18,17 @@ class AdminRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Every integer the API accepts is bounded so that the database never sees a value it cannot
+# store: 2**31 - 1 is PostgreSQL's INTEGER maximum and well inside SQLite's 64-bit one.
+MAX_ROW_ID = 2**31 - 1
+MAX_VERSION = 1_000_000
+MAX_OFFSET = 1_000_000
+# Comma-separated row ids in a page form or link: at most nine digits each, so below MAX_ROW_ID.
+ROW_ID_LIST_PATTERN = r"^[0-9]{1,9}(,[0-9]{1,9})*$"
+
 DocumentId = Annotated[str, StringConstraints(pattern=DOCUMENT_ID_PATTERN, max_length=80)]
-Version = Annotated[StrictInt, Field(ge=1, le=1_000_000)]
+Version = Annotated[StrictInt, Field(ge=1, le=MAX_VERSION)]
+RowId = Annotated[StrictInt, Field(ge=1, le=MAX_ROW_ID)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
@@ -237,7 +246,7 @@ class UnansweredReport(BaseModel):
     groups: list[QuestionGroupView]
 
 
-QuestionIds = Annotated[list[Annotated[StrictInt, Field(ge=1)]], Field(min_length=1, max_length=500)]
+QuestionIds = Annotated[list[RowId], Field(min_length=1, max_length=500)]
 
 
 class ResolveRequest(AdminRequest):

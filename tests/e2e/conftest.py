@@ -1,6 +1,5 @@
 """Starts the real stack (Rasa, action server, knowledge service) once for the e2e tests."""
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,13 +10,11 @@ import pytest
 from knowledge.config import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from stack import Stack, StackConfig, seed_embedding_cache
+from stack import Stack, StackConfig, free_ports, seed_embedding_cache
 
 from tests.e2e.browser import CHROMIUM, LAUNCH_ARGS, require_browser
 
 MODEL = REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz"
-# Shifts all three ports so that two checkouts (or a developer and CI) can run e2e tests at once.
-PORT_OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
 
 
 @pytest.fixture(scope="session")
@@ -25,10 +22,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test` (it trains first).")
     workdir: Path = tmp_path_factory.mktemp("stack")
+    # Ports the kernel reports free: two checkouts, or a developer and CI, never collide.
+    rasa_port, actions_port, knowledge_port = free_ports(3)
     config = StackConfig(
-        rasa_port=5105 + PORT_OFFSET,
-        actions_port=5155 + PORT_OFFSET,
-        knowledge_port=8100 + PORT_OFFSET,
+        rasa_port=rasa_port,
+        actions_port=actions_port,
+        knowledge_port=knowledge_port,
         tracker_db=workdir / "trackers.db",
         records_db=workdir / "records.sqlite3",
         log_dir=workdir / "logs",

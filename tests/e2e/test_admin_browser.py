@@ -1,10 +1,9 @@
 """An editor changes an answer on the admin page, publishes, and the citizens' widget shows it:
 both pages in Debian's Chromium (headless), against the running stack.
 
-The stack's knowledge service keeps its admin database and published snapshot in the
-repository's build/ directory, which `make run` and the other tests use too; so the test
-marks its text as a test note and a fixture puts the document back (and publishes) even
-when the test fails. The click-on-publish to new-answer time goes to
+The e2e stack keeps its admin database and index in a temporary folder shared by the e2e
+modules; the test marks its text as a test note and a fixture puts the document back (and
+publishes) even when the test fails, so later modules see the original answer. The click-on-publish to new-answer time goes to
 results/admin-edit-to-answer.json, screenshots to results/screenshots/.
 """
 

@@ -10,14 +10,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from postgres_server import PostgresServer, find_bin_dir, temporary_postgres
-from stack import Stack, StackConfig
+from stack import Stack, StackConfig, free_ports
 
-from tests.e2e.conftest import MODEL, PORT_OFFSET
+from tests.e2e.conftest import MODEL
 from tests.e2e.test_chat_end_to_end import ask
 
 pytestmark = pytest.mark.e2e
-# Clear of the shared e2e stack's ports (5105/5155/8100 + offset).
-PORTS = {"rasa_port": 5605, "actions_port": 5655, "knowledge_port": 8600, "postgres": 5699}
 
 
 @pytest.fixture(scope="module")
@@ -26,17 +24,18 @@ def postgres() -> Iterator[PostgresServer]:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is missing in CI (.ci/run installs it)")
         pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql)")
-    with temporary_postgres(PORTS["postgres"] + PORT_OFFSET) as server:
+    with temporary_postgres(free_ports(1)[0]) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def postgres_stack(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir: Path = tmp_path_factory.mktemp("stack-postgres")
+    rasa_port, actions_port, knowledge_port = free_ports(3)
     config = StackConfig(
-        rasa_port=PORTS["rasa_port"] + PORT_OFFSET,
-        actions_port=PORTS["actions_port"] + PORT_OFFSET,
-        knowledge_port=PORTS["knowledge_port"] + PORT_OFFSET,
+        rasa_port=rasa_port,
+        actions_port=actions_port,
+        knowledge_port=knowledge_port,
         tracker_store_url=postgres.url,
         records_db=workdir / "records.sqlite3",
         log_dir=workdir / "logs",

@@ -299,9 +299,15 @@ def test_phone_layout_keyboard_only_and_accessible_names(phone_widget: Widget) -
     page.keyboard.press("Enter")
     expect(widget.panel).to_be_visible()
     assert widget.shadow("root.activeElement && root.activeElement.id") == "troly-input"  # focus in
+    # Nothing may widen the page (a wider layout viewport would zoom the whole screen out)…
+    too_wide = page.evaluate(f"""[...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > {PHONE['width']} + 0.5)
+        .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], too_wide
+    # …and the open panel covers the screen, within a sub-pixel rounding, whatever the fonts.
     box = widget.panel.bounding_box()
-    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, PHONE["width"], PHONE["height"])
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    edges = (box["x"], box["y"], box["x"] + box["width"], box["y"] + box["height"])
+    assert all(abs(a - b) < 1 for a, b in zip(edges, (0, 0, PHONE["width"], PHONE["height"]))), edges
 
     page.keyboard.type(QUESTION)
     page.keyboard.press("Enter")  # Enter sends

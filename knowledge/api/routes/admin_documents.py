@@ -14,6 +14,8 @@ from knowledge.admin.body_limit import DocumentSizedRoute
 from knowledge.admin.errors import InvalidInput
 from knowledge.admin.models import DocumentStatus
 from knowledge.admin.schemas import (
+    MAX_OFFSET,
+    MAX_VERSION,
     DiffView,
     DocumentCreate,
     DocumentDetail,
@@ -32,7 +34,7 @@ from knowledge.documents import DOCUMENT_ID_PATTERN, Topic, serialize_document
 router = APIRouter(prefix="/admin/api/documents", tags=["admin: documents"], route_class=DocumentSizedRoute)
 
 DocumentIdPath = Annotated[str, Path(pattern=DOCUMENT_ID_PATTERN, max_length=80)]
-VersionPath = Annotated[int, Path(ge=1, le=1_000_000)]
+VersionPath = Annotated[int, Path(ge=1, le=MAX_VERSION)]
 ERRORS = {
     401: {"description": "Not logged in"}, 403: {"description": "Not an editor"},
     404: {"description": "No such document"}, 413: {"description": "Body too large"},
@@ -52,7 +54,7 @@ def list_documents(
     topic: Topic | None = None,
     status_: Annotated[DocumentStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> DocumentList:
     with admin.db.read() as session:
         records, total = store.list_documents(
@@ -93,7 +95,7 @@ def update_document(document_id: DocumentIdPath, body: DocumentUpdate, admin: Ad
 @router.delete("/{document_id}", response_model=DocumentSummary, responses=WRITE_ERRORS)
 def delete_document(
     document_id: DocumentIdPath, admin: Admin, editor: Editor,
-    version: Annotated[int, Query(ge=1, le=1_000_000, description="The version being deleted")],
+    version: Annotated[int, Query(ge=1, le=MAX_VERSION, description="The version being deleted")],
 ) -> DocumentSummary:
     """Deleted in a new version (history kept); the bot stops citing it at the next publish."""
     with admin_errors(), admin.db.write() as session:
@@ -120,8 +122,8 @@ def document_version(document_id: DocumentIdPath, version: VersionPath, admin: A
 @router.get("/{document_id}/diff", response_model=DiffView, responses=ERRORS)
 def document_diff(
     document_id: DocumentIdPath, admin: Admin, _: Viewer,
-    from_version: Annotated[int, Query(alias="from", ge=1, le=1_000_000)],
-    to_version: Annotated[int, Query(alias="to", ge=1, le=1_000_000)],
+    from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_VERSION)],
+    to_version: Annotated[int, Query(alias="to", ge=1, le=MAX_VERSION)],
 ) -> DiffView:
     """Unified diff of the Markdown files of two versions."""
     with admin_errors(), admin.db.read() as session:

@@ -10,6 +10,7 @@ from knowledge.admin import document_store as store
 from knowledge.admin.body_limit import DocumentSizedRoute
 from knowledge.admin.reports import feedback_by_document, stale_documents
 from knowledge.admin.schemas import (
+    MAX_OFFSET,
     AddWordingRequest,
     AuditRow,
     DocumentDetail,
@@ -104,7 +105,7 @@ def stale_report(request: Request, admin: Admin, _: Viewer) -> list[StaleRow]:
 @router.get("/audit", response_model=list[AuditRow], responses=ERRORS)
 def audit_log(
     admin: Admin, _: Viewer,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[AuditRow]:
     with admin.db.read() as session:
         return [AuditRow.model_validate(e, from_attributes=True) for e in audit.recent(session, limit, offset)]

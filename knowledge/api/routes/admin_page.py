@@ -16,7 +16,7 @@ from knowledge.admin import document_store as store
 from knowledge.admin.body_limit import DocumentSizedRoute
 from knowledge.admin.errors import AdminError
 from knowledge.admin.rendering import render_markdown
-from knowledge.admin.schemas import DocumentSummary
+from knowledge.admin.schemas import MAX_VERSION, ROW_ID_LIST_PATTERN, DocumentSummary
 from knowledge.admin.validation import checked_document
 from knowledge.api.deps import get_service
 from knowledge.api.routes.admin_auth import client_address, set_session_cookie
@@ -95,6 +95,11 @@ def _form_from_record(record: store.DocumentRecord) -> dict[str, object]:
     }
 
 
+def form_version(text: str) -> int:
+    """The version a page form was loaded at; anything out of range reads as 0 (a stale edit, 409)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 7 and int(text) <= MAX_VERSION else 0
+
+
 def _fields(form: dict[str, object], document_id: str) -> dict[str, object]:
     def lines(key: str) -> list[str]:
         return [line.strip() for line in str(form.get(key) or "").splitlines() if line.strip()]
@@ -105,7 +110,7 @@ def _fields(form: dict[str, object], document_id: str) -> dict[str, object]:
 
 @router.get("/documents/new", response_class=HTMLResponse)
 def new_document(request: Request, admin: Admin, principal: Staff,
-                 questions: Annotated[str | None, Query(max_length=5000, pattern=r"^[0-9,]*$")] = None) -> HTMLResponse:
+                 questions: Annotated[str | None, Query(max_length=5000, pattern=ROW_ID_LIST_PATTERN)] = None) -> HTMLResponse:
     """An empty form, or one prefilled with a group of unanswered questions."""
     form: dict[str, object] = {"topic": "vneid", "reviewed": dt.date.today().isoformat()}
     if questions:
@@ -164,7 +169,7 @@ async def _save(request: Request, admin: Admin, principal: Staff, document_id: s
             if is_new:
                 store.create_document(session, document, serialize_document(document), principal.username)
             else:
-                version = int(str(form["version"])) if str(form["version"]).isdigit() else 0
+                version = form_version(str(form["version"]))
                 store.edit_document(session, document, serialize_document(document), version, principal.username)
     except AdminError as error:
         detail = error_detail(error)
@@ -176,7 +181,7 @@ async def _save(request: Request, admin: Admin, principal: Staff, document_id: s
 
 @router.post("/documents/{document_id}/delete")
 def delete_document(request: Request, admin: Admin, principal: Staff, document_id: str, csrf: Csrf,
-                    version: Annotated[int, Form(ge=1)]) -> Response:
+                    version: Annotated[int, Form(ge=1, le=MAX_VERSION)]) -> Response:
     check_write(principal, csrf)
     try:
         with admin.db.write() as session:
@@ -188,8 +193,8 @@ def delete_document(request: Request, admin: Admin, principal: Staff, document_i
 
 @router.get("/documents/{document_id}/history", response_class=HTMLResponse)
 def history(request: Request, admin: Admin, principal: Staff, document_id: str,
-            diff_from: Annotated[int | None, Query(alias="from", ge=1)] = None,
-            diff_to: Annotated[int | None, Query(alias="to", ge=1)] = None) -> HTMLResponse:
+            diff_from: Annotated[int | None, Query(alias="from", ge=1, le=MAX_VERSION)] = None,
+            diff_to: Annotated[int | None, Query(alias="to", ge=1, le=MAX_VERSION)] = None) -> HTMLResponse:
     try:
         with admin.db.read() as session:
             revisions = store.history(session, document_id)
@@ -207,7 +212,7 @@ def history(request: Request, admin: Admin, principal: Staff, document_id: str,
 
 @router.post("/documents/{document_id}/rollback")
 def rollback(request: Request, admin: Admin, principal: Staff, document_id: str, csrf: Csrf,
-             version: Annotated[int, Form(ge=1)], to_version: Annotated[int, Form(ge=1)]) -> Response:
+             version: Annotated[int, Form(ge=1, le=MAX_VERSION)], to_version: Annotated[int, Form(ge=1, le=MAX_VERSION)]) -> Response:
     check_write(principal, csrf)
     try:
         with admin.db.write() as session:

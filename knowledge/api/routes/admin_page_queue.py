@@ -12,7 +12,7 @@ from knowledge.admin.body_limit import ArchiveSizedRoute, DocumentSizedRoute
 from knowledge.admin.errors import AdminError
 from knowledge.admin.publishing import recent_publications
 from knowledge.admin.reports import feedback_by_document, stale_documents
-from knowledge.admin.schemas import StaleRow
+from knowledge.admin.schemas import ROW_ID_LIST_PATTERN, StaleRow
 from knowledge.api.deps import get_records, get_service
 from knowledge.api.routes.admin_deps import Admin
 from knowledge.api.routes.admin_feedback import unanswered_report
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False, route_class=Documen
 upload_router = APIRouter(prefix="/admin", include_in_schema=False, route_class=ArchiveSizedRoute)
 
 Csrf = Annotated[str, Form(max_length=128)]
-Ids = Annotated[str, Form(max_length=20000, pattern=r"^[0-9]+(,[0-9]+)*$")]
+Ids = Annotated[str, Form(max_length=20000, pattern=ROW_ID_LIST_PATTERN)]
 REASON_NAMES = {"fallback": "chưa trả lời được", "thumbs_down": "bị 👎"}
 
 

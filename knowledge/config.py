@@ -55,11 +55,11 @@ class Settings(BaseSettings):
     candidate_pool: int = Field(default=20, ge=1)
 
     # Staff administration (knowledge/admin). The database holds the documents and their
-    # history; when it is unset, `admin_db` (SQLite, WAL) and `admin_published_dir` sit
+    # history; once something is published it is what the bot serves (see
+    # knowledge/admin/document_source.py). When no URL is set, `admin_db` (SQLite, WAL) sits
     # beside `index_dir`, so a test's temporary index dir also isolates its database.
     admin_database_url: str | None = None  # e.g. postgresql+psycopg://user:pw@host/db
     admin_db: Path | None = None  # SQLite file when no URL is set; default build/admin.sqlite3
-    admin_published_dir: Path | None = None  # published snapshots the index is built from
     admin_session_minutes: int = Field(default=480, ge=1)
     admin_cookie_secure: bool = False  # set true behind HTTPS
     admin_password_min_length: int = Field(default=10, ge=8)
@@ -80,8 +80,6 @@ class Settings(BaseSettings):
     def _admin_paths_beside_index(self) -> "Settings":
         if self.admin_db is None:
             self.admin_db = self.index_dir.parent / "admin.sqlite3"
-        if self.admin_published_dir is None:
-            self.admin_published_dir = self.index_dir.parent / "published"
         return self
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.config import Settings
-from knowledge.embedding import Embedder, create_embedder
+from knowledge.retrieval.embedding import Embedder, create_embedder
 
 FIXTURE_DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
 SYSTEM_PACKAGES = Path(__file__).resolve().parent.parent / "scripts" / "system-packages.sh"

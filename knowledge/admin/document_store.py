@@ -23,7 +23,7 @@ from knowledge.admin.models import (
     StoredDocument,
     utc_now,
 )
-from knowledge.documents import KnowledgeDocument, parse_document
+from knowledge.retrieval.documents import KnowledgeDocument, parse_document
 from knowledge.text import fold_diacritics
 
 

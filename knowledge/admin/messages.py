@@ -25,15 +25,8 @@ FORBIDDEN = "Tài khoản của bạn chỉ được xem, không được sửa 
 CSRF_FAILED = "Yêu cầu không hợp lệ (thiếu mã chống giả mạo). Vui lòng tải lại trang."
 QUESTIONS_NOT_FOUND = "Không tìm thấy câu hỏi: {ids}."
 
-# Markdown checks (validation.py)
-RAW_HTML = "không được chứa mã HTML ({snippet})"
-UNSAFE_LINK = "liên kết không an toàn: {url}"
-UNCLOSED_FENCE = "khối mã ``` chưa được đóng"
-EMPTY_LINK = "liên kết không có chữ: {url}"
-DUPLICATE_QUESTION = "câu hỏi bị lặp: {question}"
-CONTROL_CHARACTER = "có ký tự điều khiển không in được"
+# The document rules' own texts are in knowledge/retrieval/document_rules.py.
 NOT_ROUND_TRIPPABLE = "nội dung có ký tự không lưu được thành tệp Markdown (ký tự điều khiển?)"
-FRONT_MATTER_IN_BODY = "nội dung không được bắt đầu bằng '---'"
 
 # Notices of the admin page, chosen by key (?notice=...) so no text is reflected from the URL.
 NOTICES = {

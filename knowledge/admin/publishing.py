@@ -1,7 +1,7 @@
 """Publish: make the documents' latest versions what the bot answers from, without downtime.
 
-The published set is written as a snapshot folder, the service builds an index from it off
-to the side (only changed text is re-embedded, thanks to the embedding cache) and swaps its
+The documents to publish go straight to the service, which builds an index from them off to
+the side (only changed text is re-embedded, thanks to the embedding cache) and swaps its
 searcher in one assignment; requests in flight finish on the old one. Only then is the
 publication committed to the database, so a failed or interrupted build changes nothing:
 the old index keeps serving and the documents stay drafts.
@@ -12,7 +12,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
@@ -28,8 +27,8 @@ from knowledge.admin.models import (
     StoredDocument,
     utc_now,
 )
-from knowledge.admin.snapshots import write_snapshot
-from knowledge.service import KnowledgeService
+from knowledge.admin.document_source import documents_of, published_sources
+from knowledge.retrieval.service import KnowledgeService
 
 logger = logging.getLogger(__name__)
 
@@ -48,19 +47,6 @@ class PublishResult:
     documents: int
     changed: list[str]
     seconds: float
-
-
-def published_sources(session: Session) -> dict[str, tuple[str, str]] | None:
-    """What is published now (id → (topic, source)), or None if nothing was ever published:
-    then the service keeps serving the repository's kb/documents."""
-    rows = session.execute(
-        select(StoredDocument.id, StoredDocument.topic, DocumentRevision.action, DocumentRevision.source)
-        .join(DocumentRevision, (DocumentRevision.document_id == StoredDocument.id)
-              & (DocumentRevision.version == StoredDocument.published_version))
-    ).all()
-    if not rows:
-        return None
-    return {doc_id: (topic, source) for doc_id, topic, action, source in rows if action != RevisionAction.DELETE.value}
 
 
 def plan_publication(session: Session) -> PublishPlan:
@@ -91,10 +77,9 @@ def _mark_published(session: Session, plan: PublishPlan) -> None:
 class Publisher:
     """One publish at a time per process; searches are never blocked by it."""
 
-    def __init__(self, db: Database, service: KnowledgeService, published_dir: Path) -> None:
+    def __init__(self, db: Database, service: KnowledgeService) -> None:
         self._db = db
         self._service = service
-        self._published_dir = published_dir
         self._lock = threading.Lock()
 
     def publish(self, actor: str) -> PublishResult:
@@ -107,9 +92,8 @@ class Publisher:
                 missing = sorted(set(self._service.searcher.index.documents) - set(plan.live))
                 if missing:
                     raise NotSeeded(messages.NOT_SEEDED.format(count=len(missing)), missing)
-            directory = write_snapshot(plan.live, self._published_dir)
             try:
-                searcher = self._service.reload(documents_dir=directory)
+                searcher = self._service.serve(documents_of(plan.live))
             except Exception as exc:  # any build failure: keep serving the old index
                 logger.exception("Publish by %s failed; the old index keeps serving", actor)
                 with self._db.write() as session:

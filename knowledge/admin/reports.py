@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from knowledge.documents import KnowledgeDocument
+from knowledge.retrieval.documents import KnowledgeDocument
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,16 @@
-"""Wiring of the admin layer into the knowledge service's lifetime.
-
-At start: migrate the database, and if anything was ever published, serve the database's
-published documents (written as a snapshot folder) instead of the repository's kb/documents.
-"""
+"""The admin layer for the lifetime of a process: its database, the documents it serves,
+and the publisher. No HTTP here: the API wires this into the app (knowledge/api/app.py)."""
 
 import logging
-from dataclasses import dataclass, field
-
-from fastapi import FastAPI
+from dataclasses import dataclass
+from pathlib import Path
 
 from knowledge.admin.database import Database
-from knowledge.admin.publishing import Publisher, published_sources
-from knowledge.admin.snapshots import write_snapshot
+from knowledge.admin.document_source import ServedDocuments, served_documents
+from knowledge.admin.publishing import Publisher, PublishResult
 from knowledge.admin.transfer import ImportReport, parse_sources, read_directory, store_documents
 from knowledge.config import Settings
-from knowledge.service import KnowledgeService
+from knowledge.retrieval.service import KnowledgeService
 
 logger = logging.getLogger(__name__)
 
@@ -23,40 +19,37 @@ logger = logging.getLogger(__name__)
 class AdminState:
     settings: Settings
     db: Database
-    serving_settings: Settings  # settings whose documents_dir is what the bot should serve
-    publisher: Publisher | None = field(default=None)
-
-    def attach(self, app: FastAPI) -> None:
-        """Point the app's service at the published documents and make publishing possible."""
-        service: KnowledgeService = app.state.knowledge_service
-        wanted = self.serving_settings.documents_dir
-        if service.settings.documents_dir != wanted:
-            service.reload(documents_dir=wanted)
-        assert self.settings.admin_published_dir is not None
-        self.publisher = Publisher(self.db, service, self.settings.admin_published_dir)
-        app.state.admin = self
+    service: KnowledgeService
+    publisher: Publisher
 
     def import_seed(self, actor: str) -> ImportReport:
         """Load the repository's kb/documents into the database and publish them: from then
         on the database is what the bot answers from."""
-        assert self.publisher is not None
-        documents = parse_sources(read_directory(self.settings.documents_dir))
-        with self.db.write() as session:
-            report = store_documents(session, documents, actor)
+        report = self.import_folder(actor)
         self.publisher.publish(actor)
         return report
+
+    def import_folder(self, actor: str, directory: Path | None = None) -> ImportReport:
+        """Every file checked first (one rule set, see validation.py); nothing stored on a problem."""
+        documents = parse_sources(read_directory(self.settings.documents_dir if directory is None else directory))
+        with self.db.write() as session:
+            return store_documents(session, documents, actor)
+
+    def publish(self, actor: str) -> PublishResult:
+        return self.publisher.publish(actor)
 
     def close(self) -> None:
         self.db.dispose()
 
 
-def open_admin(settings: Settings) -> AdminState:
+def open_admin(settings: Settings, service: KnowledgeService | None = None) -> tuple[AdminState, ServedDocuments]:
+    """Migrate, choose the document source once, and serve it (a restart serves exactly what
+    was last published). An existing `service` (tests) is pointed at the served documents."""
     db = Database.open(settings)
-    with db.read() as session:
-        published = published_sources(session)
-    if published is None:
-        return AdminState(settings, db, settings)
-    assert settings.admin_published_dir is not None
-    directory = write_snapshot(published, settings.admin_published_dir)
-    logger.info("Serving %d published documents from the admin database (%s)", len(published), directory)
-    return AdminState(settings, db, settings.model_copy(update={"documents_dir": directory}))
+    served = served_documents(settings, db)
+    if service is None:
+        service = KnowledgeService(settings, documents=served.documents)
+    else:
+        service.serve(served.documents)
+    logger.info("Serving %s", served.describe())
+    return AdminState(settings, db, service, Publisher(db, service)), served

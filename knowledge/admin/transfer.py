@@ -22,11 +22,11 @@ from knowledge.admin.document_store import (
     list_documents,
 )
 from knowledge.admin.errors import InvalidInput, TooLarge
-from knowledge.admin.models import DocumentRevision, DocumentStatus, RevisionAction, StoredDocument
-from knowledge.admin.publishing import published_sources
+from knowledge.admin.models import DocumentRevision, RevisionAction, StoredDocument
+from knowledge.admin.document_source import published_sources
 from knowledge.admin.validation import checked_document, checked_source
 from knowledge.config import Settings
-from knowledge.documents import KnowledgeDocument, parse_document, serialize_document
+from knowledge.retrieval.documents import KnowledgeDocument, parse_document, serialize_document
 
 MAX_ARCHIVE_FILES = 5000
 CSV_COLUMNS = ["id", "topic", "title", "question", "answer", "sources", "reviewed"]
@@ -66,9 +66,9 @@ def parse_sources(files: Iterable[SourceFile]) -> list[tuple[KnowledgeDocument, 
     return parsed
 
 
-def store_documents(session: Session, documents: list[tuple[KnowledgeDocument, str]], actor: str, *, publish: bool = False) -> ImportReport:
-    """Create or update each document from its source. `publish` marks the result as live
-    (the seed import): the service serves it from its next start or publish."""
+def store_documents(session: Session, documents: list[tuple[KnowledgeDocument, str]], actor: str) -> ImportReport:
+    """Create or update each document from its source, as drafts: only a publication
+    (knowledge/admin/publishing.py) makes anything live."""
     report = ImportReport()
     for document, source in documents:
         head = session.get(StoredDocument, document.id)
@@ -82,10 +82,8 @@ def store_documents(session: Session, documents: list[tuple[KnowledgeDocument, s
             else:
                 head = edit_document(session, document, source, head.version, actor, RevisionAction.IMPORT)
                 report.updated.append(document.id)
-        if publish:
-            head.published_version, head.status = head.version, DocumentStatus.PUBLISHED.value
     audit.record(session, actor, "documents.import", "", created=len(report.created),
-                 updated=len(report.updated), unchanged=len(report.unchanged), publish=publish)
+                 updated=len(report.updated), unchanged=len(report.unchanged))
     return report
 
 

@@ -19,8 +19,8 @@ from knowledge.admin import document_store as store
 from knowledge.admin.errors import NotFound
 from knowledge.admin.models import UnansweredQuestion, utc_now
 from knowledge.admin.validation import checked_document, printable
-from knowledge.documents import serialize_document
-from knowledge.embedding import Embedder
+from knowledge.retrieval.documents import serialize_document
+from knowledge.retrieval.embedding import Embedder
 from knowledge.privacy import mask_sensitive
 from knowledge.text import expand_abbreviations, fold_diacritics, word_tokens
 

@@ -1,88 +1,20 @@
-"""Checks beyond the document model: well-formed, safe Markdown and no repeated phrasings.
+"""Staff-facing checks of a document: the rule set (knowledge/retrieval/document_rules.py)
+plus a round trip through the Markdown file, reported as one InvalidInput listing every
+problem."""
 
-The body is shown to citizens in the chat widget and to staff in the admin page, so raw
-HTML, script links and unclosed code blocks are refused at the door instead of escaped later.
-"""
-
-import re
-from collections.abc import Iterator
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from pydantic import ValidationError
 
 from knowledge.admin import messages
 from knowledge.admin.errors import InvalidInput
-from knowledge.documents import (
+from knowledge.retrieval.document_rules import document_problems, markdown_problems, printable
+from knowledge.retrieval.documents import (
     KnowledgeDocument,
     _format_validation_error,
     parse_document,
     serialize_document,
 )
 
-SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
-# Control characters (other than tab and line breaks): invisible to staff, refused by PostgreSQL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
-# Markdown-it drops such links silently (they render as text); say so instead.
-_SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^)\s]*)", re.IGNORECASE)
-_parser = MarkdownIt("commonmark", {"html": True}).enable("table")
-
-
-def _walk(tokens: list[Token]) -> Iterator[Token]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _walk(token.children)
-
-
-def _unclosed_fence(body: str) -> bool:
-    opener: str | None = None
-    for match in _FENCE.finditer(body):
-        marker = match.group(1)
-        if opener is None:
-            opener = marker
-        elif marker[0] == opener[0] and len(marker) >= len(opener):
-            opener = None
-    return opener is not None
-
-
-def markdown_problems(body: str) -> list[str]:
-    """Why a body is not acceptable Markdown, or [] when it is."""
-    problems: list[str] = []
-    if body.lstrip().startswith("---"):
-        problems.append(messages.FRONT_MATTER_IN_BODY)
-    if _unclosed_fence(body):
-        problems.append(messages.UNCLOSED_FENCE)
-    for match in _SCRIPT_LINK.finditer(body):
-        problems.append(messages.UNSAFE_LINK.format(url=match.group(1)[:80]))
-    for token in _walk(_parser.parse(body)):
-        if token.type in {"html_block", "html_inline"}:
-            problems.append(messages.RAW_HTML.format(snippet=token.content.strip()[:40]))
-        elif token.type in {"link_open", "image"}:
-            url = str(token.attrGet("href") or token.attrGet("src") or "")
-            if not url.lower().startswith(SAFE_SCHEMES):
-                problems.append(messages.UNSAFE_LINK.format(url=url[:80]))
-    return [f"body: {p}" for p in dict.fromkeys(problems)]
-
-
-def printable(text: str) -> str:
-    """Text with control characters replaced by spaces, for what is stored as given."""
-    return _CONTROL.sub(" ", text)
-
-
-def document_problems(document: KnowledgeDocument) -> list[str]:
-    problems = markdown_problems(document.body)
-    texts = {"title": document.title, "body": document.body, "questions": "\n".join(document.questions)}
-    problems += [f"{field}: {messages.CONTROL_CHARACTER}" for field, text in texts.items() if _CONTROL.search(text)]
-    seen: set[str] = set()
-    for question in document.questions:
-        key = " ".join(question.casefold().split())  # with and without diacritics are both kept
-        if key in seen:
-            problems.append(f"questions: {messages.DUPLICATE_QUESTION.format(question=question[:80])}")
-        seen.add(key)
-    return problems
-
+__all__ = ["checked_document", "checked_source", "document_problems", "markdown_problems", "printable"]
 
 def checked_document(fields: dict[str, object]) -> KnowledgeDocument:
     """A document from field values, or InvalidInput listing every problem."""

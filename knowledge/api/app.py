@@ -7,14 +7,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from knowledge.admin.records import RecordStore
 from knowledge.admin.startup import open_admin
 from knowledge.api.background import background_jobs
-from knowledge.api.routes import admin, conversations, health, search, status
-from knowledge.api.routes.admin_page_deps import PageForbidden, page_forbidden
-from knowledge.api.routes.web import include_web
+from knowledge.api.errors import install_error_handlers
+from knowledge.api.routes import all_routes
+from knowledge.api.routes.public.web import include_web
 from knowledge.config import Settings, get_settings
-from knowledge.records import RecordStore
-from knowledge.service import KnowledgeService
+from knowledge.retrieval.service import KnowledgeService
 
 
 def create_app(settings: Settings | None = None, service: KnowledgeService | None = None) -> FastAPI:
@@ -23,14 +23,13 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resolved = settings or get_settings()
-        admin_state = open_admin(resolved)  # migrates; serves the published documents if any
-        if getattr(app.state, "knowledge_service", None) is None:
-            app.state.knowledge_service = KnowledgeService(admin_state.serving_settings)
-        admin_state.attach(app)
+        admin, _ = open_admin(resolved, app.state.knowledge_service)  # migrates; chooses what is served
+        app.state.knowledge_service = admin.service
+        app.state.admin = admin
         app.state.records = RecordStore(resolved.records_db)
-        async with background_jobs(app.state.knowledge_service, resolved):
+        async with background_jobs(admin.service, resolved):
             yield
-        admin_state.close()
+        admin.close()
 
     app = FastAPI(
         title="Trợ lý dịch vụ công – knowledge service",
@@ -41,12 +40,8 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
     app.state.knowledge_service = service
     # Portals on other origins embed the widget, which reads GET /status (no credentials).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_credentials=False)
-    app.include_router(health.router)
-    app.include_router(search.router)
-    app.include_router(conversations.router)
-    app.include_router(status.router)
-    app.include_router(admin.router)
-    app.add_exception_handler(PageForbidden, page_forbidden)
+    app.include_router(all_routes())
+    install_error_handlers(app)
     include_web(app)
     return app
 

@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from knowledge.config import Settings
-from knowledge.retention import retention_schedule
-from knowledge.service import KnowledgeService
+from knowledge.admin.retention import retention_schedule
+from knowledge.retrieval.service import KnowledgeService
 
 logger = logging.getLogger(__name__)
 

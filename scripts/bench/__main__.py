@@ -18,11 +18,12 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from knowledge.admin.document_source import served_now
 from knowledge.config import get_settings
-from knowledge.documents import load_documents
-from knowledge.embedding import create_embedder
-from knowledge.evaluation import load_eval_questions
-from knowledge.index import ensure_index
+from knowledge.retrieval.documents import load_documents
+from knowledge.retrieval.embedding import create_embedder
+from knowledge.evaluation.metrics import load_eval_questions
+from knowledge.retrieval.index import ensure_index
 from scripts.bench import index_builds, plots, publish_timing, report
 from scripts.bench.bench_stack import BENCH_EDITOR, BenchStack, bench_stack
 from scripts.bench.config import REPO_ROOT, BenchConfig
@@ -111,7 +112,7 @@ def measure_edit_to_answer(bench: BenchConfig, running: BenchStack, live_index: 
                 running.knowledge_url, running.rest_url, BENCH_EDITOR, running.editor_password, bench.publish_repeats))
         except (httpx.HTTPError, TimeoutError, KeyError) as exc:
             reason = f"the admin publish API failed: {exc}"
-            logger.warning("Edit-to-answer falls back to KnowledgeService.reload(): %s", reason)
+            logger.warning("Edit-to-answer falls back to KnowledgeService.serve(): %s", reason)
     settings = get_settings()
     with tempfile.TemporaryDirectory(prefix="bench-reload-") as workdir:
         result = publish_timing.measure_reload(settings.documents_dir, live_index, create_embedder(settings),
@@ -129,7 +130,7 @@ def main() -> int:
     results: dict[str, object] = {"machine": describe_machine(), "config": {**asdict(bench), "out_dir": str(bench.out_dir)}}
     settings = get_settings()
     embedder = create_embedder(settings)
-    live = ensure_index(settings, embedder)
+    live = ensure_index(served_now(settings).documents, embedder, settings)
 
     with phase("search scaling"):
         questions = [q.text for q in load_eval_questions(REPO_ROOT / "eval" / "retrieval_questions.yaml")]
@@ -142,7 +143,7 @@ def main() -> int:
         threads = compare_threads(min(bench.search_queries, 100), rounds=2)
         results["embedding_threads"] = {name: summary.as_dict() for name, summary in threads.items()}
     with phase("index builds"), tempfile.TemporaryDirectory(prefix="bench-builds-") as workdir:
-        base = load_documents(settings.documents_dir).documents[: bench.build_documents]
+        base = served_now(settings).documents[: bench.build_documents]
         timings = index_builds.measure_builds(base, embedder, bench.cold_replicas, bench.cached_replicas, Path(workdir))
         per_unit = index_builds.embedding_seconds_per_unit(timings)
         results["builds"] = {"base_documents": len(base), "timings": [asdict(t) for t in timings],

@@ -1,6 +1,6 @@
 """The three services on the benchmark's own ports, on a private copy of the index.
 
-Everything the run writes (trackers, records, the admin database and published snapshots,
+Everything the run writes (trackers, records, the admin database,
 which sit beside `KB_INDEX_DIR`) goes to a temporary folder, so a benchmark never touches
 `build/` or a colleague's running stack. Logs are kept in build/bench/logs.
 """
@@ -48,7 +48,7 @@ def add_editor(settings: Settings) -> str | None:
         from knowledge.admin.database import Database
         from knowledge.admin.models import Role
     except ImportError as exc:
-        logger.warning("No admin layer (%s): edit-to-answer will use KnowledgeService.reload()", exc)
+        logger.warning("No admin layer (%s): edit-to-answer will use KnowledgeService.serve()", exc)
         return None
     password = secrets.token_urlsafe(16)
     db = Database.open(settings)

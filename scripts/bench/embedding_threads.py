@@ -20,8 +20,8 @@ QUESTIONS_FILE = REPO_ROOT / "eval" / "retrieval_questions.yaml"
 
 def _child(count: int) -> None:
     from knowledge.config import get_settings
-    from knowledge.embedding import create_embedder
-    from knowledge.evaluation import load_eval_questions
+    from knowledge.retrieval.embedding import create_embedder
+    from knowledge.evaluation.metrics import load_eval_questions
 
     texts = [q.text for q in load_eval_questions(QUESTIONS_FILE)]
     texts = [texts[int(i * len(texts) / count)] for i in range(min(count, len(texts)))]

@@ -20,9 +20,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from knowledge.config import Settings
-from knowledge.documents import KnowledgeDocument, load_documents, serialize_document
-from knowledge.embedding import Embedder
-from knowledge.index import ensure_index
+from knowledge.retrieval.documents import KnowledgeDocument, load_documents, serialize_document
+from knowledge.retrieval.embedding import Embedder
+from knowledge.retrieval.index import ensure_index
 
 CACHE_FILE = "embedding_cache.npz"
 
@@ -70,7 +70,7 @@ def timed_build(documents: list[KnowledgeDocument], workdir: Path, embedder: Emb
     if loaded.errors or len(loaded.documents) != len(documents):
         raise RuntimeError(f"replicated documents did not load: {loaded.errors[:3]}")
     began = time.perf_counter()
-    index = ensure_index(Settings(documents_dir=documents_dir, index_dir=index_dir), embedder)
+    index = ensure_index(loaded.documents, embedder, Settings(documents_dir=documents_dir, index_dir=index_dir))
     return time.perf_counter() - began, len(index.units)
 
 

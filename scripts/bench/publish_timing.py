@@ -3,7 +3,7 @@
 Preferred: through the staff's admin API on the running stack (PUT the edited document,
 POST /admin/api/publish), then poll the knowledge service's /search and Rasa's REST channel
 until each returns the new text. Without a working admin API: edit a Markdown file in a
-temporary documents folder and call `KnowledgeService.reload()` in this process.
+temporary documents folder and hand the documents to `KnowledgeService.serve()` in this process.
 """
 
 import shutil
@@ -17,8 +17,9 @@ from pathlib import Path
 import httpx
 
 from knowledge.config import Settings
-from knowledge.embedding import Embedder
-from knowledge.service import KnowledgeService
+from knowledge.retrieval.documents import load_documents
+from knowledge.retrieval.embedding import Embedder
+from knowledge.retrieval.service import KnowledgeService
 from scripts.bench.loadgen import reply_text
 
 API = "/admin/api"
@@ -102,18 +103,18 @@ def measure_admin_publish(knowledge_url: str, rest_url: str, username: str, pass
 
 def measure_reload(documents_dir: Path, live_index_dir: Path, embedder: Embedder, workdir: Path,
                    repeats: int) -> EditToAnswer:
-    """The fallback: edit the Markdown file, `KnowledgeService.reload()`, search in-process."""
+    """The fallback: edit the Markdown file, `KnowledgeService.serve()`, search in-process."""
     documents, index_dir = workdir / "documents", workdir / "index"
     shutil.copytree(documents_dir, documents)
     shutil.copytree(live_index_dir, index_dir)
     service = KnowledgeService(Settings(documents_dir=documents, index_dir=index_dir), embedder)
     path = next(documents.rglob(f"{DOCUMENT_ID}.md"))
-    result = EditToAnswer("Markdown file edit + KnowledgeService.reload() (in-process)", DOCUMENT_ID, QUESTION)
+    result = EditToAnswer("Markdown file edit + KnowledgeService.serve() (in-process)", DOCUMENT_ID, QUESTION)
     for run in range(1, repeats + 1):
         marker = marker_sentence(run)
         path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8")
         began = time.perf_counter()
-        service.reload()
+        service.serve(load_documents(documents).documents)
         reloaded = time.perf_counter() - began
         visible = wait_until(partial(_service_shows, service, marker), began)
         result.samples.append({"publish_call_seconds": reloaded, "search_visible_seconds": visible})

@@ -33,14 +33,15 @@ def time_interleaved(calls: dict[str, Callable[[str], object]], questions: list[
 
 
 def _child(search_url: str, rounds: int, questions: list[str]) -> None:
+    from knowledge.admin.document_source import served_now
     from knowledge.config import get_settings
-    from knowledge.embedding import create_embedder
-    from knowledge.index import ensure_index
-    from knowledge.search import KnowledgeSearcher
+    from knowledge.retrieval.embedding import create_embedder
+    from knowledge.retrieval.index import ensure_index
+    from knowledge.retrieval.search import KnowledgeSearcher
 
     settings = get_settings()
     embedder = create_embedder(settings)
-    searcher = KnowledgeSearcher(ensure_index(settings, embedder), embedder, settings)
+    searcher = KnowledgeSearcher(ensure_index(served_now(settings).documents, embedder, settings), embedder, settings)
     with httpx.Client(timeout=30) as client:
         samples = time_interleaved({
             "in_process": searcher.search,

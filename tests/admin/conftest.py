@@ -11,15 +11,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from knowledge.admin import transfer
 from knowledge.admin.accounts import create_user
 from knowledge.admin.database import Database, database_url
 from knowledge.admin.models import Role
 from knowledge.api.app import create_app
+from knowledge.cli.admin_commands import publish_folder
 from knowledge.config import Settings
-from knowledge.embedding import Embedder
-from knowledge.index import ensure_index
-from knowledge.service import KnowledgeService
+from knowledge.retrieval.embedding import Embedder, create_embedder
+from knowledge.retrieval.documents import load_documents
+from knowledge.retrieval.index import ensure_index
+from knowledge.retrieval.service import KnowledgeService
 from tests.conftest import FIXTURE_DOCUMENTS
 
 EDITOR_PASSWORD = "mat-khau-bien-tap"
@@ -67,7 +68,7 @@ def fixture_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) 
     """The fixture documents' index, built once; tests copy it instead of re-embedding."""
     root = tmp_path_factory.mktemp("fixture-index")
     settings = Settings(documents_dir=FIXTURE_DOCUMENTS, index_dir=root / "index")
-    ensure_index(settings, embedder)
+    ensure_index(load_documents(settings.documents_dir).documents, embedder, settings)
     return root / "index"
 
 
@@ -136,17 +137,14 @@ def clean_documents_dir(documents_dir):  # type: ignore[no-untyped-def]
     return documents_dir
 
 
-def published_seed(tmp: Path) -> Settings:
-    """Settings over a copy of the valid fixture documents, with the two accounts, seeded and
-    published in the admin database as after `kb import` (for tests that run their own app)."""
+def published_seed(tmp: Path, embedder: Embedder | None = None) -> Settings:
+    """Settings over a copy of the valid fixture documents, with the two accounts, imported
+    and published as `kb import --publish` does (for tests that run their own app)."""
     documents = tmp / "documents"
     shutil.copytree(FIXTURE_DOCUMENTS, documents)
     for name in ("broken-front-matter.md", "missing-fields.md"):
         (documents / "vneid" / name).unlink()
     settings = Settings(documents_dir=documents, index_dir=tmp / "index", records_db=tmp / "records.sqlite3")
     add_users(settings)
-    db = Database.open(settings)
-    with db.write() as session:
-        transfer.store_documents(session, transfer.parse_sources(transfer.read_directory(documents)), "cli", publish=True)
-    db.dispose()
+    publish_folder(settings, embedder or create_embedder(settings), documents, "cli")
     return settings

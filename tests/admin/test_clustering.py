@@ -6,7 +6,7 @@ from pathlib import Path
 from knowledge.admin import unanswered
 from knowledge.admin.database import Database
 from knowledge.config import Settings
-from knowledge.embedding import Embedder
+from knowledge.retrieval.embedding import Embedder
 
 LABELLED = [
     ["làm căn cước cho trẻ em ở đâu", "lam can cuoc cho tre em o dau", "trẻ em làm cccd ở chỗ nào", "cho con đi làm căn cước ở đâu"],

@@ -20,10 +20,10 @@ from schemathesis.generation.modes import GenerationMode
 
 from knowledge.admin import accounts
 from knowledge.admin.database import Database
-from knowledge.admin.schemas import MAX_ROW_ID
+from knowledge.api.schemas.admin import MAX_ROW_ID
 from knowledge.api.app import create_app
-from knowledge.embedding import create_embedder
-from knowledge.service import KnowledgeService
+from knowledge.retrieval.embedding import create_embedder
+from knowledge.retrieval.service import KnowledgeService
 from tests.admin.conftest import EDITOR_PASSWORD, published_seed
 
 MAX_EXAMPLES = 12

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from knowledge.config import Settings
-from knowledge.embedding import Embedder
+from knowledge.retrieval.embedding import Embedder
 from tests.admin.conftest import AdminClient, add_users, document_payload, running_admin
 
 API = "/admin/api"
@@ -205,7 +205,7 @@ def test_a_full_disk_during_publish_keeps_the_old_index_whole(
 ) -> None:
     import errno
 
-    import knowledge.index
+    import knowledge.retrieval.index
 
     old_answer = served_answer(seeded, "test-nop-ho-so")
     current_file = seeded.settings.index_dir / "CURRENT"
@@ -215,7 +215,7 @@ def test_a_full_disk_during_publish_keeps_the_old_index_whole(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(knowledge.index, "write_atomically", disk_full)
+    monkeypatch.setattr(knowledge.retrieval.index, "write_atomically", disk_full)
     response = seeded.client.post(f"{API}/publish", headers=seeded.editor)
     monkeypatch.undo()
     assert response.status_code == 503

@@ -10,10 +10,9 @@ from typer.testing import CliRunner
 
 from knowledge.admin.database import Database, upgrade
 from knowledge.admin.models import Base
-from knowledge.admin.snapshots import write_snapshot
-from knowledge.cli import app
+from knowledge.cli.main import app
 from knowledge.config import REPO_ROOT, Settings, get_settings
-from knowledge.documents import load_documents, parse_document, serialize_document
+from knowledge.retrieval.documents import load_documents, parse_document, serialize_document
 
 SEED = REPO_ROOT / "kb" / "documents"
 
@@ -49,7 +48,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_cli_import_then_export_gives_the_seed_back_byte_for_byte(cli_env: Path) -> None:
     runner = CliRunner()
-    imported = runner.invoke(app, ["import"])
+    imported = runner.invoke(app, ["import", "--publish"])  # a real publication, audited
     assert imported.exit_code == 0, imported.output
     assert runner.invoke(app, ["import"]).output.count("unchanged") == 1  # idempotent
     exported = runner.invoke(app, ["export", str(cli_env / "out")])
@@ -60,6 +59,17 @@ def test_cli_import_then_export_gives_the_seed_back_byte_for_byte(cli_env: Path)
         assert (cli_env / "out" / relative).read_bytes() == (SEED / relative).read_bytes()
     with sqlite3.connect(cli_env / "admin.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM documents WHERE status = 'published'").fetchone()[0] == len(seed)
+        assert db.execute("SELECT author, document_count FROM publications").fetchall() == [("cli", len(seed))]
+        assert db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'publish'").fetchone()[0] == 1
+
+
+def test_a_cli_import_without_publish_changes_nothing_citizens_see(cli_env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["import"]).exit_code == 0
+    with sqlite3.connect(cli_env / "admin.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM documents WHERE status = 'published'").fetchone()[0] == 0
+    built = runner.invoke(app, ["build-index"])
+    assert built.exit_code == 0 and "from the repository folder" in built.output, built.output
 
 
 def test_cli_import_of_a_broken_folder_stores_nothing(cli_env: Path) -> None:
@@ -82,12 +92,3 @@ def test_cli_create_user(cli_env: Path) -> None:
         rows = db.execute("SELECT username, role, password_hash FROM users ORDER BY username").fetchall()
     assert [(u, r) for u, r, _ in rows] == [("lan", "viewer"), ("minh", "editor")]
     assert all(h.startswith("$argon2id$") for _, _, h in rows)
-
-
-def test_snapshots_are_rewritten_when_damaged(tmp_path: Path) -> None:
-    sources = {"a": ("vneid", "---\nid: a\n---\nx\n")}
-    first = write_snapshot(sources, tmp_path)
-    (first / "vneid" / "a.md").write_text("half-writ", encoding="utf-8")
-    again = write_snapshot(sources, tmp_path)
-    assert again == first and (again / "vneid" / "a.md").read_text(encoding="utf-8") == sources["a"][1]
-    assert write_snapshot({}, tmp_path).is_dir()  # an empty knowledge base is valid

@@ -3,8 +3,8 @@ from fastapi.testclient import TestClient
 
 from knowledge.api.app import create_app
 from knowledge.config import Settings
-from knowledge.embedding import Embedder
-from knowledge.service import KnowledgeService
+from knowledge.retrieval.embedding import Embedder
+from knowledge.retrieval.service import KnowledgeService
 
 
 @pytest.fixture

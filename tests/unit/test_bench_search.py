@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from knowledge.chunks import UnitKind
+from knowledge.retrieval.chunks import UnitKind
 from knowledge.config import Settings
-from knowledge.documents import load_documents
-from knowledge.index import expand_units
+from knowledge.retrieval.documents import load_documents
+from knowledge.retrieval.index import expand_units
 from scripts.bench.index_builds import replicated
 from scripts.bench.search_scaling import cosine_gap, grow_corpus, numpy_top_k, recall_at_k
 from tests.conftest import FIXTURE_DOCUMENTS

@@ -1,4 +1,4 @@
-from knowledge.chunks import split_body
+from knowledge.retrieval.chunks import split_body
 
 
 def test_split_body_groups_paragraphs_under_the_word_limit() -> None:

@@ -3,9 +3,10 @@ from pathlib import Path
 import pytest
 
 from knowledge.config import Settings
-from knowledge.embedding import Embedder
-from knowledge.index import ensure_index, load_index
-from knowledge.search import KnowledgeSearcher, RankingMode, SearchStatus
+from knowledge.retrieval.embedding import Embedder
+from knowledge.retrieval.documents import load_documents
+from knowledge.retrieval.index import ensure_index, load_index
+from knowledge.retrieval.search import KnowledgeSearcher, RankingMode, SearchStatus
 
 
 class CountingEmbedder:
@@ -30,33 +31,33 @@ class CountingEmbedder:
 
 def test_index_is_persisted_and_reused_until_documents_change(settings: Settings, embedder: Embedder) -> None:
     counting = CountingEmbedder(embedder)
-    first = ensure_index(settings, counting)
+    first = ensure_index(load_documents(settings.documents_dir).documents, counting, settings)
     assert counting.encoded > 0
     encoded_after_first_build = counting.encoded
 
-    again = ensure_index(settings, counting)
+    again = ensure_index(load_documents(settings.documents_dir).documents, counting, settings)
     assert again.fingerprint == first.fingerprint
     assert counting.encoded == encoded_after_first_build  # loaded from disk, nothing embedded
 
     path = settings.documents_dir / "vneid" / "test-khong-nhan-otp.md"
     path.write_text(path.read_text(encoding="utf-8").replace("gửi lại mã", "chờ rồi gửi lại mã"), encoding="utf-8")
-    changed = ensure_index(settings, counting)
+    changed = ensure_index(load_documents(settings.documents_dir).documents, counting, settings)
     assert changed.fingerprint != first.fingerprint
     # Only the edited document's body chunk is new; phrasings come from the embedding cache.
     assert counting.encoded - encoded_after_first_build == 1
 
 
 def test_corrupt_index_file_is_rebuilt(settings: Settings, embedder: Embedder) -> None:
-    index = ensure_index(settings, embedder)
+    index = ensure_index(load_documents(settings.documents_dir).documents, embedder, settings)
     (settings.index_dir / "versions" / index.fingerprint / "vectors.faiss").write_bytes(b"garbage")
     assert load_index(settings.index_dir) is None
-    rebuilt = ensure_index(settings, embedder)
+    rebuilt = ensure_index(load_documents(settings.documents_dir).documents, embedder, settings)
     assert rebuilt.vectors.ntotal == len(rebuilt.units)
 
 
 @pytest.fixture
 def searcher(settings: Settings, embedder: Embedder) -> KnowledgeSearcher:
-    return KnowledgeSearcher(ensure_index(settings, embedder), embedder, settings)
+    return KnowledgeSearcher(ensure_index(load_documents(settings.documents_dir).documents, embedder, settings), embedder, settings)
 
 
 @pytest.mark.parametrize("mode", list(RankingMode))
@@ -87,7 +88,7 @@ def test_unrelated_question_is_not_answered(searcher: KnowledgeSearcher) -> None
 
 
 def test_search_status_follows_the_thresholds(settings: Settings, embedder: Embedder) -> None:
-    index = ensure_index(settings, embedder)
+    index = ensure_index(load_documents(settings.documents_dir).documents, embedder, settings)
     always = KnowledgeSearcher(index, embedder, settings.model_copy(update={"answer_threshold": 0.0}))
     never = KnowledgeSearcher(
         index, embedder, settings.model_copy(update={"answer_threshold": 1.0, "clarify_threshold": 1.0})
@@ -105,5 +106,5 @@ def test_empty_index_answers_nothing(tmp_path: Path, embedder: Embedder) -> None
     empty = tmp_path / "empty"
     empty.mkdir()
     settings = Settings(documents_dir=empty, index_dir=tmp_path / "index")
-    outcome = KnowledgeSearcher(ensure_index(settings, embedder), embedder, settings).search("quên mật khẩu")
+    outcome = KnowledgeSearcher(ensure_index(load_documents(settings.documents_dir).documents, embedder, settings), embedder, settings).search("quên mật khẩu")
     assert outcome.status is SearchStatus.NO_ANSWER and outcome.hits == []

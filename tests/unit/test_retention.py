@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from knowledge.config import Settings
-from knowledge.records import RecordStore
-from knowledge.retention import apply_retention, sqlalchemy_url
+from knowledge.admin.records import RecordStore
+from knowledge.admin.retention import apply_retention, sqlalchemy_url
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # The columns Rasa 3.6's SQL tracker store creates.

@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 
 from knowledge.config import REPO_ROOT, Settings
-from knowledge.embedding import Embedder
-from knowledge.evaluation import load_eval_questions, run_method, summarize
-from knowledge.index import ensure_index
-from knowledge.search import KnowledgeSearcher, RankingMode, SearchStatus
+from knowledge.retrieval.embedding import Embedder
+from knowledge.retrieval.documents import load_documents
+from knowledge.evaluation.metrics import load_eval_questions, run_method, summarize
+from knowledge.retrieval.index import ensure_index
+from knowledge.retrieval.search import KnowledgeSearcher, RankingMode, SearchStatus
 
 QUESTIONS = REPO_ROOT / "eval" / "retrieval_questions.yaml"
 
@@ -18,7 +19,7 @@ def repository_searcher(embedder: Embedder, tmp_path_factory: pytest.TempPathFac
     settings = Settings()
     if not (settings.index_dir / "CURRENT").exists():
         settings = Settings(index_dir=Path(tmp_path_factory.mktemp("index")))
-    return KnowledgeSearcher(ensure_index(settings, embedder), embedder, settings)
+    return KnowledgeSearcher(ensure_index(load_documents(settings.documents_dir).documents, embedder, settings), embedder, settings)
 
 
 def test_question_set_is_large_and_mostly_unaccented() -> None:

@@ -1,0 +1,23 @@
+"""HTTP routes, grouped by who uses them; a route module never imports another.
+
+- `public/`: citizens, the widget and the action server (search, documents, status,
+  feedback, handoffs, unanswered intake, the widget's files and the demo page);
+- `admin_api/`: the staff's JSON API under /admin/api;
+- `admin_page/`: the staff's server-rendered page under /admin.
+"""
+
+from fastapi import APIRouter
+
+from knowledge.api.routes.admin_api import auth, documents, feedback, maintenance, publish, transfer
+from knowledge.api.routes.admin_page import documents as document_pages
+from knowledge.api.routes.admin_page import queue as queue_pages
+from knowledge.api.routes.public import conversations, health, intake, search, status
+
+
+def all_routes() -> APIRouter:
+    router = APIRouter()
+    for module in (health, search, conversations, status, intake, auth, documents, transfer, publish, feedback,
+                   maintenance, document_pages, queue_pages):
+        router.include_router(module.router)
+    router.include_router(queue_pages.upload_router)
+    return router

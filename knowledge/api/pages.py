@@ -1,0 +1,30 @@
+"""The admin page's templates and responses (Jinja2, server-rendered, no build step)."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from knowledge.admin import messages
+from knowledge.admin.accounts import Principal
+from knowledge.admin.security import csrf_token
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+TOPIC_NAMES = {"vneid": "VNeID", "dich_vu_cong": "Dịch vụ công", "chu_ky_so": "Chữ ký số", "ho_tro": "Hỗ trợ"}
+STATUS_NAMES = {"draft": "Bản nháp", "published": "Đã xuất bản"}
+TEMPLATES.env.globals.update(topic_names=TOPIC_NAMES, status_names=STATUS_NAMES)
+
+
+def render(request: Request, template: str, principal: Principal | None, status_code: int = 200, **context: Any) -> HTMLResponse:
+    notice = messages.NOTICES.get(request.query_params.get("notice", ""))
+    return TEMPLATES.TemplateResponse(
+        request, template,
+        {"user": principal, "csrf": csrf_token(principal.token) if principal else "", "notice": notice, **context},
+        status_code=status_code,
+    )
+
+
+def redirect(path: str, notice: str | None = None) -> RedirectResponse:
+    return RedirectResponse(f"{path}?notice={notice}" if notice else path, status_code=status.HTTP_303_SEE_OTHER)

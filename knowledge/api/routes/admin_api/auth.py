@@ -1,0 +1,56 @@
+"""Staff login and logout for the admin API (bearer token) and page (HttpOnly cookie)."""
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+
+from knowledge.admin import accounts, messages
+from knowledge.api.body_limit import DocumentSizedRoute
+from knowledge.api.schemas.admin import LoginRequest, LoginResponse, MeResponse
+from knowledge.admin.security import csrf_token
+from knowledge.api.deps import SESSION_COOKIE, Admin, Viewer
+
+router = APIRouter(prefix="/admin/api", tags=["admin: accounts"], route_class=DocumentSizedRoute)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def set_session_cookie(response: Response, admin: Admin, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=admin.settings.admin_session_minutes * 60, httponly=True,
+        secure=admin.settings.admin_cookie_secure, samesite="strict", path="/admin",
+    )
+
+
+@router.post(
+    "/login", response_model=LoginResponse,
+    responses={401: {"description": "Wrong username or password"}, 429: {"description": "Too many wrong passwords"}},
+)
+def login(body: LoginRequest, request: Request, response: Response, admin: Admin) -> LoginResponse:
+    """A session token (also set as an HttpOnly cookie); wrong passwords lock the name for a while."""
+    result = accounts.login(admin.db, admin.settings, body.username, body.password, client_address(request))
+    if result.retry_after:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS, detail=messages.LOGIN_LOCKED.format(seconds=result.retry_after),
+            headers={"Retry-After": str(result.retry_after)},
+        )
+    if result.principal is None or result.expires_at is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=messages.LOGIN_FAILED)
+    set_session_cookie(response, admin, result.principal.token)
+    return LoginResponse(
+        token=result.principal.token, expires_at=result.expires_at, username=result.principal.username,
+        role=result.principal.role.value, csrf_token=csrf_token(result.principal.token),
+    )
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(principal: Viewer, admin: Admin) -> Response:
+    accounts.logout(admin.db, principal)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(SESSION_COOKIE, path="/admin")
+    return response
+
+
+@router.get("/me", response_model=MeResponse)
+def me(principal: Viewer) -> MeResponse:
+    return MeResponse(username=principal.username, role=principal.role.value)

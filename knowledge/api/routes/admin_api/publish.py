@@ -1,0 +1,50 @@
+"""Publishing, "test this question" and the Markdown preview."""
+
+from fastapi import APIRouter, status
+
+from knowledge.api.body_limit import DocumentSizedRoute
+from knowledge.admin.publishing import recent_publications
+from knowledge.admin.rendering import render_markdown
+from knowledge.api.schemas.admin import (
+    PreviewRequest,
+    PreviewResponse,
+    PublicationView,
+    PublishView,
+    TryRequest,
+    TryResponse,
+)
+from knowledge.admin.validation import markdown_problems
+from knowledge.api.deps import Admin, Editor, Service, Viewer
+from knowledge.api.errors import ERRORS
+from knowledge.api.views import try_question
+
+router = APIRouter(prefix="/admin/api", tags=["admin: publishing"], route_class=DocumentSizedRoute)
+
+
+@router.post("/publish", response_model=PublishView,
+             responses={**ERRORS, 503: {"description": "Index build failed; the old index keeps serving"}})
+def publish(admin: Admin, editor: Editor) -> PublishView:
+    """Make the latest version of every document live; the bot answers from it when this returns."""
+    assert admin.publisher is not None
+    result = admin.publisher.publish(editor.username)
+    return PublishView(publication_id=result.publication_id, fingerprint=result.fingerprint,
+                       documents=result.documents, changed=result.changed, seconds=round(result.seconds, 3))
+
+
+@router.get("/publications", response_model=list[PublicationView], responses=ERRORS)
+def publications(admin: Admin, _: Viewer) -> list[PublicationView]:
+    with admin.db.read() as session:
+        return [PublicationView.model_validate(p, from_attributes=True) for p in recent_publications(session)]
+
+
+@router.post("/try", response_model=TryResponse, responses=ERRORS)
+def try_endpoint(body: TryRequest, service: Service, _: Viewer) -> TryResponse:
+    """What the bot would answer now (published content): status, confidence and top hits."""
+    s = service.settings
+    return try_question(service.searcher, body.query, body.top_k, s.answer_threshold, s.clarify_threshold)
+
+
+@router.post("/preview", response_model=PreviewResponse, status_code=status.HTTP_200_OK, responses=ERRORS)
+def preview(body: PreviewRequest, _: Viewer) -> PreviewResponse:
+    """The body as staff and citizens will see it (sanitised), with any Markdown problems."""
+    return PreviewResponse(html=render_markdown(body.body), problems=markdown_problems(body.body))

@@ -1,0 +1,90 @@
+"""One rule set for a valid knowledge document, beside the document model.
+
+Used by the folder loader (`kb validate`, the index build), imports, saves from the API and
+the page alike, so a file can never pass one and be refused by another. The body is shown
+to citizens in the chat widget and to staff in the admin page, so raw HTML, script links and
+unclosed code blocks are refused at the door instead of escaped later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+if TYPE_CHECKING:  # documents.py imports this module to apply the rules when loading
+    from knowledge.retrieval.documents import KnowledgeDocument
+
+# Why a document is refused: shown to staff (Vietnamese) and printed by `kb validate`.
+RAW_HTML = "không được chứa mã HTML ({snippet})"
+UNSAFE_LINK = "liên kết không an toàn: {url}"
+UNCLOSED_FENCE = "khối mã ``` chưa được đóng"
+DUPLICATE_QUESTION = "câu hỏi bị lặp: {question}"
+CONTROL_CHARACTER = "có ký tự điều khiển không in được"
+FRONT_MATTER_IN_BODY = "nội dung không được bắt đầu bằng '---'"
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+# Control characters (other than tab and line breaks): invisible to staff, refused by PostgreSQL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+# Markdown-it drops such links silently (they render as text); say so instead.
+_SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^)\s]*)", re.IGNORECASE)
+_parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def _walk(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def _unclosed_fence(body: str) -> bool:
+    opener: str | None = None
+    for match in _FENCE.finditer(body):
+        marker = match.group(1)
+        if opener is None:
+            opener = marker
+        elif marker[0] == opener[0] and len(marker) >= len(opener):
+            opener = None
+    return opener is not None
+
+
+def markdown_problems(body: str) -> list[str]:
+    """Why a body is not acceptable Markdown, or [] when it is."""
+    problems: list[str] = []
+    if body.lstrip().startswith("---"):
+        problems.append(FRONT_MATTER_IN_BODY)
+    if _unclosed_fence(body):
+        problems.append(UNCLOSED_FENCE)
+    for match in _SCRIPT_LINK.finditer(body):
+        problems.append(UNSAFE_LINK.format(url=match.group(1)[:80]))
+    for token in _walk(_parser.parse(body)):
+        if token.type in {"html_block", "html_inline"}:
+            problems.append(RAW_HTML.format(snippet=token.content.strip()[:40]))
+        elif token.type in {"link_open", "image"}:
+            url = str(token.attrGet("href") or token.attrGet("src") or "")
+            if not url.lower().startswith(SAFE_SCHEMES):
+                problems.append(UNSAFE_LINK.format(url=url[:80]))
+    return [f"body: {p}" for p in dict.fromkeys(problems)]
+
+
+def printable(text: str) -> str:
+    """Text with control characters replaced by spaces, for what is stored as given."""
+    return _CONTROL.sub(" ", text)
+
+
+def document_problems(document: KnowledgeDocument) -> list[str]:
+    problems = markdown_problems(document.body)
+    texts = {"title": document.title, "body": document.body, "questions": "\n".join(document.questions)}
+    problems += [f"{field}: {CONTROL_CHARACTER}" for field, text in texts.items() if _CONTROL.search(text)]
+    seen: set[str] = set()
+    for question in document.questions:
+        key = " ".join(question.casefold().split())  # with and without diacritics are both kept
+        if key in seen:
+            problems.append(f"questions: {DUPLICATE_QUESTION.format(question=question[:80])}")
+        seen.add(key)
+    return problems

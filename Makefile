@@ -16,7 +16,10 @@ BOT_PY := $(BOT_VENV)/bin/python
 KB_PY := $(KB_VENV)/bin/python
 RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 MODEL := models/tro-ly-dich-vu-cong.tar.gz
-BOT_SOURCES := config.yml bot/domain.yml $(shell find bot/data bot/components -type f 2>/dev/null) knowledge/text.py
+# Everything a trained model depends on: training data, the custom components and policies, and
+# the standard-library modules of knowledge/ they import (text folding, masking, the contract).
+BOT_SOURCES := config.yml bot/domain.yml $(shell find bot/data bot/components bot/policies -name '*.py' -o -name '*.yml' 2>/dev/null) \
+	knowledge/__init__.py knowledge/text.py knowledge/privacy.py knowledge/contract.py
 # pip prints one warning per package for the machine's empty local index mirrors; hide only those.
 PIP_QUIET := 2>&1 | { grep -v "is neither a file nor a directory" || true; }; exit $${PIPESTATUS[0]}
 
@@ -61,11 +64,11 @@ index: $(KB_VENV)/.installed
 	$(KB_VENV)/bin/kb build-index
 
 run: env $(MODEL) index
-	$(KB_PY) scripts/stack.py
+	$(KB_PY) -m stack
 
 # Two replicas of each service behind nginx, PostgreSQL trackers, Redis lock store (Debian packages).
 run-cluster: env $(MODEL) index
-	$(KB_PY) scripts/cluster.py
+	$(KB_PY) -m stack.cluster
 
 validate: $(BOT_VENV)/.installed
 	$(RASA) data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings

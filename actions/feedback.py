@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import last_question
 from actions.knowledge_client import KnowledgeUnavailable
-from actions.payload import turn_payload
+from knowledge.contract import turn_payload
 from actions.shared_client import UsesKnowledgeClient
 
 HELPFUL_VALUES = {"yes": True, "no": False}

@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_client import KnowledgeUnavailable
-from actions.payload import turn_payload
+from knowledge.contract import turn_payload
 from actions.rendering import utter_document
 from actions.shared_client import UsesKnowledgeClient
 

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import transcript
 from actions.knowledge_client import KnowledgeUnavailable
-from actions.payload import turn_payload
+from knowledge.contract import turn_payload
 from actions.shared_client import UsesKnowledgeClient
 
 logger = logging.getLogger(__name__)

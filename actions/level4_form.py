@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.form_advice import FormAdviceAction
-from actions.payload import source_ref, turn_payload
+from knowledge.contract import source_ref, turn_payload
 from actions.rendering import FEEDBACK_BUTTONS, document_fields
 
 SUBMISSION_DOCUMENT = "dvc-nop-ho-so-truc-tuyen"

@@ -6,7 +6,7 @@ from typing import Any
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.payload import source_ref, turn_payload
+from knowledge.contract import source_ref, turn_payload
 
 
 # The same buttons as utter_answer's, for answers assembled from several messages.

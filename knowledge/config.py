@@ -17,7 +17,6 @@ class Settings(BaseSettings):
 
     documents_dir: Path = REPO_ROOT / "kb" / "documents"
     index_dir: Path = REPO_ROOT / "build" / "index"
-    records_db: Path = REPO_ROOT / "build" / "records.sqlite3"
     # Rasa as the citizen's browser reaches it; the demo page at / hands it to the web widget.
     rasa_public_url: str = "http://127.0.0.1:5005"
     # Retention (knowledge/retention.py): conversations and records older than this many days

@@ -2,7 +2,7 @@
 
 Starts its own stack on spare ports, plays each scripted conversation, and writes what the
 bot really answered, so the dialogue documentation never drifts from the bot.
-Usage: .venv/bin/python scripts/transcripts.py [--out docs/evaluation/transcript-forms.md]
+Usage: .venv/bin/python -m scripts.transcripts [--out docs/evaluation/transcript-forms.md]
 """
 
 import argparse
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from stack import REPO_ROOT, Stack, StackConfig
+from stack.services import REPO_ROOT, Stack, StackConfig
 
 CONVERSATIONS: dict[str, list[str]] = {
     "VNeID login troubleshooting (new phone without NFC), typed without diacritics": [
@@ -84,8 +84,7 @@ def main() -> int:
             rasa_port=5105 + args.port_offset,
             actions_port=5155 + args.port_offset,
             knowledge_port=8100 + args.port_offset,
-            tracker_db=Path(workdir) / "trackers.db",
-            records_db=Path(workdir) / "records.sqlite3",
+            tracker_db=Path(workdir) / "trackers.db") / "records.sqlite3",
             log_dir=Path(workdir) / "logs",
             model_dir=REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz",
         )
@@ -104,5 +103,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPO_ROOT / "scripts"))
     sys.exit(main())

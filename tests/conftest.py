@@ -28,7 +28,7 @@ def documents_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, documents_dir: Path) -> Settings:
-    return Settings(documents_dir=documents_dir, index_dir=tmp_path / "index", records_db=tmp_path / "records.sqlite3")
+    return Settings(documents_dir=documents_dir, index_dir=tmp_path / "index")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

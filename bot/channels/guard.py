@@ -8,6 +8,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.privacy import mask_user_message
 from bot.channels.rate_limit import PLEASE_WAIT, ChatRateLimits
+from knowledge.contract import turn_payload
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +16,7 @@ logger = logging.getLogger(__name__)
 # Rasa would otherwise log the error and send nothing at all.
 SERVICE_BUSY = {
     "text": "Xin lỗi, hệ thống đang bận nên chưa xử lý được tin nhắn của bạn. Bạn vui lòng gửi lại sau ít phút.",
-    "custom": {"type": "fallback", "topic": None, "sources": [], "confidence": None},
+    "custom": turn_payload("fallback"),
 }
 
 # Set by a channel from the request (never from the client's own metadata) and removed

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Deque, Dict, Optional, Text
 
+from knowledge.contract import turn_payload
+
 # Said instead of processing a message over the limit; carries the response contract.
 PLEASE_WAIT = {
     "text": "Bạn đang gửi tin nhắn hơi nhanh. Vui lòng đợi vài giây rồi gửi tiếp nhé.",
-    "custom": {"type": "warning", "topic": None, "sources": [], "confidence": None},
+    "custom": turn_payload("warning"),
 }
 
 

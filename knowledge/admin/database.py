@@ -18,6 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge.config import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_MS = 10_000  # how long a staff transaction waits for a lock held by another writer
+# A citizen's record is written while the bot waits for the answer (ACTIONS_KNOWLEDGE_TIMEOUT
+# _SECONDS, 5 s): give up well before, so that the bot never says "not saved" about a
+# record that is saved a moment later.
+QUICK_BUSY_MS = 2_000
 
 
 def database_url(settings: Settings) -> str:
@@ -40,8 +45,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        options = connection.get_execution_options()
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get('sqlite_busy_ms', BUSY_MS))}")
+        connection.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
 
 def create_database_engine(url: str) -> Engine:
@@ -78,6 +84,8 @@ class Database:
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writes = sessionmaker(writer, expire_on_commit=False)
+        quick = self.engine.execution_options(sqlite_begin="IMMEDIATE", sqlite_busy_ms=QUICK_BUSY_MS)
+        self._quick_writes = sessionmaker(quick, expire_on_commit=False)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> "Database":
@@ -95,6 +103,12 @@ class Database:
     def write(self) -> Iterator[Session]:
         """Commits when the block ends, rolls everything back if it raises."""
         with self._writes() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def quick_write(self) -> Iterator[Session]:
+        """A write for a caller who is waiting (a citizen's record): fails fast when locked."""
+        with self._quick_writes() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

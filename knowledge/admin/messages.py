@@ -24,6 +24,7 @@ SESSION_EXPIRED = "Phiên đăng nhập đã hết hạn hoặc không hợp l�
 FORBIDDEN = "Tài khoản của bạn chỉ được xem, không được sửa hay xuất bản."
 CSRF_FAILED = "Yêu cầu không hợp lệ (thiếu mã chống giả mạo). Vui lòng tải lại trang."
 QUESTIONS_NOT_FOUND = "Không tìm thấy câu hỏi: {ids}."
+DATABASE_BUSY = "Cơ sở dữ liệu đang bận. Vui lòng thử lại sau ít giây."
 
 # The document rules' own texts are in knowledge/retrieval/document_rules.py.
 NOT_ROUND_TRIPPABLE = "nội dung có ký tự không lưu được thành tệp Markdown (ký tự điều khiển?)"

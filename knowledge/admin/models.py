@@ -166,3 +166,28 @@ class UnansweredQuestion(Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolution: Mapped[str | None] = mapped_column(String(80))  # the document that now answers it
+
+
+class Feedback(Base):
+    """A citizen's 👍/👎 on an answer, with the document it came from (masked question)."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    document_id: Mapped[str | None] = mapped_column(String(80), index=True)
+    helpful: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    question: Mapped[str | None] = mapped_column(Text)
+
+
+class Handoff(Base):
+    """A conversation handed over to a person, with its masked transcript (JSON)."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    reason: Mapped[str] = mapped_column(String(32), nullable=False)
+    transcript: Mapped[str] = mapped_column(Text, nullable=False)

@@ -2,7 +2,8 @@
 
 Citizens' conversations are personal data kept only as long as they help: Rasa's tracker
 store (SQLite or PostgreSQL, `events` table) loses every conversation whose newest event is
-older than the cutoff, and the feedback and handoff records go with the same age.
+older than the cutoff, and what citizens left for staff (feedback, handoffs, unanswered
+questions) goes with the same age.
 Run by `kb retention` or, when `KB_RETENTION_DAYS` is set, hourly inside the knowledge service.
 """
 
@@ -13,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from knowledge.admin import citizen_records
+from knowledge.admin.database import Database
 from knowledge.config import Settings
-from knowledge.admin.records import RecordStore
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,12 @@ def apply_retention(settings: Settings, now: datetime | None = None) -> Retentio
         return None
     cutoff = (now or datetime.now(UTC)) - timedelta(days=settings.retention_days)
     conversations = purge_conversations(settings.tracker_store_url, cutoff) if settings.tracker_store_url else 0
-    records = RecordStore(settings.records_db).delete_older_than(cutoff)
+    db = Database.open(settings)
+    try:
+        with db.write() as session:
+            records = citizen_records.delete_older_than(session, cutoff)
+    finally:
+        db.dispose()
     report = RetentionReport(cutoff, conversations, records)
     logger.info("Retention: deleted %d conversations and %d records older than %s", conversations, records, cutoff)
     return report

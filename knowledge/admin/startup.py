@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.admin.citizen_records import LEGACY_RECORDS_FILE, migrate_legacy_records
 from knowledge.admin.database import Database
 from knowledge.admin.document_source import ServedDocuments, served_documents
 from knowledge.admin.publishing import Publisher, PublishResult
@@ -46,6 +47,7 @@ def open_admin(settings: Settings, service: KnowledgeService | None = None) -> t
     """Migrate, choose the document source once, and serve it (a restart serves exactly what
     was last published). An existing `service` (tests) is pointed at the served documents."""
     db = Database.open(settings)
+    migrate_legacy_records(db, settings.index_dir.parent / LEGACY_RECORDS_FILE)
     served = served_documents(settings, db)
     if service is None:
         service = KnowledgeService(settings, documents=served.documents)

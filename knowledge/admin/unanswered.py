@@ -18,10 +18,9 @@ from knowledge.admin import audit, messages
 from knowledge.admin import document_store as store
 from knowledge.admin.errors import NotFound
 from knowledge.admin.models import UnansweredQuestion, utc_now
-from knowledge.admin.validation import checked_document, printable
+from knowledge.admin.validation import checked_document
 from knowledge.retrieval.documents import serialize_document
 from knowledge.retrieval.embedding import Embedder
-from knowledge.privacy import mask_sensitive
 from knowledge.text import expand_abbreviations, fold_diacritics, word_tokens
 
 MAX_OPEN_SHOWN = 2000
@@ -48,16 +47,6 @@ class QuestionGroup:
     @property
     def ids(self) -> list[int]:
         return [q.id for q in self.questions]
-
-
-def record_question(session: Session, conversation_id: str, question: str, reason: str, document_id: str | None) -> int:
-    row = UnansweredQuestion(
-        created_at=utc_now(), conversation_id=printable(conversation_id), question=printable(mask_sensitive(question).text),
-        reason=reason, document_id=document_id,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
 
 
 def open_questions(session: Session, limit: int = MAX_OPEN_SHOWN) -> list[UnansweredQuestion]:

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from knowledge.admin.records import RecordStore
 from knowledge.admin.startup import open_admin
 from knowledge.api.background import background_jobs
 from knowledge.api.errors import install_error_handlers
@@ -26,7 +25,6 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
         admin, _ = open_admin(resolved, app.state.knowledge_service)  # migrates; chooses what is served
         app.state.knowledge_service = admin.service
         app.state.admin = admin
-        app.state.records = RecordStore(resolved.records_db)
         async with background_jobs(admin.service, resolved):
             yield
         admin.close()

@@ -12,7 +12,6 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from knowledge.admin import messages
 from knowledge.admin.accounts import Principal, resolve_session
-from knowledge.admin.records import RecordStore
 from knowledge.admin.security import csrf_token, same_secret
 from knowledge.admin.startup import AdminState
 from knowledge.retrieval.service import KnowledgeService
@@ -37,16 +36,11 @@ def get_service(request: Request) -> KnowledgeService:
     return request.app.state.knowledge_service
 
 
-def get_records(request: Request) -> RecordStore:
-    return request.app.state.records
-
-
 def get_admin(request: Request) -> AdminState:
     return request.app.state.admin
 
 
 Service = Annotated[KnowledgeService, Depends(get_service)]
-Records = Annotated[RecordStore, Depends(get_records)]
 Admin = Annotated[AdminState, Depends(get_admin)]
 
 

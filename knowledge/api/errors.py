@@ -6,6 +6,7 @@ API and an error page in the admin layout elsewhere, with the same status either
 
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 
 from knowledge.admin import messages
 from knowledge.admin.errors import (
@@ -70,6 +71,13 @@ async def page_forbidden(request: Request, error: Exception) -> Response:
                   error=message, problems=[])
 
 
+async def database_busy(request: Request, error: Exception) -> Response:
+    """A locked or unreachable database: 503 with a reason the caller can act on (retry)."""
+    return JSONResponse({"detail": {"message": messages.DATABASE_BUSY}}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": "5"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AdminError, admin_error)
+    app.add_exception_handler(OperationalError, database_busy)
     app.add_exception_handler(PageForbidden, page_forbidden)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from knowledge.config import Settings
 from scripts.bench.config import REPO_ROOT, BenchConfig
-from scripts.stack import Stack, StackConfig
+from stack.services import Stack, StackConfig
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def bench_stack(bench: BenchConfig, workdir: Path, live_index_dir: Path) -> Iter
     shutil.rmtree(log_dir, ignore_errors=True)  # only this run's logs
     config = StackConfig(
         rasa_port=bench.rasa_port, actions_port=bench.actions_port, knowledge_port=bench.knowledge_port,
-        model_dir=MODEL, tracker_db=workdir / "trackers.db", records_db=workdir / "records.sqlite3",
+        model_dir=MODEL, tracker_db=workdir / "trackers.db",
         log_dir=log_dir, extra_env={"KB_INDEX_DIR": str(index_dir)},
     )
     stack = Stack(config)

@@ -144,7 +144,7 @@ def published_seed(tmp: Path, embedder: Embedder | None = None) -> Settings:
     shutil.copytree(FIXTURE_DOCUMENTS, documents)
     for name in ("broken-front-matter.md", "missing-fields.md"):
         (documents / "vneid" / name).unlink()
-    settings = Settings(documents_dir=documents, index_dir=tmp / "index", records_db=tmp / "records.sqlite3")
+    settings = Settings(documents_dir=documents, index_dir=tmp / "index")
     add_users(settings)
     publish_folder(settings, embedder or create_embedder(settings), documents, "cli")
     return settings

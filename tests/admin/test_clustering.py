@@ -3,7 +3,7 @@
 from collections import Counter
 from pathlib import Path
 
-from knowledge.admin import unanswered
+from knowledge.admin import citizen_records, unanswered
 from knowledge.admin.database import Database
 from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder
@@ -27,7 +27,7 @@ def test_paraphrases_group_together_and_topics_stay_apart(tmp_path: Path, embedd
     label = {q: i for i, group in enumerate(LABELLED) for q in group}
     with db.write() as session:
         for question in label:
-            unanswered.record_question(session, "c", question, "fallback", None)
+            citizen_records.add_unanswered(session, "c", question, "fallback", None)
     with db.write() as session:
         groups = unanswered.group_questions(session, embedder, settings.admin_cluster_similarity)
         found = [[label[q.question] for q in g.questions] for g in groups]

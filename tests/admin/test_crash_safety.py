@@ -49,7 +49,7 @@ class Service:
         self.env = {
             **os.environ,
             "KB_DOCUMENTS_DIR": str(tmp / "documents"), "KB_INDEX_DIR": str(tmp / "index"),
-            "KB_RECORDS_DB": str(tmp / "records.sqlite3"), "PYTHONPATH": str(REPO_ROOT),
+            "PYTHONPATH": str(REPO_ROOT),
         }
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""

@@ -178,7 +178,7 @@ def test_edit_to_answer_time_on_the_real_knowledge_base(tmp_path, embedder: Embe
 
     documents = tmp_path / "documents"
     shutil.copytree(REPO_ROOT / "kb" / "documents", documents)
-    settings = Settings(documents_dir=documents, index_dir=tmp_path / "index", records_db=tmp_path / "records.sqlite3")
+    settings = Settings(documents_dir=documents, index_dir=tmp_path / "index")
     cache = REPO_ROOT / "build" / "index" / "embedding_cache.npz"  # made by `make index`; only saves time
     if cache.exists():
         settings.index_dir.mkdir(parents=True)

@@ -16,7 +16,7 @@ def client(settings: Settings, embedder: Embedder) -> TestClient:
 
 
 def rows(settings: Settings, table: str) -> list[tuple]:
-    with sqlite3.connect(settings.records_db) as db:
+    with sqlite3.connect(settings.admin_db) as db:
         return db.execute(f"SELECT * FROM {table}").fetchall()
 
 

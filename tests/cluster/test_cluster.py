@@ -5,7 +5,6 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 import os
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,10 +16,9 @@ import pytest
 
 from knowledge.config import REPO_ROOT
 
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from cluster import Cluster, ClusterConfig, running_cluster  # noqa: E402
-from postgres_server import find_bin_dir  # noqa: E402
-from stack import free_ports  # noqa: E402
+from stack.cluster import Cluster, ClusterConfig, running_cluster  # noqa: E402
+from stack.postgres_server import find_bin_dir  # noqa: E402
+from stack.services import free_ports  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 MODEL = REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz"
@@ -45,7 +43,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         chat_burst=10,
         redis_port=redis_port,
         model_dir=MODEL,
-        records_db=workdir / "records.sqlite3",
         log_dir=workdir / "logs",
     )
     with running_cluster(config) as running:

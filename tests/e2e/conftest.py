@@ -1,6 +1,5 @@
 """Starts the real stack (Rasa, action server, knowledge service) once for the e2e tests."""
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,8 +8,7 @@ import pytest
 
 from knowledge.config import REPO_ROOT
 
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from stack import Stack, StackConfig, free_ports, seed_embedding_cache
+from stack.services import Stack, StackConfig, free_ports, seed_embedding_cache
 
 from tests.e2e.browser import CHROMIUM, LAUNCH_ARGS, require_browser
 
@@ -29,7 +27,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         actions_port=actions_port,
         knowledge_port=knowledge_port,
         tracker_db=workdir / "trackers.db",
-        records_db=workdir / "records.sqlite3",
         log_dir=workdir / "logs",
         model_dir=MODEL,
         # A private index, admin database and maintenance switch: tests never touch build/.

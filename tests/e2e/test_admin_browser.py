@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from stack import Stack
+from stack.services import Stack
 
 from tests.e2e.browser import (
     RESULTS_DIR,

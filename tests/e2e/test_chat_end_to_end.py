@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from stack import Stack
+from stack.services import Stack
 
 CONTRACT_KEYS = {"type", "topic", "sources", "confidence"}
 SOURCE_KEYS = {"id", "title", "topic", "url", "reviewed"}
@@ -129,7 +129,7 @@ def test_scam_story_gets_a_warning(stack: Stack) -> None:
 
 
 def records(stack: Stack, table: str) -> list[tuple]:
-    with sqlite3.connect(stack.config.records_db) as db:
+    with sqlite3.connect(stack.config.admin_db) as db:
         return db.execute(f"SELECT * FROM {table}").fetchall()
 
 
@@ -211,7 +211,7 @@ def held_exclusively(database: Path) -> Iterator[None]:
 def test_a_locked_records_database_gets_a_polite_reply_and_feedback_works_once_released(stack: Stack) -> None:
     sender = uuid.uuid4().hex
     ask(stack, "quen mat khau vneid thi lam sao", sender)
-    with held_exclusively(stack.config.records_db):
+    with held_exclusively(stack.config.admin_db):
         texts, [custom] = ask(stack, '/feedback{"helpful": "yes"}', sender)
         assert custom["type"] == "fallback" and "chưa ghi nhận được" in texts[0]
         _, [answer] = ask(stack, "chữ ký số là gì", sender)  # answering does not need that database

@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from stack import Stack
+from stack.services import Stack
 
 from tests.e2e.test_chat_end_to_end import ask, chat
 

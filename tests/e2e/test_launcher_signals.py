@@ -1,4 +1,4 @@
-"""`make run`'s launcher (scripts/stack.py): no service outlives it however it is stopped, and a
+"""`make run`'s launcher (`python -m stack`): no service outlives it however it is stopped, and a
 taken port is reported, with its owner, before anything starts."""
 
 import os
@@ -12,13 +12,12 @@ from pathlib import Path
 
 import psutil
 import pytest
-from stack import free_ports, seed_embedding_cache
+from stack.services import free_ports, seed_embedding_cache
 
 from knowledge.config import REPO_ROOT
 from tests.e2e.conftest import MODEL
 
 pytestmark = pytest.mark.e2e
-LAUNCHER = REPO_ROOT / "scripts" / "stack.py"
 
 
 def launch(tmp_path: Path, ports: list[int]) -> subprocess.Popen[str]:
@@ -26,7 +25,7 @@ def launch(tmp_path: Path, ports: list[int]) -> subprocess.Popen[str]:
     seed_embedding_cache(tmp_path / "index")
     rasa, actions, knowledge = ports
     return subprocess.Popen(
-        [sys.executable, str(LAUNCHER), "--rasa-port", str(rasa), "--actions-port", str(actions),
+        [sys.executable, "-m", "stack", "--rasa-port", str(rasa), "--actions-port", str(actions),
          "--knowledge-port", str(knowledge), "--state-dir", str(tmp_path)],
         cwd=REPO_ROOT, env={**os.environ, "KB_INDEX_DIR": str(tmp_path / "index")},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,

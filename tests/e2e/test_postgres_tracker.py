@@ -9,8 +9,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from postgres_server import PostgresServer, find_bin_dir, temporary_postgres
-from stack import Stack, StackConfig, free_ports
+from stack.postgres_server import PostgresServer, find_bin_dir, temporary_postgres
+from stack.services import Stack, StackConfig, free_ports
 
 from tests.e2e.conftest import MODEL
 from tests.e2e.test_chat_end_to_end import ask
@@ -37,7 +37,6 @@ def postgres_stack(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFa
         actions_port=actions_port,
         knowledge_port=knowledge_port,
         tracker_store_url=postgres.url,
-        records_db=workdir / "records.sqlite3",
         log_dir=workdir / "logs",
         model_dir=MODEL,
     )

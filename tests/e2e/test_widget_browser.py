@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from stack import Stack
+from stack.services import Stack
 
 from tests.e2e.browser import (
     DESKTOP,
@@ -141,7 +141,7 @@ def test_quick_reply_then_feedback_is_stored_with_the_document(widget: Widget, s
     answer.get_by_role("button", name="Có ích").click()
     expect(widget.bot_turns("smalltalk").last).to_contain_text("Cảm ơn")
     expect(answer.get_by_role("button", name="Có ích")).to_have_attribute("aria-pressed", "true")
-    with sqlite3.connect(stack.config.records_db) as db:
+    with sqlite3.connect(stack.config.admin_db) as db:
         rows = db.execute(
             "SELECT document_id, helpful FROM feedback WHERE conversation_id = ?", (widget.session_id,)
         ).fetchall()

@@ -236,8 +236,11 @@
 
   var ORDERED = /^\s*(\d{1,3})[.)]\s+(.*)$/;
   var UNORDERED = /^\s*[-*+•]\s+(.*)$/;
+  var HEADING = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/;
 
-  /** Paragraphs (line breaks kept), numbered and bulleted lists, bold, http(s) links. */
+  /** Paragraphs (line breaks kept), numbered and bulleted lists, ## headings, bold, http(s)
+   * links: the subset defined in knowledge/retrieval/markdown_subset.py, which the staff
+   * preview renders with, so staff preview what citizens see. */
   function renderMarkdown(text) {
     var root = el("div", { className: "md" });
     var lines = String(text || "").replace(/\r\n?/g, "\n").split("\n");
@@ -256,6 +259,15 @@
         var item = el("li");
         appendInline(item, ordered ? ordered[2] : unordered[1], true);
         list.appendChild(item);
+        paragraph = null;
+        return;
+      }
+      var heading = HEADING.exec(line);
+      if (heading && heading[1]) {
+        var title = el("h3");
+        appendInline(title, heading[1], false);
+        root.appendChild(title);
+        list = null;
         paragraph = null;
         return;
       }
@@ -1127,6 +1139,10 @@
     },
     restart: restartConversation,
     checkStatus: checkStatus,
+    /** The Markdown subset as HTML (the contract the staff preview shares). */
+    renderMarkdown: function (text) {
+      return renderMarkdown(text).innerHTML;
+    },
     get sessionId() {
       return conversation.sessionId;
     },

@@ -6,20 +6,9 @@ from knowledge.admin import accounts, messages
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.api.schemas.admin import LoginRequest, LoginResponse, MeResponse
 from knowledge.admin.security import csrf_token
-from knowledge.api.deps import SESSION_COOKIE, Admin, Viewer
+from knowledge.api.deps import SESSION_COOKIE, Admin, Viewer, client_address, set_session_cookie
 
 router = APIRouter(prefix="/admin/api", tags=["admin: accounts"], route_class=DocumentSizedRoute)
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def set_session_cookie(response: Response, admin: Admin, token: str) -> None:
-    response.set_cookie(
-        SESSION_COOKIE, token, max_age=admin.settings.admin_session_minutes * 60, httponly=True,
-        secure=admin.settings.admin_cookie_secure, samesite="strict", path="/admin",
-    )
 
 
 @router.post(

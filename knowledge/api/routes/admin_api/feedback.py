@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from knowledge.admin import audit, unanswered
+from knowledge.admin import audit, citizen_records, unanswered
 from knowledge.admin import document_store as store
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.admin.reports import feedback_by_document, stale_documents
@@ -20,7 +20,7 @@ from knowledge.api.schemas.admin import (
     StaleRow,
     UnansweredReport,
 )
-from knowledge.api.deps import Admin, Editor, Records, Service, Viewer
+from knowledge.api.deps import Admin, Editor, Service, Viewer
 from knowledge.api.errors import ERRORS, WRITE_ERRORS
 from knowledge.api.views import unanswered_report
 
@@ -55,10 +55,11 @@ def add_wording(body: AddWordingRequest, admin: Admin, editor: Editor) -> Docume
 
 
 @router.get("/reports/feedback", response_model=list[FeedbackRow], responses=ERRORS)
-def feedback_report(service: Service, records: Records, _: Viewer) -> list[FeedbackRow]:
+def feedback_report(admin: Admin, service: Service, _: Viewer) -> list[FeedbackRow]:
     """👍/👎 per document, most 👎 first."""
     documents = service.searcher.index.documents
-    counts = records.feedback_counts()
+    with admin.db.read() as session:
+        counts = citizen_records.feedback_counts(session)
     rows = feedback_by_document(counts, {d: doc.title for d, doc in documents.items()})
     return [FeedbackRow(document_id=r.document_id, title=r.title, helpful=r.helpful, not_helpful=r.not_helpful) for r in rows]
 

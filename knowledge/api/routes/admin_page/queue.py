@@ -6,13 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from knowledge.admin import audit, messages, transfer, unanswered
+from knowledge.admin import audit, citizen_records, messages, transfer, unanswered
 from knowledge.admin import document_store as store
 from knowledge.api.body_limit import ArchiveSizedRoute, DocumentSizedRoute
 from knowledge.admin.publishing import recent_publications
 from knowledge.admin.reports import feedback_by_document, stale_documents
 from knowledge.api.schemas.admin import ROW_ID_LIST_PATTERN, StaleRow
-from knowledge.api.deps import Admin, Records, Service, Staff, check_write
+from knowledge.api.deps import Admin, Service, Staff, check_write
 from knowledge.api.pages import redirect, render
 from knowledge.api.views import unanswered_report
 
@@ -55,9 +55,11 @@ def add_wording(request: Request, admin: Admin, principal: Staff, csrf: Csrf, id
 
 
 @router.get("/reports", response_class=HTMLResponse)
-def reports_page(request: Request, admin: Admin, service: Service, records: Records, principal: Staff) -> HTMLResponse:
+def reports_page(request: Request, admin: Admin, service: Service, principal: Staff) -> HTMLResponse:
     served = service.searcher.index.documents
-    feedback = feedback_by_document(records.feedback_counts(), {d: doc.title for d, doc in served.items()})
+    with admin.db.read() as session:
+        counts = citizen_records.feedback_counts(session)
+    feedback = feedback_by_document(counts, {d: doc.title for d, doc in served.items()})
     today = dt.date.today()
     stale = [
         StaleRow(id=d.id, title=d.title, topic=d.topic, reviewed=d.reviewed, age_days=(today - d.reviewed).days)

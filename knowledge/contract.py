@@ -1,9 +1,15 @@
-"""The response contract: the `custom` payload every bot turn carries."""
+"""The response contract: the `custom` payload every bot turn carries, defined once.
 
-from typing import Any, Literal
+Standard library only: the Rasa environment (channels, policies) and the knowledge
+environment (actions, the knowledge service's schemas, tests) both import it.
+"""
+
+from typing import Any, Literal, get_args
 
 TurnType = Literal["answer", "clarify", "fallback", "handoff", "smalltalk", "warning", "form"]
+TURN_TYPES: tuple[str, ...] = get_args(TurnType)
 
+# The fields of each `sources` item, as the knowledge service's SourceRef returns them.
 SOURCE_FIELDS = ("id", "title", "topic", "url", "reviewed")
 
 
@@ -19,6 +25,7 @@ def turn_payload(
     sources: list[dict[str, Any]] | None = None,
     confidence: float | None = None,
 ) -> dict[str, Any]:
+    """The payload of one turn; the channels add it after the turn's text."""
     return {
         "type": turn_type,
         "topic": topic,

@@ -5,7 +5,6 @@ Used by `make run` (foreground, Ctrl-C stops everything) and by the end-to-end t
 """
 
 import argparse
-import ctypes
 import os
 import shutil
 import signal
@@ -22,6 +21,8 @@ from urllib.parse import urlsplit
 import httpx
 import psutil
 
+from stack.lifetime import die_with_parent
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,11 +38,17 @@ class StackConfig:
     tracker_store_url: str | None = None
     # redis://host:port/db adds Rasa's Redis lock store (needed by several Rasa replicas).
     lock_store_url: str | None = None
-    records_db: Path = REPO_ROOT / "build" / "records.sqlite3"
     log_dir: Path = REPO_ROOT / "build" / "logs"
     extra_env: dict[str, str] = field(default_factory=dict)
     knowledge_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
     rasa_executable: Path = REPO_ROOT / ".venv-bot" / "bin" / "rasa"
+
+    @property
+    def admin_db(self) -> Path:
+        """The knowledge service's admin database (documents, accounts, citizens' records):
+        beside its index directory, as knowledge/config.py places it."""
+        index_dir = {**os.environ, **self.extra_env}.get("KB_INDEX_DIR")
+        return (Path(index_dir) if index_dir else REPO_ROOT / "build" / "index").parent / "admin.sqlite3"
 
     def url(self, port: int) -> str:
         return f"http://{self.host}:{port}"
@@ -131,13 +138,6 @@ def port_owner(port: int) -> str | None:
     return None
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: Linux sends SIGTERM when the launcher dies, however it dies."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def base_environment(config: StackConfig) -> dict[str, str]:
@@ -189,7 +189,7 @@ class Stack:
         endpoints, tracker_env = c.rasa_endpoints()
         return [
             knowledge_spec(c, "knowledge", c.knowledge_port,
-                           {"KB_RECORDS_DB": str(c.records_db), "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
+                           {"KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
                             "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url()}),
             actions_spec(c, "actions", c.actions_port, c.url(c.knowledge_port)),
             rasa_spec(c, "rasa", c.rasa_port, endpoints,
@@ -214,7 +214,7 @@ class Stack:
             log = open(self.config.log_dir / f"{spec.name}.log", "ab")
             self._processes[spec.name] = subprocess.Popen(
                 spec.command, cwd=REPO_ROOT, env=spec.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True, preexec_fn=_die_with_parent,
+                start_new_session=True, preexec_fn=die_with_parent,
             )
         for spec in specs:
             self._wait_ready(spec, timeout)
@@ -279,7 +279,7 @@ def check_ports_free(specs: list[ServiceSpec]) -> None:
     if taken:
         lines = [f"  port {port} ({name}) is in use by {owner}" for name, port, owner in taken]
         raise PortTakenError("Cannot start: a port is already taken.\n" + "\n".join(lines)
-                             + "\nStop that process, or choose other ports (see `scripts/stack.py --help`).")
+                             + "\nStop that process, or choose other ports (see `python -m stack --help`).")
 
 
 def main() -> int:
@@ -295,8 +295,7 @@ def main() -> int:
     args = parser.parse_args()
     config = StackConfig(args.rasa_port, args.actions_port, args.knowledge_port, args.host,
                          tracker_store_url=args.tracker_store_url,
-                         tracker_db=args.state_dir / "rasa" / "trackers.db",
-                         records_db=args.state_dir / "records.sqlite3", log_dir=args.state_dir / "logs")
+                         tracker_db=args.state_dir / "rasa" / "trackers.db", log_dir=args.state_dir / "logs")
     return serve_in_foreground(lambda: Stack(config), lambda: [
         f"  Rasa (REST + socket.io)  {config.url(config.rasa_port)}/webhooks/rest/webhook",
         f"  Action server            {config.url(config.actions_port)}/webhook",
@@ -313,7 +312,7 @@ def serve_in_foreground(
     The first SIGTERM or SIGINT starts the shutdown; later ones (make forwards the signal a
     second time when its whole process group is signalled) are ignored so that the shutdown
     is never cut short with services left running. Services also get SIGTERM from the kernel
-    if this process is killed outright (see `_die_with_parent`).
+    if this process is killed outright (see `die_with_parent`).
     """
     def shut_down(*_: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -22,9 +22,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postgres_server import temporary_postgres
-from redis_server import temporary_redis
-from stack import (
+from stack.postgres_server import temporary_postgres
+from stack.redis_server import temporary_redis
+from stack.services import (
     REPO_ROOT,
     ServiceSpec,
     Stack,
@@ -37,7 +37,6 @@ from stack import (
     serve_in_foreground,
 )
 
-sys.path.insert(0, str(REPO_ROOT))
 from bot.channels.rate_limit import PLEASE_WAIT
 
 REPLICAS = (1, 2)
@@ -127,7 +126,6 @@ class Cluster(Stack):
         c = self.config
         endpoints, rasa_env = c.rasa_endpoints()
         knowledge_env = {
-            "KB_RECORDS_DB": str(c.records_db),
             "KB_INDEX_DIR": str(c.workdir / "index"),
             "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
             "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url(),

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from stack.lifetime import die_with_parent
+
 
 def _answers_ping(port: int) -> bool:
     try:
@@ -28,7 +30,7 @@ def temporary_redis(port: int, timeout: float = 20.0) -> Iterator[str]:
     workdir = Path(tempfile.mkdtemp(prefix="tro-ly-redis-"))
     command = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                "--dir", str(workdir), "--logfile", str(workdir / "redis.log")]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
     try:
         deadline = time.monotonic() + timeout
         while not _answers_ping(port):

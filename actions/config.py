@@ -14,6 +14,9 @@ class ActionSettings(BaseSettings):
     # Mirrors the knowledge service's limit; longer messages get a polite request to shorten.
     max_question_chars: int = Field(default=1000, ge=10)
     clarify_choices: int = Field(default=3, ge=2, le=5)
+    # The knowledge service's KB_RECORDS_TOKEN: only the action server writes feedback,
+    # handoffs and unanswered questions.
+    records_token: str = ""
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,8 @@ import httpx
 
 from actions.config import ActionSettings
 
+RECORDS_TOKEN_HEADER = "X-Records-Token"  # knowledge/api/deps.py checks it
+
 
 class KnowledgeUnavailable(Exception):
     """The knowledge service could not be reached or answered with an error."""
@@ -13,6 +15,7 @@ class KnowledgeUnavailable(Exception):
 
 class KnowledgeClient:
     def __init__(self, settings: ActionSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._records_headers = {RECORDS_TOKEN_HEADER: settings.records_token}
         self._client = httpx.AsyncClient(
             base_url=settings.knowledge_url,
             timeout=settings.knowledge_timeout_seconds,
@@ -43,18 +46,18 @@ class KnowledgeClient:
         self, conversation_id: str, document_id: str | None, helpful: bool, question: str | None
     ) -> None:
         payload = {"conversation_id": conversation_id, "document_id": document_id, "helpful": helpful, "question": question}
-        await self._request("POST", "/feedback", json=payload)
+        await self._request("POST", "/feedback", json=payload, headers=self._records_headers)
 
     async def record_handoff(self, conversation_id: str, reason: str, transcript: list[dict[str, str]]) -> None:
         payload = {"conversation_id": conversation_id, "reason": reason, "transcript": transcript}
-        await self._request("POST", "/handoffs", json=payload)
+        await self._request("POST", "/handoffs", json=payload, headers=self._records_headers)
 
     async def record_unanswered(
         self, conversation_id: str, question: str, reason: str, document_id: str | None = None
     ) -> None:
         """For the staff's unanswered-questions queue (reason: "fallback" or "thumbs_down")."""
         payload = {"conversation_id": conversation_id, "question": question, "reason": reason, "document_id": document_id}
-        await self._request("POST", "/unanswered", json=payload)
+        await self._request("POST", "/unanswered", json=payload, headers=self._records_headers)
 
     async def report_unanswered(
         self, conversation_id: str, question: str | None, reason: str, document_id: str | None = None

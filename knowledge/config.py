@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -21,10 +21,19 @@ class Settings(BaseSettings):
     rasa_public_url: str = "http://127.0.0.1:5005"
     # Retention (knowledge/retention.py): conversations and records older than this many days
     # are deleted hourly; unset keeps them. The tracker store is Rasa's, as a SQLAlchemy URL
-    # (sqlite:////abs/path/trackers.db or postgresql://…); scripts/stack.py sets it.
+    # (sqlite:////abs/path/trackers.db or postgresql://…); `python -m stack` sets it.
     retention_days: int | None = Field(default=None, ge=0)
     retention_interval_minutes: float = Field(default=60.0, gt=0)
     tracker_store_url: str | None = None
+    # What citizens leave for staff (POST /feedback, /handoffs, /unanswered) is written only
+    # by the action server, which sends this shared secret (ACTIONS_RECORDS_TOKEN) in the
+    # X-Records-Token header; unset refuses every write. `python -m stack` generates one per
+    # run. Each conversation may leave records_per_conversation records per minute, all
+    # conversations together records_per_minute, each at most records_max_bytes.
+    records_token: SecretStr | None = None
+    records_per_conversation: int = Field(default=10, ge=1)
+    records_per_minute: int = Field(default=600, ge=1)
+    records_max_bytes: int = Field(default=64_000, ge=1024)
     # Replicas sharing index_dir pick up each other's publishes within this many seconds.
     index_follow_seconds: float = Field(default=1.0, gt=0)
 

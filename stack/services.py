@@ -6,6 +6,7 @@ Used by `make run` (foreground, Ctrl-C stops everything) and by the end-to-end t
 
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -40,6 +41,9 @@ class StackConfig:
     lock_store_url: str | None = None
     log_dir: Path = REPO_ROOT / "build" / "logs"
     extra_env: dict[str, str] = field(default_factory=dict)
+    credentials: Path = REPO_ROOT / "bot" / "credentials.yml"  # Rasa's channels and their guard
+    # The shared secret with which only the action server writes citizens' records.
+    records_token: str = field(default_factory=lambda: os.environ.get("KB_RECORDS_TOKEN") or secrets.token_urlsafe(32))
     knowledge_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
     rasa_executable: Path = REPO_ROOT / ".venv-bot" / "bin" / "rasa"
 
@@ -160,7 +164,9 @@ def actions_spec(config: StackConfig, name: str, port: int, knowledge_url: str) 
         name,
         [str(config.knowledge_python), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         f"{config.url(port)}/health",
-        {**base_environment(config), "ACTIONS_KNOWLEDGE_URL": knowledge_url},
+        # rasa-sdk binds to SANIC_HOST (every interface when unset).
+        {**base_environment(config), "ACTIONS_KNOWLEDGE_URL": knowledge_url, "SANIC_HOST": config.host,
+         "ACTIONS_RECORDS_TOKEN": config.records_token},
         (port,),
     )
 
@@ -169,7 +175,7 @@ def rasa_spec(config: StackConfig, name: str, port: int, endpoints: Path, env: d
     return ServiceSpec(
         name,
         [str(config.rasa_executable), "run", "--model", str(config.model_dir),
-         "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
+         "--endpoints", str(endpoints), "--credentials", str(config.credentials),
          "--interface", config.host, "--port", str(port), "--cors", "*"],
         f"{config.url(port)}/webhooks/rest/",
         {**base_environment(config), **env},
@@ -189,7 +195,7 @@ class Stack:
         endpoints, tracker_env = c.rasa_endpoints()
         return [
             knowledge_spec(c, "knowledge", c.knowledge_port,
-                           {"KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
+                           {"KB_RASA_PUBLIC_URL": c.url(c.rasa_port), "KB_RECORDS_TOKEN": c.records_token,
                             "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url()}),
             actions_spec(c, "actions", c.actions_port, c.url(c.knowledge_port)),
             rasa_spec(c, "rasa", c.rasa_port, endpoints,

@@ -11,6 +11,8 @@ from knowledge.retrieval.embedding import Embedder, create_embedder
 
 FIXTURE_DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
 SYSTEM_PACKAGES = Path(__file__).resolve().parent.parent / "scripts" / "system-packages.sh"
+RECORDS_TOKEN = "test-records-token"  # the action server's shared secret in API tests
+RECORDS_HEADERS = {"X-Records-Token": RECORDS_TOKEN}
 NOT_TESTED = Path(__file__).resolve().parent.parent / "results" / "not-tested.txt"
 
 
@@ -28,7 +30,7 @@ def documents_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, documents_dir: Path) -> Settings:
-    return Settings(documents_dir=documents_dir, index_dir=tmp_path / "index")
+    return Settings(documents_dir=documents_dir, index_dir=tmp_path / "index", records_token=RECORDS_TOKEN)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -1,10 +1,14 @@
-"""What every chat channel does around a turn: rate limits and masking before Rasa sees the
-message, and a polite reply instead of silence when the turn fails inside Rasa."""
+"""What every chat channel does around a turn, before Rasa sees the message: rate limits,
+a length cap, masking, and commands only from the buttons the bot offered; and a polite
+reply instead of silence when the turn fails inside Rasa."""
 
 import logging
-from typing import Any, Awaitable, Callable, Optional, Text
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Set, Text
 
 from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
+from sanic import Sanic
 
 from bot.channels.privacy import mask_user_message
 from bot.channels.rate_limit import PLEASE_WAIT, ChatRateLimits
@@ -18,23 +22,81 @@ SERVICE_BUSY = {
     "text": "Xin lỗi, hệ thống đang bận nên chưa xử lý được tin nhắn của bạn. Bạn vui lòng gửi lại sau ít phút.",
     "custom": turn_payload("fallback"),
 }
+# Said instead of running the NLU on a message over the length cap.
+TOO_LONG = {
+    "text": ("Tin nhắn của bạn dài quá ({length} ký tự, tối đa {limit}). Bạn vui lòng viết ngắn gọn câu hỏi "
+             "chính, ví dụ: “quên mật khẩu VNeID thì làm sao?”"),
+    "custom": turn_payload("warning"),
+}
 
 # Set by a channel from the request (never from the client's own metadata) and removed
 # again here, so the address is used for limiting but never stored in the tracker.
 CLIENT_KEY = "_client_address"
 
 
+@dataclass(frozen=True)
+class GuardSettings:
+    limits: ChatRateLimits
+    max_message_chars: int = 1000
+    # Commands the widget itself always shows (its "Gặp nhân viên hỗ trợ" button), beside
+    # the buttons of the bot's last turn.
+    always_offered: FrozenSet[Text] = frozenset({"/request_human"})
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardSettings":
+        c = credentials or {}
+        return cls(ChatRateLimits.from_credentials(c), int(c.get("max_message_chars", 1000)),
+                   frozenset(c.get("always_offered", ["/request_human"])))
+
+
+async def offered_commands(sender_id: Text) -> Set[Text]:
+    """The button payloads of the bot's last turn in this conversation (from the shared
+    tracker store, so it holds across replicas and restarts)."""
+    try:
+        agent = Sanic.get_app().ctx.agent
+        tracker = await agent.tracker_store.retrieve(sender_id)
+    except Exception:  # no agent or tracker store: nothing was offered that we can see
+        logger.exception("Could not read the offered buttons of a conversation")
+        return set()
+    offered: Set[Text] = set()
+    for event in reversed(tracker.events if tracker else []):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            offered |= {str(b.get("payload")) for b in event.data.get("buttons") or [] if b.get("payload")}
+    return offered
+
+
+async def as_text_unless_offered(message: UserMessage, settings: GuardSettings) -> None:
+    """A typed "/intent{…}" is text unless it is exactly a payload the citizen was offered:
+    no slot, document or feedback can be set by typing a command."""
+    text = (message.text or "").strip()
+    if not text.startswith("/") or text in settings.always_offered:
+        return
+    if text not in await offered_commands(message.sender_id):
+        message.text = text.lstrip("/").strip() or text.replace("/", " ")
+
+
 def guarded(
-    on_new_message: Callable[[UserMessage], Awaitable[Any]], limits: ChatRateLimits
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], settings: GuardSettings
 ) -> Callable[[UserMessage], Awaitable[Any]]:
     async def handle(message: UserMessage) -> Any:
         metadata = message.metadata if isinstance(message.metadata, dict) else {}
         client: Optional[Text] = metadata.pop(CLIENT_KEY, None)
         message.metadata = metadata
-        if not limits.allow(message.sender_id, client):
+        if not settings.limits.allow(message.sender_id, client):
             await message.output_channel.send_response(message.sender_id, dict(PLEASE_WAIT))
             return None
+        if len(repr(metadata)) > 4 * settings.max_message_chars:  # metadata is not a way around the cap
+            logger.warning("Dropped oversized metadata of a message")
+            message.metadata = {}
+        length = len(message.text or "")
+        if length > settings.max_message_chars:
+            reply = {**TOO_LONG, "text": TOO_LONG["text"].format(length=length, limit=settings.max_message_chars)}
+            await message.output_channel.send_response(message.sender_id, reply)
+            return None
         try:
+            await as_text_unless_offered(message, settings)
             return await on_new_message(mask_user_message(message))
         except Exception:
             logger.exception("Turn failed for a conversation; the citizen is asked to retry")

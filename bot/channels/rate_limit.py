@@ -5,50 +5,19 @@ reaching the NLU and the action server, so other citizens keep their normal resp
 """
 
 import time
-from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Deque, Dict, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 from knowledge.contract import turn_payload
+from knowledge.rate_limit import Limit, SlidingWindowLimiter
+
+__all__ = ["PLEASE_WAIT", "ChatRateLimits", "Limit", "SlidingWindowLimiter"]
 
 # Said instead of processing a message over the limit; carries the response contract.
 PLEASE_WAIT = {
     "text": "Bạn đang gửi tin nhắn hơi nhanh. Vui lòng đợi vài giây rồi gửi tiếp nhé.",
     "custom": turn_payload("warning"),
 }
-
-
-@dataclass(frozen=True)
-class Limit:
-    """At most `messages` within any `seconds`-long window."""
-
-    messages: int
-    seconds: float
-
-
-class SlidingWindowLimiter:
-    """Remembers recent message times per key; the least recently seen keys are forgotten
-    first, so memory stays bounded under a flood of distinct keys."""
-
-    def __init__(self, limit: Limit, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self.max_keys = max_keys
-        self._clock = clock
-        self._recent: "OrderedDict[Text, Deque[float]]" = OrderedDict()
-
-    def allow(self, key: Text) -> bool:
-        now = self._clock()
-        recent = self._recent.pop(key, None) or deque()
-        while recent and now - recent[0] >= self.limit.seconds:
-            recent.popleft()
-        allowed = len(recent) < self.limit.messages
-        if allowed:
-            recent.append(now)
-        self._recent[key] = recent
-        while len(self._recent) > self.max_keys:
-            self._recent.popitem(last=False)
-        return allowed
 
 
 class ChatRateLimits:

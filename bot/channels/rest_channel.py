@@ -1,20 +1,43 @@
 """Rasa's REST channel, rate-limited per conversation and per client address, with personal
-data masked before the message goes any further."""
+data masked before the message goes any further, and with request shapes checked first:
+a wrong shape gets HTTP 400 with a clear JSON error, never a 500 or an empty reply."""
 
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
+from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
-from bot.channels.guard import CLIENT_KEY, guarded
-from bot.channels.rate_limit import ChatRateLimits
+from bot.channels.guard import CLIENT_KEY, GuardSettings, guarded
+
+# A conversation id: what the widget generates (uuid hex) and what integrations use.
+SENDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
+
+
+def request_problem(request: Request) -> Optional[Text]:
+    """Why a webhook request cannot be a citizen's turn, or None when it can."""
+    try:
+        body = request.json
+    except Exception:  # Sanic raises on a body that is not JSON
+        return "the body must be a JSON object"
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not SENDER.match(sender):
+        return "'sender' is required: 1-128 letters, digits or _.:@- (the conversation id)"
+    if not isinstance(message, str) or not message.strip():
+        return "'message' is required and must be non-empty text"
+    if metadata is not None and not isinstance(metadata, dict):
+        return "'metadata' must be a JSON object"
+    return None
 
 
 class PrivateRestInput(RestInput):
-    def __init__(self, limits: Optional[ChatRateLimits] = None) -> None:
-        self.limits = limits or ChatRateLimits.from_credentials(None)
+    def __init__(self, settings: Optional[GuardSettings] = None) -> None:
+        self.settings = settings or GuardSettings.from_credentials(None)
 
     @classmethod
     def name(cls) -> Text:
@@ -22,7 +45,7 @@ class PrivateRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls(ChatRateLimits.from_credentials(credentials))
+        return cls(GuardSettings.from_credentials(credentials))
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         supplied = super().get_metadata(request)
@@ -31,4 +54,13 @@ class PrivateRestInput(RestInput):
         return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(guarded(on_new_message, self.limits))
+        webhook = super().blueprint(guarded(on_new_message, self.settings))
+
+        @webhook.middleware("request")
+        async def check_shape(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
+            problem = request_problem(request)
+            return response.json({"error": problem}, status=400) if problem else None
+
+        return webhook

@@ -1,19 +1,36 @@
-"""Rasa's socket.io channel, fixed to deliver the response contract's custom payload
-and to rate-limit and mask incoming messages (see bot/channels/guard.py).
+"""Rasa's socket.io channel, fixed to deliver the response contract's custom payload, to
+guard incoming messages like the REST channel (see bot/channels/guard.py), and to hand out
+only long random session ids.
 
 Rasa 3.6's `SocketIOOutput.send_custom_json` passes the payload as keyword arguments to
 `sio.emit`, so `{"type": "answer", ...}` raises a TypeError and the rest of the turn is
 lost. This channel emits it as data instead: `bot_uttered` → `{"custom": {...}}`.
+
+With session persistence a session id is all it takes to join a conversation's room, so a
+client-chosen id that is short or not random-looking is replaced by a fresh one.
 """
 
+import re
+import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels.guard import CLIENT_KEY, guarded
-from bot.channels.rate_limit import ChatRateLimits
+from bot.channels.guard import CLIENT_KEY, GuardSettings, guarded
+
+# What the widget generates: 32 hex digits (uuid4) or longer random url-safe text.
+RANDOM_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
+
+
+def checked_session_request(data: Any) -> Dict[Text, Any]:
+    """The session_request payload with a session id nobody can guess."""
+    request = dict(data) if isinstance(data, dict) else {}
+    session_id = request.get("session_id")
+    if not isinstance(session_id, str) or not RANDOM_SESSION_ID.match(session_id):
+        request["session_id"] = uuid.uuid4().hex
+    return request
 
 
 class ContractSocketIOOutput(SocketIOOutput):
@@ -24,7 +41,7 @@ class ContractSocketIOOutput(SocketIOOutput):
 
 
 class ContractSocketIOInput(SocketIOInput):
-    limits = ChatRateLimits.from_credentials(None)
+    settings = GuardSettings.from_credentials(None)
 
     @classmethod
     def name(cls) -> Text:
@@ -32,10 +49,10 @@ class ContractSocketIOInput(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        """Rasa's own settings go to Rasa's constructor; the rate limits stay here. Per
-        conversation only: socket.io hides the client address (nginx limits it in a cluster)."""
+        """Rasa's own settings go to Rasa's constructor; the guard's stay here. Rate limits
+        per conversation only: socket.io hides the client address (nginx limits it in a cluster)."""
         channel = super().from_credentials(credentials)
-        channel.limits = ChatRateLimits.from_credentials(credentials)
+        channel.settings = GuardSettings.from_credentials(credentials)
         return channel
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -50,7 +67,26 @@ class ContractSocketIOInput(SocketIOInput):
             message.output_channel = ContractSocketIOOutput(self.sio, self.bot_message_evt)
             if isinstance(message.metadata, dict):
                 message.metadata.pop(CLIENT_KEY, None)  # a client must not pick its own bucket
+            if not isinstance(message.text, str):
+                message.text = ""
+            if not message.text.strip():
+                return None  # nothing to answer: no turn, nothing stored
             return await guarded_handler(message)
 
-        guarded_handler = guarded(on_new_message, self.limits)
-        return super().blueprint(with_contract_output)
+        guarded_handler = guarded(on_new_message, self.settings)
+        webhook = super().blueprint(with_contract_output)
+        handlers = self.sio.handlers[self.namespace or "/"]
+        rasa_session_request = handlers["session_request"]
+        rasa_message = handlers[self.user_message_evt]
+
+        async def session_request(sid: Text, data: Any) -> None:
+            await rasa_session_request(sid, checked_session_request(data))
+
+        async def user_message(sid: Text, data: Any) -> None:
+            if isinstance(data, dict) and (not isinstance(data.get("session_id"), str)
+                                           or RANDOM_SESSION_ID.match(data["session_id"])):
+                await rasa_message(sid, data)
+
+        handlers["session_request"] = session_request
+        handlers[self.user_message_evt] = user_message
+        return webhook

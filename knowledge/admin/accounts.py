@@ -115,7 +115,9 @@ def login(db: Database, settings: Settings, username: str, password: str, addres
             _register_failure(session, settings, keys, now)
             audit.record(session, username[:64] or "?", "login.failed", address)
             return LoginResult(None)
-        session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))
+        # A success clears the name's and the address's counters: an office shares one
+        # address, and its staff must not be locked out by their colleagues' old typos.
+        session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
         session.execute(delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.expires_at <= now))
         token = new_token()
         expires_at = now + dt.timedelta(minutes=settings.admin_session_minutes)

@@ -24,6 +24,8 @@ SESSION_EXPIRED = "Phiên đăng nhập đã hết hạn hoặc không hợp l�
 FORBIDDEN = "Tài khoản của bạn chỉ được xem, không được sửa hay xuất bản."
 CSRF_FAILED = "Yêu cầu không hợp lệ (thiếu mã chống giả mạo). Vui lòng tải lại trang."
 QUESTIONS_NOT_FOUND = "Không tìm thấy câu hỏi: {ids}."
+RECORDS_UNAUTHORIZED = "Chỉ máy chủ hành động của trợ lý được ghi phản hồi và yêu cầu hỗ trợ."
+RECORDS_TOO_MANY = "Quá nhiều bản ghi trong một phút; vui lòng thử lại sau."
 DATABASE_BUSY = "Cơ sở dữ liệu đang bận. Vui lòng thử lại sau ít giây."
 
 # The document rules' own texts are in knowledge/retrieval/document_rules.py.

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy.orm import Session
 
 from knowledge.admin import audit, messages
+from knowledge.admin.csv_cells import neutralised, restored
 from knowledge.admin.document_store import (
     DocumentRecord,
     create_document,
@@ -165,10 +166,10 @@ def qa_csv(records: list[DocumentRecord]) -> str:
     for record in records:
         document = record.document
         for question in document.questions:
-            writer.writerow([
+            writer.writerow([neutralised(cell) for cell in (
                 document.id, document.topic.value, document.title, question, document.body,
                 " ".join(str(s) for s in document.sources), document.reviewed.isoformat(),
-            ])
+            )])
     return buffer.getvalue()
 
 
@@ -179,7 +180,8 @@ def read_qa_csv(text: str) -> list[tuple[KnowledgeDocument, str]]:
         raise InvalidInput(messages.INVALID_ARCHIVE, [f"csv: columns must be {', '.join(CSV_COLUMNS)}"])
     grouped: dict[str, dict[str, object]] = {}
     try:
-        for row in reader:
+        for raw in reader:
+            row = {key: restored(value) if isinstance(value, str) else value for key, value in raw.items()}
             fields = grouped.setdefault(row["id"] or "", {
                 "id": row["id"], "topic": row["topic"], "title": row["title"], "body": row["answer"],
                 "sources": (row["sources"] or "").split(), "reviewed": row["reviewed"], "questions": [],

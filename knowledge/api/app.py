@@ -9,9 +9,11 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from knowledge.admin.startup import open_admin
 from knowledge.api.background import background_jobs
+from knowledge.api.deps import RecordWriters
 from knowledge.api.errors import install_error_handlers
 from knowledge.api.routes import all_routes
 from knowledge.api.routes.public.web import include_web
+from knowledge.api.security_headers import install_security_headers
 from knowledge.config import Settings, get_settings
 from knowledge.retrieval.service import KnowledgeService
 
@@ -25,6 +27,7 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
         admin, _ = open_admin(resolved, app.state.knowledge_service)  # migrates; chooses what is served
         app.state.knowledge_service = admin.service
         app.state.admin = admin
+        app.state.record_writers = RecordWriters(resolved.records_per_conversation, resolved.records_per_minute)
         async with background_jobs(admin.service, resolved):
             yield
         admin.close()
@@ -40,6 +43,7 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_credentials=False)
     app.include_router(all_routes())
     install_error_handlers(app)
+    install_security_headers(app, lambda: settings or get_settings())
     include_web(app)
     return app
 

@@ -1,4 +1,4 @@
-"""Request size limits for the admin routes: 413 before the body is parsed or stored.
+"""Request size limits for the admin and record routes: 413 before the body is parsed or stored.
 
 A route class (not a middleware) so the limit belongs to the admin routers alone: the body
 is read in counted chunks and refused as soon as it passes the limit, whether or not the
@@ -42,6 +42,13 @@ class DocumentSizedRoute(APIRoute):
             return await handler(request)
 
         return limited
+
+
+class RecordSizedRoute(DocumentSizedRoute):
+    """Bodies up to `records_max_bytes` (a citizen's feedback, handoff or question)."""
+
+    def body_limit(self, settings: Settings) -> int:
+        return settings.records_max_bytes
 
 
 class ArchiveSizedRoute(DocumentSizedRoute):

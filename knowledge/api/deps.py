@@ -7,18 +7,20 @@ token, as a header (API) or a form field (page).
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Response, status
+from fastapi import Depends, Header, HTTPException, Request, Response, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from knowledge.admin import messages
 from knowledge.admin.accounts import Principal, resolve_session
 from knowledge.admin.security import csrf_token, same_secret
 from knowledge.admin.startup import AdminState
+from knowledge.rate_limit import Limit, SlidingWindowLimiter
 from knowledge.retrieval.service import KnowledgeService
 
 SESSION_COOKIE = "kb_admin_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+RECORDS_TOKEN_HEADER = "X-Records-Token"
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Token from POST /admin/api/login.")
 cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="Set by the admin page's login.")
@@ -42,6 +44,35 @@ def get_admin(request: Request) -> AdminState:
 
 Service = Annotated[KnowledgeService, Depends(get_service)]
 Admin = Annotated[AdminState, Depends(get_admin)]
+
+
+class RecordWriters:
+    """Rate limits of the record endpoints, per conversation and for everyone together."""
+
+    def __init__(self, per_conversation: int, per_minute: int) -> None:
+        self.conversations = SlidingWindowLimiter(Limit(per_conversation, 60.0))
+        self.everyone = SlidingWindowLimiter(Limit(per_minute, 60.0))
+
+    def allow(self, conversation_id: str) -> bool:
+        return self.conversations.allow(conversation_id) and self.everyone.allow("*")
+
+
+def record_writer(request: Request, admin: Admin,
+                  token: Annotated[str | None, Header(alias=RECORDS_TOKEN_HEADER)] = None) -> AdminState:
+    """Only the action server writes citizens' records: it holds the shared secret."""
+    expected = admin.settings.records_token
+    if expected is None or not token or not same_secret(token, expected.get_secret_value()):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail={"message": messages.RECORDS_UNAUTHORIZED})
+    return admin
+
+
+RecordWriter = Annotated[AdminState, Depends(record_writer)]
+
+
+def within_record_limits(request: Request, conversation_id: str) -> None:
+    if not request.app.state.record_writers.allow(conversation_id):
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail={"message": messages.RECORDS_TOO_MANY},
+                            headers={"Retry-After": "60"})
 
 
 def client_address(request: Request) -> str:

@@ -25,6 +25,8 @@ UNCLOSED_FENCE = "khối mã ``` chưa được đóng"
 DUPLICATE_QUESTION = "câu hỏi bị lặp: {question}"
 CONTROL_CHARACTER = "có ký tự điều khiển không in được"
 FRONT_MATTER_IN_BODY = "nội dung không được bắt đầu bằng '---'"
+MARKUP_IN_TEXT = "không được chứa thẻ HTML ({snippet})"
+
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 # Control characters (other than tab and line breaks): invisible to staff, refused by PostgreSQL.
@@ -77,8 +79,15 @@ def printable(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+# A tag-like `<word` or `</word`: titles and phrasings are plain text everywhere they show.
+_TAG = re.compile(r"</?[A-Za-z!][^>]*>?")
+
+
 def document_problems(document: KnowledgeDocument) -> list[str]:
     problems = markdown_problems(document.body)
+    for field, text in (("title", document.title), *(("questions", q) for q in document.questions)):
+        if match := _TAG.search(text):
+            problems.append(f"{field}: {MARKUP_IN_TEXT.format(snippet=match.group(0)[:40])}")
     texts = {"title": document.title, "body": document.body, "questions": "\n".join(document.questions)}
     problems += [f"{field}: {CONTROL_CHARACTER}" for field, text in texts.items() if _CONTROL.search(text)]
     seen: set[str] = set()

@@ -15,6 +15,7 @@ from knowledge.admin.accounts import create_user
 from knowledge.admin.database import Database, database_url
 from knowledge.admin.models import Role
 from knowledge.api.app import create_app
+from tests.conftest import RECORDS_HEADERS, RECORDS_TOKEN
 from knowledge.cli.admin_commands import publish_folder
 from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder, create_embedder
@@ -76,7 +77,7 @@ def fixture_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) 
 def running_admin(settings: Settings, embedder: Embedder) -> Iterator[AdminClient]:
     """The app with its lifespan running (migrations, published documents), logged in twice."""
     app = create_app(settings, KnowledgeService(settings, embedder))
-    with TestClient(app) as client:
+    with TestClient(app, headers=RECORDS_HEADERS) as client:
         wrapper = AdminClient(client, settings, {}, {})
         wrapper.editor = wrapper.login("bien-tap", EDITOR_PASSWORD)
         wrapper.viewer = wrapper.login("chi-xem", VIEWER_PASSWORD)
@@ -144,7 +145,7 @@ def published_seed(tmp: Path, embedder: Embedder | None = None) -> Settings:
     shutil.copytree(FIXTURE_DOCUMENTS, documents)
     for name in ("broken-front-matter.md", "missing-fields.md"):
         (documents / "vneid" / name).unlink()
-    settings = Settings(documents_dir=documents, index_dir=tmp / "index")
+    settings = Settings(documents_dir=documents, index_dir=tmp / "index", records_token=RECORDS_TOKEN)
     add_users(settings)
     publish_folder(settings, embedder or create_embedder(settings), documents, "cli")
     return settings

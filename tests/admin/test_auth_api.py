@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from knowledge.admin.security import csrf_token
-from tests.admin.conftest import EDITOR_PASSWORD, AdminClient, document_payload, sql
+from tests.admin.conftest import EDITOR_PASSWORD, VIEWER_PASSWORD, AdminClient, document_payload, sql
 
 WRITE_ENDPOINTS = [
     ("post", "/admin/api/documents", {"json": document_payload()}),
@@ -130,3 +130,13 @@ def test_disabled_account_loses_its_sessions(admin: AdminClient) -> None:
     assert admin.client.get("/admin/api/me", headers=admin.editor).status_code == 401
     response = admin.client.post("/admin/api/login", json={"username": "bien-tap", "password": EDITOR_PASSWORD})
     assert response.status_code == 401
+
+
+def test_a_successful_login_clears_the_address_counter(admin: AdminClient) -> None:
+    """An office shares one address: old typos of colleagues must not lock everyone out."""
+    for i in range(3):
+        admin.client.post("/admin/api/login", json={"username": "chi-xem", "password": f"sai-{i}"})
+    assert sql(admin.settings, "SELECT COUNT(*) FROM login_throttle WHERE key LIKE 'ip:%'")[0][0] == 1
+    ok = admin.client.post("/admin/api/login", json={"username": "chi-xem", "password": VIEWER_PASSWORD})
+    assert ok.status_code == 200
+    assert sql(admin.settings, "SELECT COUNT(*) FROM login_throttle")[0][0] == 0

@@ -197,3 +197,11 @@ def test_preview_is_sanitised(admin: AdminClient) -> None:
     body = response.json()
     assert "<strong>đậm</strong>" in body["html"] and "<script>" not in body["html"]
     assert any("HTML" in p for p in body["problems"])
+
+
+@pytest.mark.parametrize("field", ["title", "questions"])
+def test_markup_in_titles_and_phrasings_is_refused(admin: AdminClient, field: str) -> None:
+    value = "Đăng nhập <script>alert(1)</script>"
+    payload = document_payload(**{field: [value, "câu khác"] if field == "questions" else value})
+    response = admin.client.post(API, json=payload, headers=admin.editor)
+    assert response.status_code == 422 and any("thẻ HTML" in p for p in response.json()["detail"]["problems"])

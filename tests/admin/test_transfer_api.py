@@ -1,5 +1,6 @@
 """Import and export: ZIP of Markdown files, CSV of question–answer pairs, the repository seed."""
 
+import csv
 import io
 import zipfile
 
@@ -100,3 +101,19 @@ def test_seed_import_with_a_broken_file_stores_nothing(admin: AdminClient) -> No
     response = admin.client.post(f"{API}/import-seed", headers=admin.editor)
     assert response.status_code == 422
     assert table_counts(admin.settings) == before
+
+
+def test_csv_export_neutralises_formulas_and_import_restores_them(admin: AdminClient) -> None:
+    """A citizen's `=HYPERLINK(…)` added as a phrasing must not run in the staff's spreadsheet."""
+    formula = '=HYPERLINK("https://ke-gian.example","bấm vào")'
+    payload = document_payload(questions=[formula, "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "câu hỏi thường"])
+    assert admin.client.post(f"{API}/documents", json=payload, headers=admin.editor).status_code == 201
+    exported = admin.client.get(f"{API}/export.csv", headers=admin.viewer).content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(exported)))[1:]
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert "'" + formula in cells
+    admin.client.delete(f"{API}/documents/tai-lieu-moi?version=1", headers=admin.editor)
+    assert upload(admin, "import.csv", "qa.csv", exported.encode("utf-8")).status_code == 200
+    document = admin.client.get(f"{API}/documents/tai-lieu-moi", headers=admin.viewer).json()
+    assert document["questions"] == payload["questions"]  # the round trip gives the text back

@@ -7,11 +7,12 @@ from knowledge.api.app import create_app
 from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.service import KnowledgeService
+from tests.conftest import RECORDS_HEADERS
 
 
 @pytest.fixture
 def client(settings: Settings, embedder: Embedder) -> TestClient:
-    with TestClient(create_app(settings, KnowledgeService(settings, embedder))) as test_client:
+    with TestClient(create_app(settings, KnowledgeService(settings, embedder)), headers=RECORDS_HEADERS) as test_client:
         yield test_client
 
 
@@ -59,3 +60,27 @@ def test_invalid_records_are_rejected_and_nothing_is_stored(
 ) -> None:
     assert client.post(path, json=payload).status_code == 422
     assert rows(settings, "feedback") == [] and rows(settings, "handoffs") == []
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Records-Token": "wrong"}, {"X-Records-Token": ""}])
+@pytest.mark.parametrize("path", ["/feedback", "/handoffs", "/unanswered"])
+def test_only_the_action_server_writes_records(client: TestClient, settings: Settings, path: str,
+                                               headers: dict[str, str]) -> None:
+    payload = {"/feedback": {"conversation_id": "c", "helpful": False, "document_id": "test-nop-ho-so"},
+               "/handoffs": {"conversation_id": "c", "reason": "requested", "transcript": []},
+               "/unanswered": {"conversation_id": "c", "question": "giá vàng", "reason": "fallback"}}[path]
+    client.headers.pop("X-Records-Token")
+    response = client.post(path, json=payload, headers=headers)
+    assert response.status_code == 401, response.text
+    assert rows(settings, "feedback") == [] and rows(settings, "handoffs") == []
+
+
+def test_records_are_rate_limited_per_conversation_and_size_limited(client: TestClient, settings: Settings) -> None:
+    payload = {"conversation_id": "flood", "helpful": False, "document_id": "test-nop-ho-so"}
+    statuses = [client.post("/feedback", json=payload).status_code for _ in range(settings.records_per_conversation + 5)]
+    assert statuses.count(201) == settings.records_per_conversation and statuses[-1] == 429
+    assert client.post("/feedback", json={**payload, "conversation_id": "other"}).status_code == 201
+    huge = {"conversation_id": "big", "reason": "requested",
+            "transcript": [{"speaker": "citizen", "text": "x" * 4000}] * 100}
+    assert client.post("/handoffs", json=huge).status_code == 413
+    assert len(rows(settings, "feedback")) == settings.records_per_conversation + 1 and rows(settings, "handoffs") == []

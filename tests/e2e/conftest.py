@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from knowledge.config import REPO_ROOT
 
@@ -32,9 +33,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         # A private index, admin database and maintenance switch: tests never touch build/.
         extra_env={"KB_INDEX_DIR": str(workdir / "index")},
     )
+    config.credentials = one_address_credentials(workdir)
     seed_embedding_cache(workdir / "index")
     with Stack(config) as running:
         yield running
+
+
+def one_address_credentials(workdir: Path) -> Path:
+    """The channels' settings with the per-address limit lifted: every e2e test sends from
+    127.0.0.1 (that limit is tested in tests/unit/test_rate_limit.py and tests/cluster)."""
+    credentials = yaml.safe_load((REPO_ROOT / "bot" / "credentials.yml").read_text(encoding="utf-8"))
+    credentials["bot.channels.rest_channel.PrivateRestInput"]["client_messages"] = 1_000_000
+    path = workdir / "credentials.yml"
+    path.write_text(yaml.safe_dump(credentials, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 # Module scope: Playwright's sync API runs an event loop that must be closed before

@@ -1,6 +1,8 @@
+import unicodedata
+
 import pytest
 
-from knowledge.privacy import ID_NUMBER_PLACEHOLDER, PHONE_PLACEHOLDER, SECRET_PLACEHOLDER, mask_sensitive
+from knowledge.privacy import ID_NUMBER_PLACEHOLDER, PHONE_PLACEHOLDER, SECRET_PLACEHOLDER, mask_sensitive, mask_value
 
 
 @pytest.mark.parametrize(
@@ -30,3 +32,30 @@ def test_secrets_and_numbers_are_masked(text: str, masked: str, kinds: set[str])
 def test_ordinary_questions_are_left_alone(text: str) -> None:
     result = mask_sensitive(text)
     assert result.text == text and not result.kinds
+
+
+def test_every_corpus_shape_is_masked_in_text_and_metadata() -> None:
+    """The shapes the attack found (decomposed Unicode, spacing, glued prefixes, +84,
+    landlines, spelled-out codes, passwords without digits), generated with variants."""
+    from tests.e2e.pii_corpus import corpus
+
+    leaks = corpus()
+    assert len(leaks) >= 200
+    clear = []
+    for leak in leaks:
+        text = mask_sensitive(leak.message).text
+        metadata, _ = mask_value(leak.metadata)
+        clear += [(leak.message, s) for s in leak.secrets if s in text + repr(metadata)]
+    assert clear == []
+
+
+def test_decomposed_unicode_is_masked_where_the_secret_is() -> None:
+    nfd = unicodedata.normalize("NFD", "số định danh cá nhân là 001203004585")
+    result = mask_sensitive(nfd)
+    assert result.text == f"số định danh cá nhân là {ID_NUMBER_PLACEHOLDER}" and result.kinds == {"id_number"}
+
+
+@pytest.mark.parametrize("text", ["mật khẩu là gì", "mat khau la gi", "lệ phí 200.000 đồng", "gọi 1900 0368",
+                                  "nghị định 118/2025/NĐ-CP", "mã thủ tục 1.004873", "mật khẩu cần 8 ký tự là đủ"])
+def test_numbers_and_words_of_ordinary_questions_stay(text: str) -> None:
+    assert mask_sensitive(text).text == text

@@ -379,7 +379,11 @@
     socket.on("connect", function () {
       socket.emit("session_request", { session_id: conversation.sessionId });
     });
-    socket.on("session_confirm", function () {
+    socket.on("session_confirm", function (sessionId) {
+      // The server hands out a fresh id when ours does not look random enough: adopt it.
+      if (typeof sessionId === "string" && sessionId && sessionId !== conversation.sessionId) {
+        conversation.sessionId = sessionId;
+      }
       self.everConnected = true;
       self.setOnline();
     });

@@ -11,12 +11,12 @@ from fastapi import APIRouter
 from knowledge.api.routes.admin_api import auth, documents, feedback, maintenance, publish, transfer
 from knowledge.api.routes.admin_page import documents as document_pages
 from knowledge.api.routes.admin_page import queue as queue_pages
-from knowledge.api.routes.public import conversations, health, intake, search, status
+from knowledge.api.routes.public import conversations, health, search, status
 
 
 def all_routes() -> APIRouter:
     router = APIRouter()
-    for module in (health, search, conversations, status, intake, auth, documents, transfer, publish, feedback,
+    for module in (health, search, conversations, status, auth, documents, transfer, publish, feedback,
                    maintenance, document_pages, queue_pages):
         router.include_router(module.router)
     router.include_router(queue_pages.upload_router)

@@ -37,15 +37,29 @@ def document_fields(document: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _response_of(document: dict[str, Any]) -> tuple[str, dict[str, str], str]:
+    """Which response shows this hit, its extra variables, and the turn status stored."""
+    procedure, section, missing = document.get("procedure"), document.get("section"), document.get("missing_section")
+    if procedure and missing:  # asked for a section the procedure has no sourced fact for
+        return ("utter_procedure_section_missing",
+                {"section": missing["heading"], "portal_url": procedure["portal_url"]}, "no_content")
+    if procedure and section:
+        return "utter_procedure_section", {"section": section["heading"], "portal_url": procedure["portal_url"]}, "answered"
+    return "utter_answer", {}, "answered"
+
+
 def utter_document(
     dispatcher: CollectingDispatcher, document: dict[str, Any], confidence: float
 ) -> list[EventType]:
-    """One answer message: title, steps, source and review date, with the contract payload."""
+    """One answer message: title (and a procedure's section), the text, source and review
+    date, with the contract payload; a procedure's missing section is said to be missing."""
+    response, extra, status = _response_of(document)
     dispatcher.utter_message(
-        response="utter_answer",
+        response=response,
         **document_fields(document),
+        **extra,
         json_message=turn_payload(
             "answer", topic=document["topic"], sources=[source_ref(document)], confidence=confidence
         ),
     )
-    return [SlotSet("turn_status", "answered"), SlotSet("last_document_id", document["id"])]
+    return [SlotSet("turn_status", status), SlotSet("last_document_id", document["id"])]

@@ -17,6 +17,7 @@ from knowledge.config import REPO_ROOT, Settings, get_settings
 from knowledge.retrieval.document_rules import document_problems
 from knowledge.retrieval.documents import load_documents
 from knowledge.retrieval.embedding import Embedder, create_embedder
+from knowledge.evaluation.procedures import evaluate_procedures, procedure_table
 from knowledge.evaluation.report import markdown_table, plot_threshold_curves
 from knowledge.evaluation.metrics import (
     MethodSummary,
@@ -34,6 +35,7 @@ register_admin_commands(app)  # migrate, import, export, create-user, disable-us
 register_operations_commands(app)  # maintenance, retention
 
 DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "retrieval_questions.yaml"
+PROCEDURE_QUESTIONS = REPO_ROOT / "eval" / "procedure_questions.yaml"
 
 
 @app.callback()
@@ -121,12 +123,14 @@ def _evaluate_backend(
     return summaries, curves
 
 
-def _write_report(path: Path, title: str, intro: str, summaries: list[MethodSummary], command: str) -> None:
+def _write_report(path: Path, title: str, intro: str, summaries: list[MethodSummary], command: str,
+                  extra: str = "") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = (
         f"# {title}\n\nMeasured {dt.date.today().isoformat()} on {platform.machine()} "
         f"({platform.python_version()}), reproduce with `{command}`.\n\n{intro}\n\n"
         f"{markdown_table(summaries)}\n\n![threshold trade-off]({path.stem}.png)\n"
+        + (f"\n{extra}" if extra else "")
     )
     path.write_text(text, encoding="utf-8")
     json_path = path.with_suffix(".json")
@@ -136,13 +140,18 @@ def _write_report(path: Path, title: str, intro: str, summaries: list[MethodSumm
 @app.command("eval")
 def evaluate(
     questions: Path = DEFAULT_QUESTIONS,
+    procedure_questions: Path = PROCEDURE_QUESTIONS,
     report: Annotated[Path | None, typer.Option(help="Write a Markdown report (and a PNG plot beside it).")] = None,
 ) -> None:
     """BM25 alone, dense alone and hybrid with the configured model, on the labelled question set."""
     settings = get_settings()
     modes = [RankingMode.LEXICAL, RankingMode.DENSE, RankingMode.HYBRID]
     summaries, curves = _evaluate_backend(settings, questions, modes, "configured")
-    typer.echo(markdown_table(summaries))
+    typer.echo("FAQ questions (the documents as a whole):\n" + markdown_table(summaries))
+    embedder = create_embedder(settings)
+    procedures = procedure_table(evaluate_procedures(
+        KnowledgeSearcher(served_index(settings, embedder), embedder, settings), procedure_questions))
+    typer.echo("\nProcedure questions (document and section, hybrid):\n" + procedures)
     if report:
         intro = (
             f"Questions: `{questions.relative_to(REPO_ROOT) if questions.is_absolute() else questions}`. "
@@ -150,7 +159,9 @@ def evaluate(
             f"({settings.answer_threshold}); other rows use the threshold calibrated on this set "
             f"(most right answers with at most 5 % out-of-scope questions answered)."
         )
-        _write_report(report, "Retrieval evaluation", intro, summaries, "make eval")
+        _write_report(report, "Retrieval evaluation", intro, summaries, "make eval",
+                      extra=f"## Procedures\n\nQuestions: `eval/procedure_questions.yaml`, each labelled with its "
+                            f"procedure and section; hybrid ranking.\n\n{procedures}\n")
         plot_threshold_curves(curves, report.with_suffix(".png"), "Answer threshold trade-off")
         typer.echo(f"Report written to {report}")
 

@@ -1,4 +1,5 @@
-"""Documents → retrieval units: the title, each alternative phrasing and body chunks."""
+"""Documents → retrieval units: the title, each alternative phrasing and body chunks; for a
+procedure, each named section is a unit of its own, carrying its document and section key."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,7 @@ class RetrievalUnit:
     document_id: str
     kind: UnitKind
     text: str
+    section: str | None = None  # a procedure's section key (procedures.SectionKey), else None
 
 
 def split_body(body: str, max_words: int) -> list[str]:
@@ -37,7 +39,25 @@ def split_body(body: str, max_words: int) -> list[str]:
     return chunks
 
 
+def procedure_units(document: KnowledgeDocument) -> list[RetrievalUnit]:
+    """Per section: its text (with the procedure's name), and "<heading> <name>" phrasings
+    so that "lệ phí làm hộ chiếu" meets the fee section query-to-query."""
+    names = [document.title, *(document.aliases or [])[:2]]
+    units: list[RetrievalUnit] = []
+    for section in document.sections:
+        units.append(RetrievalUnit(document.id, UnitKind.PASSAGE, f"{document.title} — {section.heading}\n\n{section.text}",
+                                   section.key.value))
+        if section.key.value != "summary":
+            units += [RetrievalUnit(document.id, UnitKind.QUESTION, f"{section.heading} {name}", section.key.value)
+                      for name in names]
+    return units
+
+
 def document_units(document: KnowledgeDocument, max_words: int) -> list[RetrievalUnit]:
+    if document.is_procedure:
+        units = [RetrievalUnit(document.id, UnitKind.QUESTION, t) for t in
+                 (document.title, *document.questions, *(document.aliases or []))]
+        return units + procedure_units(document)
     units = [RetrievalUnit(document.id, UnitKind.QUESTION, document.title)]
     units += [RetrievalUnit(document.id, UnitKind.QUESTION, q) for q in document.questions]
     units += [
@@ -49,4 +69,4 @@ def document_units(document: KnowledgeDocument, max_words: int) -> list[Retrieva
 
 def lexical_text(document: KnowledgeDocument) -> str:
     """Everything BM25 should see for a document: title, phrasings and body."""
-    return "\n".join([document.title, *document.questions, document.body])
+    return "\n".join([document.title, *document.questions, *(document.aliases or []), document.body])

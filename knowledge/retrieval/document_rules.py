@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from knowledge.retrieval.procedures import section_problems
+
 if TYPE_CHECKING:  # documents.py imports this module to apply the rules when loading
     from knowledge.retrieval.documents import KnowledgeDocument
 
@@ -85,6 +87,8 @@ _TAG = re.compile(r"</?[A-Za-z!][^>]*>?")
 
 def document_problems(document: KnowledgeDocument) -> list[str]:
     problems = markdown_problems(document.body)
+    if document.is_procedure:
+        problems += [f"body: {p}" for p in section_problems(document.body)]
     for field, text in (("title", document.title), *(("questions", q) for q in document.questions)):
         if match := _TAG.search(text):
             problems.append(f"{field}: {MARKUP_IN_TEXT.format(snippet=match.group(0)[:40])}")

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
 from knowledge.retrieval.document_rules import document_problems
+from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel, Section, split_sections
 
 logger = logging.getLogger(__name__)
 
@@ -34,22 +35,69 @@ def _not_blank(value: str) -> str:
 NonBlank = Annotated[str, AfterValidator(_not_blank)]
 
 
+class DocumentKind(StrEnum):
+    FAQ = "faq"
+    PROCEDURE = "procedure"
+
+
+MAX_FAQ_BODY_CHARS = 8000  # one answer, read on a phone; a procedure's sections may add up to 12,000
+# Fields only a procedure has; a FAQ document's file never mentions them.
+PROCEDURE_FIELDS = ("procedure_code", "authority", "online", "file_online_at", "portal_url", "aliases")
+
+
 class KnowledgeDocument(BaseModel):
-    """A validated knowledge-base entry; the body is the Markdown answer shown to citizens."""
+    """A validated knowledge-base entry; the body is the Markdown answer shown to citizens.
+
+    A FAQ answers one question. A procedure (`kind: procedure`) describes one public
+    service in named sections (knowledge/retrieval/procedures.py), each retrieved on its own.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: Annotated[str, Field(pattern=DOCUMENT_ID_PATTERN, max_length=80)]
+    kind: DocumentKind = DocumentKind.FAQ
     title: Annotated[NonBlank, Field(max_length=160)]
     topic: Topic
+    # The national procedure code, only where a source gives one (e.g. "1.004873").
+    procedure_code: Annotated[str, Field(pattern=r"^[0-9][0-9.]{2,30}$")] | None = None
+    authority: Authority | None = None  # the level that decides
+    online: OnlineLevel | None = None  # toàn trình, một phần, or in person only
+    file_online_at: list[FilingChannel] | None = None
+    portal_url: HttpUrl | None = None  # the procedure's page (or the national portal)
+    aliases: list[Annotated[NonBlank, Field(max_length=120)]] | None = None  # short names citizens type
     questions: Annotated[list[Annotated[NonBlank, Field(max_length=300)]], Field(min_length=1)]
     sources: Annotated[list[HttpUrl], Field(min_length=1)]
     reviewed: dt.date
-    body: Annotated[NonBlank, Field(max_length=8000)]
+    body: Annotated[NonBlank, Field(max_length=12000)]
+
+    @model_validator(mode="after")
+    def _procedure_fields_match_the_kind(self) -> "KnowledgeDocument":
+        given = [name for name in PROCEDURE_FIELDS if getattr(self, name) is not None]
+        if self.kind is DocumentKind.FAQ and given:
+            raise ValueError(f"only a procedure (kind: procedure) has {', '.join(given)}")
+        if self.kind is DocumentKind.FAQ and len(self.body) > MAX_FAQ_BODY_CHARS:
+            raise ValueError(f"body: a question-and-answer body has at most {MAX_FAQ_BODY_CHARS} characters")
+        if self.kind is DocumentKind.PROCEDURE:
+            missing = [n for n in ("authority", "online", "file_online_at", "portal_url", "aliases") if not getattr(self, n)]
+            if missing:
+                raise ValueError(f"a procedure needs {', '.join(missing)}")
+        return self
 
     @property
     def primary_url(self) -> str:
         return str(self.sources[0])
+
+    @property
+    def is_procedure(self) -> bool:
+        return self.kind is DocumentKind.PROCEDURE
+
+    @property
+    def sections(self) -> list[Section]:
+        """A procedure's lead and named sections; a FAQ has none."""
+        return split_sections(self.body) if self.is_procedure else []
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -145,6 +193,9 @@ class _FrontMatterDumper(yaml.SafeDumper):
 def serialize_document(document: KnowledgeDocument) -> str:
     """The file text of a document; `parse_document` reads it back to an equal document."""
     metadata = document.model_dump(mode="json", exclude={"body", "reviewed"})
+    if not document.is_procedure:  # a FAQ file stays as it was written
+        for name in ("kind", *PROCEDURE_FIELDS):
+            metadata.pop(name)
     metadata["reviewed"] = document.reviewed
     front_matter = yaml.dump(
         metadata, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=10**6

@@ -26,7 +26,7 @@ from knowledge.text import fold_diacritics
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT_VERSION = 1
+INDEX_FORMAT_VERSION = 2  # 2: units carry a procedure section
 KEPT_OLD_VERSIONS = 2
 
 
@@ -50,7 +50,7 @@ def expand_units(documents: list[KnowledgeDocument], settings: Settings) -> list
             units.append(unit)
             folded = fold_diacritics(unit.text)
             if unit.kind is UnitKind.QUESTION and folded != unit.text:
-                units.append(RetrievalUnit(unit.document_id, unit.kind, folded))
+                units.append(RetrievalUnit(unit.document_id, unit.kind, folded, unit.section))
     return units
 
 
@@ -103,7 +103,8 @@ def save_index(index: KnowledgeIndex, index_dir: Path) -> None:
         "fingerprint": index.fingerprint,
         "model_id": index.model_id,
         "documents": [d.model_dump(mode="json") for d in index.documents.values()],
-        "units": [{"document_id": u.document_id, "kind": u.kind.value, "text": u.text} for u in index.units],
+        "units": [{"document_id": u.document_id, "kind": u.kind.value, "text": u.text, "section": u.section}
+                  for u in index.units],
     }
     write_text_atomically(version_dir / "snapshot.json", json.dumps(payload, ensure_ascii=False))
     write_text_atomically(index_dir / "CURRENT", index.fingerprint)
@@ -137,7 +138,7 @@ def load_index(index_dir: Path) -> KnowledgeIndex | None:
         logger.warning("No usable index in %s (%s)", index_dir, exc)
         return None
     documents = [KnowledgeDocument.model_validate(d) for d in payload["documents"]]
-    units = [RetrievalUnit(u["document_id"], UnitKind(u["kind"]), u["text"]) for u in payload["units"]]
+    units = [RetrievalUnit(u["document_id"], UnitKind(u["kind"]), u["text"], u.get("section")) for u in payload["units"]]
     if vectors.ntotal != len(units):
         logger.warning("Index %s is inconsistent (%d vectors, %d units)", fingerprint, vectors.ntotal, len(units))
         return None

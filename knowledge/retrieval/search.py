@@ -1,7 +1,7 @@
 """Hybrid search: dense cosine and BM25 rankings fused with reciprocal rank fusion."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -10,7 +10,8 @@ from knowledge.config import Settings
 from knowledge.retrieval.documents import KnowledgeDocument
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.index import KnowledgeIndex
-from knowledge.text import word_tokens
+from knowledge.retrieval.procedures import Section, SectionKey, asked_sections
+from knowledge.text import normalize_for_matching, word_tokens
 
 
 class RankingMode(StrEnum):
@@ -31,6 +32,10 @@ class DocumentHit:
     score: float  # the score of the ranking mode (RRF for hybrid)
     dense_score: float  # best cosine between the query and the document's units
     lexical_score: float  # BM25 over folded text
+    # For a procedure: the section that answers the query, or the section asked for that
+    # the document does not have (then the bot says so and points to the portal page).
+    section: Section | None = None
+    missing_section: SectionKey | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,19 @@ def reciprocal_rank_fusion(dense: dict[str, float], lexical: dict[str, float], s
     return fused
 
 
+def with_section(hit: DocumentHit, asked: list[SectionKey], section_scores: dict[tuple[str, str], float]) -> DocumentHit:
+    """The section a procedure hit answers with: the one the query's words ask for (or that
+    it lacks: `missing_section`), else the section nearest the query, else the lead."""
+    present = {s.key: s for s in hit.document.sections}
+    if asked:
+        if asked[0] in present:
+            return replace(hit, section=present[asked[0]])
+        return replace(hit, missing_section=asked[0])
+    nearest = [(score, key) for (doc_id, key), score in section_scores.items() if doc_id == hit.document.id]
+    key = SectionKey(max(nearest)[1]) if nearest else SectionKey.SUMMARY
+    return replace(hit, section=present.get(key) or present.get(SectionKey.SUMMARY))
+
+
 class KnowledgeSearcher:
     """Searches one immutable index snapshot; swap the searcher to publish new content."""
 
@@ -95,19 +113,24 @@ class KnowledgeSearcher:
         self._embedder = embedder
         self._settings = settings
 
-    def _dense_scores(self, query: str) -> dict[str, float]:
+    def _dense_scores(self, query: str) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
+        """Best cosine per document, and per (document, section) for procedures."""
         if self.index.vectors.ntotal == 0:
-            return {}
+            return {}, {}
         query_vector = self._embedder.encode_queries([query])
         k = min(self.index.vectors.ntotal, self._settings.candidate_pool * 10)
         similarities, positions = self.index.vectors.search(query_vector, k)
         best: dict[str, float] = {}
+        sections: dict[tuple[str, str], float] = {}
         for similarity, position in zip(similarities[0], positions[0]):
             if position < 0:
                 continue
-            doc_id = self.index.units[position].document_id
-            best[doc_id] = max(best.get(doc_id, -1.0), float(similarity))
-        return best
+            unit = self.index.units[position]
+            best[unit.document_id] = max(best.get(unit.document_id, -1.0), float(similarity))
+            if unit.section is not None:
+                key = (unit.document_id, unit.section)
+                sections[key] = max(sections.get(key, -1.0), float(similarity))
+        return best, sections
 
     def _lexical_scores(self, query: str) -> dict[str, float]:
         scores = self.index.lexical.scores(query)
@@ -115,8 +138,9 @@ class KnowledgeSearcher:
         return {self.index.lexical.document_ids[i]: float(scores[i]) for i in order if scores[i] > 0}
 
     def rank(self, query: str, mode: RankingMode = RankingMode.HYBRID) -> list[DocumentHit]:
-        """Every candidate document, best first, with both component scores."""
-        dense = self._dense_scores(query)
+        """Every candidate document, best first, with both component scores; a procedure
+        with the section that answers the query."""
+        dense, section_scores = self._dense_scores(query)
         lexical = self._lexical_scores(query)
         if mode is RankingMode.DENSE:
             ranking = dense
@@ -135,7 +159,10 @@ class KnowledgeSearcher:
             )
             for doc_id, score in ranking.items()
         ]
-        return sorted(hits, key=lambda h: (-h.score, -h.dense_score))
+        ranked = sorted(hits, key=lambda h: (-h.score, -h.dense_score))
+        asked = asked_sections(normalize_for_matching(query))
+        return [with_section(hit, asked, section_scores) if hit.document.is_procedure and position < 10 else hit
+                for position, hit in enumerate(ranked)]
 
     def confidence(self, ranked: list[DocumentHit], mode: RankingMode = RankingMode.HYBRID) -> float:
         """How sure we are that the first of `ranked` answers the query, in [0, 1].

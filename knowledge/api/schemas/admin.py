@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 from knowledge.admin.document_store import DocumentRecord
 from knowledge.admin.models import DocumentRevision
 from knowledge.admin.reports import is_stale
-from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, Topic
+from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, PROCEDURE_FIELDS, DocumentKind, Topic
+from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel
 from knowledge.retrieval.search import SearchStatus
 
 
@@ -41,12 +42,20 @@ class DocumentFields(AdminRequest):
     questions: Annotated[list[Line], Field(min_length=1, max_length=100)] = Field(description="Other ways citizens ask it.")
     sources: Annotated[list[Url], Field(min_length=1, max_length=20)] = Field(description="http(s) URLs, the first one is cited.")
     reviewed: dt.date
-    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)] = Field(
-        description="Markdown answer; no raw HTML, only http(s)/mailto/tel links."
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=12000)] = Field(
+        description="Markdown answer; no raw HTML, only http(s)/mailto/tel links. A procedure's body has "
+                    "a lead paragraph and named `##` sections (docs/planning/procedure_format.md)."
     )
+    kind: DocumentKind = DocumentKind.FAQ
+    procedure_code: Annotated[str, StringConstraints(max_length=32)] | None = None
+    authority: Authority | None = None
+    online: OnlineLevel | None = None
+    file_online_at: Annotated[list[FilingChannel], Field(max_length=4)] | None = None
+    portal_url: Url | None = None
+    aliases: Annotated[list[Line], Field(max_length=20)] | None = None
 
     def values(self, document_id: str) -> dict[str, object]:
-        return {"id": document_id, **self.model_dump()}
+        return {"id": document_id, **self.model_dump(exclude_none=True)}
 
 
 class DocumentCreate(DocumentFields):
@@ -98,13 +107,23 @@ class DocumentDetail(DocumentSummary):
     sources: list[str]
     body: str
     source: str = Field(description="The Markdown file text of this version.")
+    kind: DocumentKind = DocumentKind.FAQ
+    procedure_code: str | None = None
+    authority: Authority | None = None
+    online: OnlineLevel | None = None
+    file_online_at: list[FilingChannel] | None = None
+    portal_url: str | None = None
+    aliases: list[str] | None = None
 
     @classmethod
     def of_record(cls, record: DocumentRecord, stale_days: int) -> "DocumentDetail":
         document = record.document
+        procedure = {name: getattr(document, name) for name in PROCEDURE_FIELDS}
+        procedure["portal_url"] = str(document.portal_url) if document.portal_url else None
         return cls(
             **DocumentSummary.of(record, stale_days).model_dump(), questions=list(document.questions),
             sources=[str(s) for s in document.sources], body=document.body, source=record.source,
+            kind=document.kind, **procedure,
         )
 
 

@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
-from knowledge.retrieval.documents import KnowledgeDocument, Topic
+from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel, SectionKey, heading_of
+from knowledge.retrieval.documents import DocumentKind, KnowledgeDocument, Topic
 from knowledge.retrieval.search import DocumentHit, RankingMode, SearchStatus
 
 MAX_QUERY_CHARS = 1000
@@ -46,20 +47,53 @@ class DocumentView(SourceRef):
     sources: list[str]
 
 
+class SectionView(BaseModel):
+    """A procedure's section that answers the query (or that it lacks)."""
+
+    key: SectionKey
+    heading: str = Field(description="As citizens read it, e.g. 'Lệ phí'.")
+
+
+class ProcedureView(BaseModel):
+    """What a procedure hit adds: how it is filed, where its portal page is."""
+
+    authority: Authority
+    online: OnlineLevel
+    file_online_at: list[FilingChannel]
+    portal_url: str
+    procedure_code: str | None
+
+
 class SearchHit(DocumentView):
     score: float
     dense_score: float
     lexical_score: float
+    kind: DocumentKind = DocumentKind.FAQ
+    procedure: ProcedureView | None = None
+    section: SectionView | None = Field(default=None, description="The section `answer` holds (procedures).")
+    missing_section: SectionView | None = Field(
+        default=None, description="Asked for but not in the document: say so, point to `procedure.portal_url`.")
 
     @classmethod
     def of_hit(cls, hit: DocumentHit) -> "SearchHit":
+        document = hit.document
+        procedure = None
+        if document.is_procedure:
+            procedure = ProcedureView(authority=document.authority, online=document.online,  # type: ignore[arg-type]
+                                      file_online_at=document.file_online_at or [], portal_url=str(document.portal_url),
+                                      procedure_code=document.procedure_code)
         return cls(
-            **SourceRef.of(hit.document).model_dump(),
-            answer=hit.document.body,
-            sources=[str(s) for s in hit.document.sources],
+            **SourceRef.of(document).model_dump(),
+            answer=hit.section.text if hit.section else document.body,
+            sources=[str(s) for s in document.sources],
             score=hit.score,
             dense_score=hit.dense_score,
             lexical_score=hit.lexical_score,
+            kind=document.kind,
+            procedure=procedure,
+            section=SectionView(key=hit.section.key, heading=hit.section.heading) if hit.section else None,
+            missing_section=(SectionView(key=hit.missing_section, heading=heading_of(hit.missing_section))
+                             if hit.missing_section else None),
         )
 
 

@@ -92,6 +92,11 @@ def _form_from_record(record: store.DocumentRecord) -> dict[str, object]:
         "id": document.id, "title": document.title, "topic": document.topic.value,
         "reviewed": document.reviewed.isoformat(), "questions": "\n".join(document.questions),
         "sources": "\n".join(str(s) for s in document.sources), "body": document.body, "version": record.head.version,
+        "kind": document.kind.value, "procedure_code": document.procedure_code or "",
+        "authority": document.authority.value if document.authority else "",
+        "online": document.online.value if document.online else "",
+        "file_online_at": "\n".join(c.value for c in document.file_online_at or []),
+        "portal_url": str(document.portal_url or ""), "aliases": "\n".join(document.aliases or []),
     }
 
 
@@ -104,8 +109,15 @@ def _fields(form: dict[str, object], document_id: str) -> dict[str, object]:
     def lines(key: str) -> list[str]:
         return [line.strip() for line in str(form.get(key) or "").splitlines() if line.strip()]
 
-    return {"id": document_id, "title": form["title"], "topic": form["topic"], "reviewed": form["reviewed"] or None,
-            "questions": lines("questions"), "sources": lines("sources"), "body": form["body"]}
+    fields: dict[str, object] = {
+        "id": document_id, "title": form["title"], "topic": form["topic"], "reviewed": form["reviewed"] or None,
+        "questions": lines("questions"), "sources": lines("sources"), "body": form["body"]}
+    if form.get("kind") == "procedure":  # the procedure's own fields (docs/planning/procedure_format.md)
+        fields.update({"kind": "procedure", "procedure_code": str(form.get("procedure_code") or "").strip() or None,
+                       "authority": form.get("authority") or None, "online": form.get("online") or None,
+                       "file_online_at": lines("file_online_at"), "portal_url": str(form.get("portal_url") or "").strip() or None,
+                       "aliases": lines("aliases")})
+    return fields
 
 
 @router.get("/documents/new", response_class=HTMLResponse)

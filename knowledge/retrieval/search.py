@@ -1,6 +1,8 @@
 """Hybrid search: dense cosine and BM25 rankings fused with reciprocal rank fusion."""
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -11,7 +13,9 @@ from knowledge.retrieval.documents import KnowledgeDocument
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.index import KnowledgeIndex
 from knowledge.retrieval.procedures import Section, SectionKey, asked_sections
-from knowledge.text import normalize_for_matching, word_tokens
+from knowledge.text import fold_diacritics, normalize_for_matching, word_tokens
+
+_WORDS = re.compile(r"\w+")
 
 
 class RankingMode(StrEnum):
@@ -180,13 +184,19 @@ class KnowledgeSearcher:
             return top.dense_score
         return confidence_probability(self._settings.confidence_weights, confidence_features(ranked))
 
-    def _is_short_topical(self, query: str, confidence: float) -> bool:
+    def _is_short_topical(self, query: str, confidence: float, top: DocumentHit) -> bool:
         """A one-to-three-word message in the knowledge base's own words ("lỗi", "otp"):
-        too short to answer with confidence, too topical to decline, so offer choices."""
-        return (
-            confidence >= self._settings.short_query_min_confidence
-            and len(word_tokens(query)) <= self._settings.short_query_words
-        )
+        too short to answer with confidence, too topical to decline, so offer choices.
+        Typed with diacritics, one of its words must stand in the top document as typed:
+        folded, "giá vàng" would otherwise meet "gia hạn"."""
+        if confidence < self._settings.short_query_min_confidence or len(word_tokens(query)) > self._settings.short_query_words:
+            return False
+        if fold_diacritics(query) == query:
+            return True
+        words = set(_WORDS.findall(unicodedata.normalize("NFC", query).lower()))
+        document = top.document
+        text = unicodedata.normalize("NFC", " ".join([document.title, *document.questions, document.body])).lower()
+        return bool(words & set(_WORDS.findall(text)))
 
     def search(self, query: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID) -> SearchOutcome:
         ranked = self.rank(query, mode)
@@ -196,7 +206,7 @@ class KnowledgeSearcher:
         confidence = self.confidence(ranked, mode)
         if confidence >= self._settings.answer_threshold:
             status = SearchStatus.ANSWER
-        elif confidence >= self._settings.clarify_threshold or self._is_short_topical(query, confidence):
+        elif confidence >= self._settings.clarify_threshold or self._is_short_topical(query, confidence, hits[0]):
             status = SearchStatus.CLARIFY
         else:
             status = SearchStatus.NO_ANSWER

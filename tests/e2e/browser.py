@@ -26,6 +26,9 @@ RESULTS_DIR = REPO_ROOT / "results"
 SCREENSHOTS_DIR = RESULTS_DIR / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
+# The tests wait with page functions, which the pages' Content-Security-Policy (no eval)
+# would refuse; test_security.py loads the demo page under its real policy.
+TEST_CONTEXT = {"bypass_csp": True}
 
 LAUNCHER = "Mở trợ lý dịch vụ công"
 INPUT = "Nhập câu hỏi của bạn"

@@ -23,6 +23,7 @@ import pytest
 from stack.services import Stack
 
 from tests.e2e.browser import (
+    TEST_CONTEXT,
     RESULTS_DIR,
     Widget,
     save_screenshot,
@@ -224,7 +225,7 @@ def test_editor_changes_an_answer_publishes_and_the_widget_shows_it(
     knowledge_url = stack.config.url(stack.config.knowledge_port)
     note = f"{NOTE_PREFIX} {uuid.uuid4().hex[:8]}: câu này do bài kiểm tra tự động thêm vào và sẽ được gỡ ngay."
     errors: list[str] = []
-    admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", **TEST_CONTEXT).new_page()
     admin.set_default_timeout(30_000)
     admin.on("pageerror", lambda error: errors.append(f"admin: {error}"))
 

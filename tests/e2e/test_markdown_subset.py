@@ -11,7 +11,7 @@ from knowledge.config import REPO_ROOT
 from knowledge.retrieval.documents import load_documents
 from knowledge.retrieval.markdown_subset import render_subset
 from stack.services import Stack
-from tests.e2e.browser import Widget
+from tests.e2e.browser import TEST_CONTEXT, Widget
 
 pytestmark = pytest.mark.e2e
 EDGE_CASES = [
@@ -54,7 +54,7 @@ def structure(html: str) -> list[tuple[str, ...]]:
 
 
 def test_the_widget_and_the_staff_preview_render_the_same_structure(browser: Any, stack: Stack) -> None:
-    page = browser.new_context().new_page()
+    page = browser.new_context(**TEST_CONTEXT).new_page()
     page.goto(stack.config.url(stack.config.knowledge_port) + "/")
     Widget(page).wait_connected()
     bodies = [d.body for d in load_documents(REPO_ROOT / "kb" / "documents").documents] + EDGE_CASES

@@ -204,3 +204,21 @@ def test_staff_and_demo_pages_send_security_headers(stack: Stack) -> None:
     demo = httpx.get(f"{base}/")
     assert f"connect-src 'self' {stack.config.url(stack.config.rasa_port)}" in demo.headers["content-security-policy"]
     assert demo.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_widget_works_under_the_demo_pages_real_policy(browser: Any, stack: Stack) -> None:
+    """No eval, no inline script: the widget loads, connects and answers under the CSP."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.browser import Widget
+
+    page = browser.new_context(locale="vi-VN").new_page()  # no bypass: the page's own policy applies
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(stack.config.url(stack.config.knowledge_port) + "/")
+    widget = Widget(page)
+    widget.open()
+    widget.ask("quen mat khau vneid thi lam sao")
+    expect(widget.bot_turns("answer").last).to_be_visible(timeout=30_000)
+    page.context.close()
+    assert refused == []

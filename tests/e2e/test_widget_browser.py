@@ -17,6 +17,7 @@ import pytest
 from stack.services import Stack
 
 from tests.e2e.browser import (
+    TEST_CONTEXT,
     DESKTOP,
     PHONE,
     RESULTS_DIR,
@@ -40,7 +41,7 @@ def demo_url(browser: Any, stack: Stack) -> str:
 
 
 def new_widget(browser: Any, demo_url: str, errors: list[str], **context: Any) -> Widget:
-    page = browser.new_context(**{"viewport": DESKTOP, "locale": "vi-VN", **context}).new_page()
+    page = browser.new_context(**{"viewport": DESKTOP, "locale": "vi-VN", **TEST_CONTEXT, **context}).new_page()
     page.set_default_timeout(30_000)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(demo_url)
@@ -236,7 +237,7 @@ def test_rest_fallback_and_untrusted_text_never_runs(browser: Any, demo_url: str
     from playwright.sync_api import expect
 
     errors: list[str] = []
-    context = browser.new_context(viewport=DESKTOP)
+    context = browser.new_context(viewport=DESKTOP, **TEST_CONTEXT)
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.route("**/vendor/socket.io.min.js", lambda route: route.abort())

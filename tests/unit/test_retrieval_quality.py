@@ -51,3 +51,16 @@ def test_short_topical_messages_get_choices_not_a_guess(repository_searcher: Kno
 @pytest.mark.parametrize("message", ["bóng đá", "thời tiết", "asdkjh", "giá vàng"])
 def test_short_unrelated_messages_are_declined(repository_searcher: KnowledgeSearcher, message: str) -> None:
     assert repository_searcher.search(message).status is SearchStatus.NO_ANSWER
+
+
+def test_procedure_questions_find_their_procedure(repository_searcher: KnowledgeSearcher) -> None:
+    """eval/procedure_questions.yaml: written apart from the documents' own phrasings."""
+    from knowledge.evaluation.procedures import evaluate_procedures, load_procedure_questions
+
+    path = REPO_ROOT / "eval" / "procedure_questions.yaml"
+    questions = load_procedure_questions(path)
+    assert len(questions.answered) >= 150
+    assert sum(not q.has_diacritics for q in questions.answered) / len(questions.answered) >= 0.4
+    report = evaluate_procedures(repository_searcher, path)
+    assert report.row("procedure questions").document_top1 >= 0.85, report.rows
+    assert report.row("section not in the document (said missing)").section_top1 >= 0.7, report.rows

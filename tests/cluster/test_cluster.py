@@ -81,7 +81,7 @@ def test_one_conversation_keeps_state_and_order_across_rasa_replicas(cluster: Cl
     ]
     replies = [say(port, sender, text) for port, text in turns]
     assert [contract(r)["type"] for r in replies] == ["form", "form", "answer"]
-    assert contract(replies[-1])["sources"][0]["id"] == "dvc-dang-ky-xe-truc-tuyen"
+    assert contract(replies[-1])["sources"][0]["id"] == "tt-dang-ky-xe-lan-dau"
     assert stored_user_texts(cluster, sender) == [text for _, text in turns]
 
 

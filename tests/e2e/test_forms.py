@@ -93,7 +93,7 @@ def test_level4_form_cites_the_procedure_and_the_submission_payment_delivery_ste
     texts, custom = submit_level4(stack, "đăng ký xe máy mới", "national")
     assert custom["type"] == "answer"
     assert [s["id"] for s in custom["sources"]] == [
-        "dvc-dang-ky-xe-truc-tuyen",
+        "tt-dang-ky-xe-lan-dau",  # the procedure from the catalogue (issue 14)
         "dvc-nop-ho-so-truc-tuyen",
         "dvc-thanh-toan-truc-tuyen",
         "dvc-nhan-ket-qua-buu-chinh",

@@ -71,4 +71,4 @@ def test_a_form_in_progress_survives_a_rasa_restart(postgres_stack: Stack) -> No
         pass
     _, [custom] = ask(postgres_stack, '/inform{"service_portal": "national"}', sender)
     assert custom["type"] == "answer"
-    assert custom["sources"][0]["id"] == "dvc-dang-ky-xe-truc-tuyen"
+    assert custom["sources"][0]["id"] == "tt-dang-ky-xe-lan-dau"

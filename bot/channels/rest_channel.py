@@ -28,8 +28,8 @@ def request_problem(request: Request) -> Optional[Text]:
     sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
     if not isinstance(sender, str) or not SENDER.match(sender):
         return "'sender' is required: 1-128 letters, digits or _.:@- (the conversation id)"
-    if not isinstance(message, str) or not message.strip():
-        return "'message' is required and must be non-empty text"
+    if not isinstance(message, str):  # empty text is a turn too: the bot asks to rephrase
+        return "'message' is required and must be text"
     if metadata is not None and not isinstance(metadata, dict):
         return "'metadata' must be a JSON object"
     return None

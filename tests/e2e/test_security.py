@@ -182,7 +182,7 @@ def test_typed_commands_are_text_unless_the_bot_offered_them(stack: Stack) -> No
 @pytest.mark.parametrize("body", [
     {"sender": "a", "message": 12}, {"sender": "a", "message": ["x"]}, {"sender": "a", "message": None},
     {"sender": "a"}, {"message": "xin chào"}, {"sender": "", "message": "x"}, {"sender": "a b", "message": "x"},
-    {"sender": "a" * 200, "message": "x"}, {"sender": "a", "message": "   "}, {"sender": "a", "message": "x", "metadata": 3},
+    {"sender": "a" * 200, "message": "x"}, {"sender": "a", "message": "x", "metadata": 3},
     ["sender", "message"], "xin chào", 7,
 ])
 def test_wrong_request_shapes_get_a_clear_400(stack: Stack, body: Any) -> None:

@@ -9,7 +9,6 @@ import hashlib
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,18 +20,12 @@ from pathlib import Path
 import httpx
 
 from knowledge.config import REPO_ROOT
+from stack.services import free_ports
 from knowledge.retrieval.documents import parse_document
 from tests.admin.conftest import EDITOR_PASSWORD, published_seed, update_payload
 
 TRIALS = int(os.environ.get("CRASH_TRIALS", "20"))
 DOCUMENT_IDS = ["test-quen-mat-khau", "test-khong-nhan-otp", "test-nop-ho-so", "test-chu-ky-so-la-gi"]
-
-
-def free_port() -> int:
-    """A port the kernel reports free now (no fixed range to collide with)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -55,7 +48,7 @@ class Service:
         self.url = ""
 
     def start(self) -> None:
-        port = free_port()
+        [port] = free_ports(1)
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "knowledge.api.app:app_factory", "--host", "127.0.0.1",

@@ -1,4 +1,5 @@
-"""Bulk import and export: a folder or ZIP of Markdown files, or a CSV of question–answer pairs.
+"""Bulk import and export: a folder or ZIP of Markdown files, a CSV of question–answer pairs,
+or a procedure catalogue (CSV, JSON or Word, knowledge/admin/catalogue.py).
 
 Imports are all-or-nothing: every file is validated first and a single problem means nothing
 is stored. A file's exact text is kept as the revision's source, so import → export gives the
@@ -14,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from sqlalchemy.orm import Session
 
-from knowledge.admin import audit, messages
+from knowledge.admin import audit, catalogue, messages
 from knowledge.admin.csv_cells import neutralised, restored
 from knowledge.admin.document_store import (
     DocumentRecord,
@@ -203,15 +204,47 @@ def read_qa_csv(text: str) -> list[tuple[KnowledgeDocument, str]]:
     return documents
 
 
+UPLOAD_KINDS = (".zip", ".csv", ".json", ".docx")
+
+
+def _text(data: bytes, kind: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(messages.INVALID_ARCHIVE, [f"{kind}: không phải văn bản UTF-8 ({exc})"]) from exc
+
+
+def read_csv_upload(text: str) -> list[tuple[KnowledgeDocument, str]]:
+    """A question–answer CSV (it has an `answer` column) or a procedure catalogue CSV."""
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    if "answer" in (name.strip() for name in header):
+        return read_qa_csv(text)
+    return catalogue.read_catalogue_csv(text)
+
+
 def read_upload(data: bytes, filename: str, settings: Settings) -> list[tuple[KnowledgeDocument, str]]:
-    """Validated documents from an uploaded ZIP of Markdown files or a question–answer CSV."""
+    """Validated documents from an upload, by its file name's ending: a ZIP of Markdown files,
+    a CSV (question–answer pairs or a procedure catalogue), a JSON or Word procedure catalogue."""
     if len(data) > settings.admin_max_archive_bytes:
         raise TooLarge(messages.TOO_LARGE.format(limit=settings.admin_max_archive_bytes))
-    if filename.lower().endswith(".csv"):
-        try:
-            return read_qa_csv(data.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(messages.INVALID_ARCHIVE, [f"csv: {exc}"]) from exc
+    suffix = PurePosixPath(filename.lower()).suffix
+    if suffix == ".csv":
+        return read_csv_upload(_text(data, "csv"))
+    if suffix == ".json":
+        return catalogue.read_catalogue_json(_text(data, "json"))
+    if suffix == ".docx":
+        return catalogue.read_catalogue_docx(data)
+    if suffix not in ("", ".zip"):
+        raise InvalidInput(messages.INVALID_ARCHIVE, [f"{filename}: chỉ nhận {', '.join(UPLOAD_KINDS)}"])
     # Entries may be up to a document's limit each; inflated, at most five times the upload limit.
     files = read_zip(data, settings.admin_max_document_bytes, settings.admin_max_archive_bytes * 5)
     return parse_sources(files)
+
+
+def read_path(path: Path, settings: Settings) -> list[tuple[KnowledgeDocument, str]]:
+    """What `kb import` reads: a folder of `<topic>/<id>.md` files or one upload-kind file."""
+    if path.is_dir():
+        return parse_sources(read_directory(path))
+    if path.suffix.lower() == ".md":
+        return parse_sources([SourceFile(path.name, path.read_text(encoding="utf-8"))])
+    return read_upload(path.read_bytes(), path.name, settings)

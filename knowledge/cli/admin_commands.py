@@ -33,13 +33,14 @@ def migrate() -> None:
     typer.echo(f"Database schema up to date ({database.engine.url.render_as_string(hide_password=True)})")
 
 
-def publish_folder(settings: Settings, embedder: Embedder, directory: Path, actor: str) -> PublishResult:
-    """A folder goes in as a new publication, like a staff import and publish: every file
-    checked first, the publication and its audit entry recorded, the index rebuilt. A running
-    service picks the new index up (it follows the shared index directory)."""
+def publish_folder(settings: Settings, embedder: Embedder, source: Path, actor: str) -> PublishResult:
+    """A folder (or a catalogue file) goes in as a new publication, like a staff import and
+    publish: every document checked first, the publication and its audit entry recorded, the
+    index rebuilt. A running service picks the new index up (it follows the shared index
+    directory)."""
     db = Database.open(settings)
     try:
-        documents = transfer.parse_sources(transfer.read_directory(directory))
+        documents = transfer.read_path(source, settings)
         with db.write() as session:
             transfer.store_documents(session, documents, actor)
         service = KnowledgeService(settings, embedder, served_documents(settings, db).documents)
@@ -52,27 +53,34 @@ def publish_folder(settings: Settings, embedder: Embedder, directory: Path, acto
 
 
 def import_documents(
-    directory: Annotated[Path | None, typer.Argument(help="Default: KB_DOCUMENTS_DIR (kb/documents)")] = None,
+    source: Annotated[Path | None, typer.Argument(
+        help="A folder of <topic>/<id>.md files (default: KB_DOCUMENTS_DIR, kb/documents), one .md file, "
+             "a .zip of them, or a procedure catalogue as .csv, .json or .docx")] = None,
     publish: Annotated[bool, typer.Option("--publish/--draft",
                                           help="Publish at once (a new publication, audited) or leave drafts for review")] = False,
     author: str = "cli",
 ) -> None:
-    """Load every `<topic>/<id>.md` into the database; nothing is stored if any file is invalid."""
+    """Load documents into the database as drafts; nothing is stored if any of them is invalid."""
     settings = get_settings()
-    source = directory or settings.documents_dir
+    source = source or settings.documents_dir
+    if not source.exists():
+        typer.echo(f"{source}: no such file or folder", err=True)
+        raise typer.Exit(1)
     if publish:
         result = publish_folder(settings, create_embedder(settings), source, author)
         typer.echo(f"Published {source} as publication #{result.publication_id} ({result.documents} documents, "
                    f"{len(result.changed)} changed)")
         return
-    files = transfer.read_directory(source)
     db = Database.open(settings)
     try:
-        with typer.progressbar(files, label="Checking", file=sys.stderr) as progress:
-            documents = transfer.parse_sources(progress)
+        if source.is_dir():
+            with typer.progressbar(transfer.read_directory(source), label="Checking", file=sys.stderr) as progress:
+                documents = transfer.parse_sources(progress)
+        else:
+            documents = transfer.read_path(source, settings)
         with db.write() as session:
             report = transfer.store_documents(session, documents, author)
-    except InvalidInput as error:
+    except AdminError as error:
         _fail(error)
     finally:
         db.dispose()

@@ -1,4 +1,5 @@
-"""Bulk import and export of documents: a ZIP of Markdown files or a CSV of question–answer pairs.
+"""Bulk import and export of documents: a ZIP of Markdown files, a CSV of question–answer
+pairs, or a procedure catalogue (CSV, JSON, Word).
 
 Imports are validated whole before anything is stored; imported documents are drafts until
 the next publish.
@@ -56,9 +57,27 @@ def import_zip(admin: Admin, editor: Editor, file: Annotated[UploadFile, File(de
 
 
 @router.post("/import.csv", response_model=ImportResult, responses=IMPORT_ERRORS)
-def import_csv(admin: Admin, editor: Editor, file: Annotated[UploadFile, File(description="CSV as exported by /export.csv")]) -> ImportResult:
-    """Rows sharing an id form one document; all rows are checked before anything is stored."""
+def import_csv(admin: Admin, editor: Editor, file: Annotated[UploadFile, File(
+        description="CSV as exported by /export.csv, or a procedure catalogue: one row per procedure, "
+                    "one column per section")]) -> ImportResult:
+    """A question–answer CSV (it has an `answer` column: rows sharing an id form one document)
+    or a procedure catalogue; all rows are checked before anything is stored, and each problem
+    names its line."""
     return _import(admin, editor, file, "csv")
+
+
+@router.post("/import.json", response_model=ImportResult, responses=IMPORT_ERRORS)
+def import_json(admin: Admin, editor: Editor, file: Annotated[UploadFile, File(
+        description="JSON array of procedures; sections as keys or under \"sections\"")]) -> ImportResult:
+    """A procedure catalogue as JSON; each problem names the line its procedure starts on."""
+    return _import(admin, editor, file, "json")
+
+
+@router.post("/import.docx", response_model=ImportResult, responses=IMPORT_ERRORS)
+def import_docx(admin: Admin, editor: Editor, file: Annotated[UploadFile, File(
+        description="Word file: Heading 1 per procedure, Heading 2 per section")]) -> ImportResult:
+    """A procedure catalogue as a Word file; each problem names its paragraph."""
+    return _import(admin, editor, file, "docx")
 
 
 @router.post("/import-seed", response_model=ImportResult, responses={**IMPORT_ERRORS, 503: {"description": "Index build failed"}})

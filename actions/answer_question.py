@@ -1,6 +1,5 @@
 """Answer a citizen's question from the knowledge base, or clarify, or decline politely."""
 
-import json
 import re
 from typing import Any
 
@@ -10,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_client import KnowledgeUnavailable
 from knowledge.contract import source_ref, turn_payload
-from actions.rendering import utter_document
+from actions.rendering import choose_button, utter_document
 from actions.shared_client import UsesKnowledgeClient
 
 _HAS_WORD = re.compile(r"\w", re.UNICODE)
@@ -56,13 +55,7 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
     def _clarify(
         self, dispatcher: CollectingDispatcher, hits: list[dict[str, Any]], confidence: float
     ) -> list[EventType]:
-        buttons = [
-            {
-                "title": hit["title"],
-                "payload": "/choose_document" + json.dumps({"document_id": hit["id"]}),
-            }
-            for hit in hits
-        ]
+        buttons = [choose_button(hit["title"], hit["id"]) for hit in hits]
         dispatcher.utter_message(
             response="utter_clarify",
             buttons=buttons,

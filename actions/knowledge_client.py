@@ -33,10 +33,19 @@ class KnowledgeClient:
             raise KnowledgeUnavailable(f"{method} {path} -> {response.status_code}")
         return response.json()
 
-    async def search(self, query: str, top_k: int) -> dict[str, Any]:
-        result = await self._request("POST", "/search", json={"query": query, "top_k": top_k})
+    async def search(self, query: str, top_k: int, kind: str | None = None) -> dict[str, Any]:
+        """Ranked documents (only procedures with kind="procedure") and answer/clarify/no_answer."""
+        body: dict[str, Any] = {"query": query, "top_k": top_k, **({"kind": kind} if kind else {})}
+        result = await self._request("POST", "/search", json=body)
         if result is None:
             raise KnowledgeUnavailable("POST /search -> 404")
+        return result
+
+    async def named_procedures(self, text: str) -> dict[str, Any]:
+        """The catalogue procedures the text names, most specific first, and the one chosen."""
+        result = await self._request("POST", "/procedures/named", json={"text": text})
+        if result is None:
+            raise KnowledgeUnavailable("POST /procedures/named -> 404")
         return result
 
     async def get_document(self, document_id: str) -> dict[str, Any] | None:

@@ -1,80 +1,191 @@
-"""Submitting a level-4 ("toàn trình") service: which procedure, which portal → cited steps.
+"""Submitting a level-4 ("toàn trình") service: which procedure → its filing place and steps.
 
-The knowledge base describes only some procedures. When it has the one the citizen names,
-that document comes first; when it does not, the bot says so and shows how to find the
-procedure on the portal. Either way the submission, payment and result-delivery guides follow.
+The procedure is looked up in the published catalogue (the procedure documents): by a title
+or alias the citizen's words contain (also in the message that opened the form, so "nộp hồ
+sơ khai sinh online" asks nothing more), else among the procedures a search ranks first,
+offered as buttons. A procedure found says how far it is online, where to file and its
+steps, then payment and result delivery; one the catalogue lacks is said to be missing, with
+how to find it on the portal, which the citizen is asked for.
 """
 
-import json
 import re
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.form_advice import FormAdviceAction
+from actions.form_advice import DocumentMissing, FormAdviceAction
+from actions.form_validation import ConditionalSlotsValidation
+from actions.knowledge_client import KnowledgeUnavailable
+from actions.rendering import FEEDBACK_BUTTONS, choose_button, document_fields, single_message
+from actions.shared_client import UsesKnowledgeClient
 from knowledge.contract import source_ref, turn_payload
-from actions.rendering import FEEDBACK_BUTTONS, document_fields
+from knowledge.text import normalize_for_matching
 
 SUBMISSION_DOCUMENT = "dvc-nop-ho-so-truc-tuyen"
 PAYMENT_DOCUMENT = "dvc-thanh-toan-truc-tuyen"
 DELIVERY_DOCUMENT = "dvc-nhan-ket-qua-buu-chinh"
 FIND_PROCEDURE_DOCUMENT = "dvc-tim-thu-tuc"
 PROVINCIAL_LOGIN_DOCUMENT = "vneid-dang-nhap-cong-dvc-tinh"
-# Guides to the steps themselves: a search landing on one of them has not found a procedure.
-GENERIC_DOCUMENTS = frozenset(
-    {SUBMISSION_DOCUMENT, PAYMENT_DOCUMENT, DELIVERY_DOCUMENT, FIND_PROCEDURE_DOCUMENT}
-)
 PORTAL_HINT = {"provincial": "utter_level4_provincial_portal", "unsure": "utter_level4_unsure_portal"}
 MAX_PROCEDURE_CHARS = 200
+MAX_CHOICES = 3
+# The button (and its typed label) for "none of these": the name first typed is kept as a
+# procedure the catalogue lacks.
+OTHER_PROCEDURE = "Thủ tục khác"
 _HAS_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
+# How far a procedure is online, and where it is filed, as the citizen reads it.
+ONLINE_TEXT = {
+    "full": "làm được toàn trình trên mạng (dịch vụ công trực tuyến toàn trình)",
+    "partial": "chỉ làm được một phần trên mạng: có bước bạn vẫn phải làm trực tiếp",
+    "in_person": "theo thông tin mình có, hiện chưa nộp trực tuyến được: bạn nộp trực tiếp tại cơ quan giải quyết",
+}
+CHANNEL_TEXT = {
+    "vneid": "ứng dụng VNeID",
+    "national_portal": "Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)",
+    "ministry_portal": "cổng dịch vụ công của bộ, ngành",
+    "provincial_portal": "cổng dịch vụ công của tỉnh, thành phố",
+}
+SHOWN_SECTIONS = ("where", "steps")  # the rest is one question away ("cần giấy tờ gì?")
+FORM_SLOTS = ("procedure_name", "service_portal", "procedure_id", "procedure_choices")
 
-def _choose_button(title: str, document_id: str) -> dict[str, str]:
-    return {"title": title, "payload": "/choose_document" + json.dumps({"document_id": document_id})}
+
+def _procedure_button(title: str) -> dict[str, str]:
+    """The title as payload: clicking it and typing it are the same answer."""
+    return {"title": title, "payload": title}
 
 
-class ValidateLevel4Form(FormValidationAction):
+class ValidateLevel4Form(UsesKnowledgeClient, ConditionalSlotsValidation):
     def name(self) -> str:
         return "validate_level4_form"
 
-    def validate_procedure_name(
+    def skipped_slots(self, tracker: Tracker) -> set[str]:
+        """A procedure from the catalogue says where it is filed: no portal question."""
+        return {"service_portal"} if tracker.get_slot("procedure_id") else set()
+
+    async def extract_procedure_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The opening message may already name a catalogue procedure."""
+        if tracker.get_slot("procedure_name") or tracker.get_slot("requested_slot"):
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        if not _HAS_LETTER.search(text) or len(text) > MAX_PROCEDURE_CHARS:
+            return {}
+        try:
+            named = await self._client.named_procedures(text)
+        except KnowledgeUnavailable:
+            return {}
+        chosen = next((p for p in named["procedures"] if p["id"] == named["chosen"]), None)
+        return {"procedure_name": chosen["title"], "procedure_id": chosen["id"]} if chosen else {}
+
+    async def validate_procedure_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         name = " ".join(str(value or "").split())
         if not _HAS_LETTER.search(name) or len(name) > MAX_PROCEDURE_CHARS:
             dispatcher.utter_message(response="utter_level4_procedure_unclear")
             return {"procedure_name": None}
-        return {"procedure_name": name}
+        offered = tracker.get_slot("procedure_choices")
+        if offered and normalize_for_matching(name) == normalize_for_matching(OTHER_PROCEDURE):
+            return {"procedure_name": offered["asked"], "procedure_id": None, "procedure_choices": None}
+        try:
+            chosen, candidates = await self._resolve(name)
+        except KnowledgeUnavailable:  # the advice says so politely; keep what was typed
+            return {"procedure_name": name, "procedure_id": None, "procedure_choices": None}
+        if chosen is not None:
+            return {"procedure_name": chosen["title"], "procedure_id": chosen["id"], "procedure_choices": None}
+        if candidates and not offered:  # action_ask_procedure_name shows them as buttons
+            options = [{"id": c["id"], "title": c["title"]} for c in candidates[:MAX_CHOICES]]
+            return {"procedure_name": None, "procedure_choices": {"asked": name, "options": options}}
+        return {"procedure_name": name, "procedure_id": None, "procedure_choices": None}
+
+    async def _resolve(self, name: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The one procedure meant, or the likely ones to choose from (maybe none)."""
+        named = await self._client.named_procedures(name)
+        if named["chosen"]:
+            return next(p for p in named["procedures"] if p["id"] == named["chosen"]), []
+        if named["procedures"]:
+            return None, named["procedures"]
+        result = await self._client.search(name, top_k=MAX_CHOICES, kind="procedure")
+        if result["status"] == "answer" and result["hits"]:
+            return result["hits"][0], []
+        return None, result["hits"] if result["status"] == "clarify" else []
+
+
+class ActionAskProcedureName(Action):
+    """Asks which procedure, or which of the likely ones, as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_procedure_name"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        offered = tracker.get_slot("procedure_choices")
+        if not offered:
+            dispatcher.utter_message(response="utter_ask_procedure_name")
+            return []
+        buttons = [_procedure_button(option["title"]) for option in offered["options"]]
+        dispatcher.utter_message(response="utter_level4_choose_procedure", procedure_name=offered["asked"],
+                                 buttons=[*buttons, _procedure_button(OTHER_PROCEDURE)])
+        return []
 
 
 class ActionLevel4Advice(FormAdviceAction):
-    form_slots = ("procedure_name", "service_portal")
+    form_slots = FORM_SLOTS
 
     def name(self) -> str:
         return "action_level4_advice"
 
-    async def _procedure_document(self, procedure_name: str) -> dict[str, Any] | None:
-        """The knowledge base's own guide to this procedure, if it confidently has one."""
-        result = await self._client.search(procedure_name, top_k=1)
-        if result["status"] != "answer" or not result["hits"]:
-            return None
-        best = result["hits"][0]
-        return None if best["id"] in GENERIC_DOCUMENTS else best
-
     async def advise(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        procedure_id = tracker.get_slot("procedure_id")
+        if procedure_id:
+            return await self._advise_procedure(dispatcher, procedure_id)
+        return await self._advise_unlisted(dispatcher, tracker)
+
+    async def _advise_procedure(self, dispatcher: CollectingDispatcher, procedure_id: str) -> list[EventType]:
+        procedure = await self.fetch(procedure_id)
+        details = procedure.get("procedure")
+        if not details:  # no longer a procedure since the form began
+            raise DocumentMissing(procedure_id)
+        online = details["online"] != "in_person"
+        payment = await self.fetch(PAYMENT_DOCUMENT) if online else None
+        delivery = await self.fetch(DELIVERY_DOCUMENT) if online else None
+        dispatcher.utter_message(response="utter_level4_procedure", **self._procedure_fields(procedure))
+        if payment is not None and delivery is not None:
+            self._utter_remaining_steps(dispatcher, [procedure, payment, delivery], "national")
+        else:
+            dispatcher.utter_message(
+                response="utter_level4_in_person_end", buttons=list(FEEDBACK_BUTTONS),
+                json_message=turn_payload("answer", topic=procedure["topic"], sources=[source_ref(procedure)],
+                                          confidence=1.0),
+            )
+        return [SlotSet("turn_status", "answered"), SlotSet("last_document_id", procedure["id"])]
+
+    @staticmethod
+    def _procedure_fields(procedure: dict[str, Any]) -> dict[str, str]:
+        """Title, how far it is online and where it is filed, then its where and steps sections."""
+        details = procedure["procedure"]
+        channels = [CHANNEL_TEXT[c] for c in details["file_online_at"] if c in CHANNEL_TEXT]
+        status = ONLINE_TEXT[details["online"]]
+        if channels and details["online"] != "in_person":
+            status += "; nộp trên " + ", ".join(channels)
+        sections = {s["key"]: s for s in procedure.get("sections", [])}
+        shown = [sections[key] for key in SHOWN_SECTIONS if key in sections] or [
+            s for s in procedure.get("sections", []) if s["key"] == "summary"]
+        text = "\n".join(f"**{s['heading']}**\n{single_message(s['text'])}" for s in shown)
+        return {**document_fields(procedure), "status": status, "sections": text, "portal_url": details["portal_url"]}
+
+    async def _advise_unlisted(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         procedure_name = tracker.get_slot("procedure_name") or ""
         portal = tracker.get_slot("service_portal") or "unsure"
-        procedure = await self._procedure_document(procedure_name) if procedure_name else None
-        lead = procedure or await self.fetch(FIND_PROCEDURE_DOCUMENT)
+        lead = await self.fetch(FIND_PROCEDURE_DOCUMENT)
         submission = await self.fetch(SUBMISSION_DOCUMENT)
         payment = await self.fetch(PAYMENT_DOCUMENT)
         delivery = await self.fetch(DELIVERY_DOCUMENT)
-
-        if procedure is None:
-            dispatcher.utter_message(response="utter_level4_procedure_not_listed", procedure_name=procedure_name)
+        dispatcher.utter_message(response="utter_level4_procedure_not_listed", procedure_name=procedure_name)
         dispatcher.utter_message(response="utter_document_section", **document_fields(lead))
         if portal in PORTAL_HINT:
             dispatcher.utter_message(response=PORTAL_HINT[portal])
@@ -90,11 +201,11 @@ class ActionLevel4Advice(FormAdviceAction):
         message cites every document of the turn and carries the feedback buttons."""
         payment, delivery = documents[-2:]
         buttons = [
-            _choose_button("Thanh toán phí, lệ phí", payment["id"]),
-            _choose_button("Nhận kết quả tại nhà", delivery["id"]),
+            choose_button("Thanh toán phí, lệ phí", payment["id"]),
+            choose_button("Nhận kết quả tại nhà", delivery["id"]),
         ]
         if portal == "provincial":
-            buttons.append(_choose_button("Đăng nhập cổng của tỉnh", PROVINCIAL_LOGIN_DOCUMENT))
+            buttons.append(choose_button("Đăng nhập cổng của tỉnh", PROVINCIAL_LOGIN_DOCUMENT))
         dispatcher.utter_message(
             response="utter_level4_remaining_steps",
             payment_title=payment["title"],

@@ -1,5 +1,6 @@
 """Render a knowledge document as the bot's answer turn (shared by every answering action)."""
 
+import json
 import re
 from typing import Any
 
@@ -16,10 +17,15 @@ FEEDBACK_BUTTONS = (
 )
 
 
-def _single_message(markdown: str) -> str:
+def single_message(markdown: str) -> str:
     """Rasa's REST channel splits text on blank lines into separate messages; an answer
     must stay one message, so paragraphs are separated by single line breaks instead."""
     return re.sub(r"\n\s*\n+", "\n", markdown.strip())
+
+
+def choose_button(title: str, document_id: str) -> dict[str, str]:
+    """A button that shows one document (intent choose_document)."""
+    return {"title": title, "payload": "/choose_document" + json.dumps({"document_id": document_id})}
 
 
 def _reviewed_vi(iso_date: str) -> str:
@@ -31,7 +37,7 @@ def document_fields(document: dict[str, Any]) -> dict[str, str]:
     """The template variables of a document shown to citizens (utter_answer, utter_document_section)."""
     return {
         "title": document["title"],
-        "answer": _single_message(document["answer"]),
+        "answer": single_message(document["answer"]),
         "url": document["url"],
         "reviewed": _reviewed_vi(document["reviewed"]),
     }

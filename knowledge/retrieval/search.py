@@ -9,7 +9,7 @@ from enum import StrEnum
 import numpy as np
 
 from knowledge.config import Settings
-from knowledge.retrieval.documents import KnowledgeDocument
+from knowledge.retrieval.documents import DocumentKind, KnowledgeDocument
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.index import KnowledgeIndex
 from knowledge.retrieval.procedures import Section, SectionKey, asked_sections
@@ -198,8 +198,13 @@ class KnowledgeSearcher:
         text = unicodedata.normalize("NFC", " ".join([document.title, *document.questions, document.body])).lower()
         return bool(words & set(_WORDS.findall(text)))
 
-    def search(self, query: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID) -> SearchOutcome:
+    def search(self, query: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID,
+               kind: DocumentKind | None = None) -> SearchOutcome:
+        """The top documents (of one kind, if given: the level-4 form looks among procedures
+        only) and whether to answer, offer choices or decline."""
         ranked = self.rank(query, mode)
+        if kind is not None:
+            ranked = [hit for hit in ranked if hit.document.kind is kind]
         hits = ranked[:top_k]
         if not hits:
             return SearchOutcome(SearchStatus.NO_ANSWER, 0.0, [])

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.config import get_action_settings
 from actions.knowledge_client import KnowledgeClient
-from actions.level4_form import ActionLevel4Advice, ValidateLevel4Form
+from actions.level4_form import ActionAskProcedureName, ActionLevel4Advice, ValidateLevel4Form
 
 
 @pytest.fixture
@@ -29,12 +29,31 @@ def document(document_id: str) -> dict[str, Any]:
     }
 
 
-def knowledge(search_status: str, top_id: str) -> httpx.MockTransport:
+PROCEDURE_ID = "tt-dang-ky-xe-lan-dau"
+
+
+def procedure(document_id: str = PROCEDURE_ID, online: str = "full") -> dict[str, Any]:
+    sections = [{"key": "summary", "heading": "Tóm tắt", "text": "Tóm tắt."},
+                {"key": "where", "heading": "Nộp ở đâu", "text": "Trên VNeID."},
+                {"key": "steps", "heading": "Các bước", "text": "1. Mở VNeID.\n\n2. Gửi hồ sơ."},
+                {"key": "fee", "heading": "Lệ phí", "text": "Theo mức thu."}]
+    details = {"authority": "province", "online": online, "file_online_at": ["vneid", "national_portal"],
+               "portal_url": "https://dichvucong.gov.vn/", "procedure_code": None}
+    return {**document(document_id), "kind": "procedure", "procedure": details, "sections": sections}
+
+
+def knowledge(search_status: str, top_id: str, named: list[str] | None = None, chosen: str | None = None,
+              online: str = "full") -> httpx.MockTransport:
+    """A knowledge service: /procedures/named finds `named`, /search ranks `top_id` first."""
     def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/procedures/named":
+            found = [{**document(i), "procedure": procedure(i)["procedure"], "name": i, "words": 3} for i in named or []]
+            return httpx.Response(200, json={"procedures": found, "chosen": chosen})
         if request.url.path == "/search":
-            hits = [document(top_id)]
+            hits = [document(top_id), document("tt-sang-ten-xe")]
             return httpx.Response(200, json={"query": "q", "status": search_status, "confidence": 0.9, "hits": hits})
-        return httpx.Response(200, json=document(request.url.path.rsplit("/", 1)[-1]))
+        document_id = request.url.path.rsplit("/", 1)[-1]
+        return httpx.Response(200, json=procedure(document_id, online) if document_id.startswith("tt-") else document(document_id))
 
     return httpx.MockTransport(handle)
 
@@ -55,30 +74,32 @@ def cited_ids(messages: list[dict[str, Any]]) -> list[str]:
 
 
 @pytest.mark.anyio
-async def test_a_procedure_the_knowledge_base_knows_comes_first_then_the_steps() -> None:
-    messages, events = await advise(
-        knowledge("answer", "dvc-dang-ky-xe-truc-tuyen"), procedure_name="đăng ký xe", service_portal="national"
-    )
-    assert [m["response"] for m in messages] == [
-        "utter_document_section",
-        "utter_document_section",
-        "utter_level4_remaining_steps",
-    ]
+async def test_a_catalogue_procedure_says_how_it_is_filed_then_payment_and_delivery() -> None:
+    messages, events = await advise(knowledge("answer", PROCEDURE_ID), procedure_name="đăng ký xe", procedure_id=PROCEDURE_ID)
+    assert [m["response"] for m in messages] == ["utter_level4_procedure", "utter_level4_remaining_steps"]
+    first = messages[0]
+    assert "toàn trình" in first["status"] and "ứng dụng VNeID" in first["status"]
+    assert "**Nộp ở đâu**" in first["sections"] and "**Các bước**" in first["sections"]
+    assert "Lệ phí" not in first["sections"] and "\n\n" not in first["sections"]
     # One contract payload per turn, on the last message, citing every document shown.
-    assert [bool(m.get("custom")) for m in messages] == [False, False, True]
-    assert cited_ids(messages) == [
-        "dvc-dang-ky-xe-truc-tuyen",
-        "dvc-nop-ho-so-truc-tuyen",
-        "dvc-thanh-toan-truc-tuyen",
-        "dvc-nhan-ket-qua-buu-chinh",
-    ]
-    assert {"event": "slot", "name": "procedure_name", "value": None, "timestamp": None} in events
-    assert {"event": "slot", "name": "turn_status", "value": "answered", "timestamp": None} in events
+    assert [bool(m.get("custom")) for m in messages] == [False, True]
+    assert cited_ids(messages) == [PROCEDURE_ID, "dvc-thanh-toan-truc-tuyen", "dvc-nhan-ket-qua-buu-chinh"]
+    for slot in ("procedure_name", "procedure_id", "procedure_choices", "service_portal"):
+        assert {"event": "slot", "name": slot, "value": None, "timestamp": None} in events
+    assert {"event": "slot", "name": "last_document_id", "value": PROCEDURE_ID, "timestamp": None} in events
+
+
+@pytest.mark.anyio
+async def test_an_in_person_procedure_offers_no_online_payment() -> None:
+    messages, _ = await advise(knowledge("answer", "tt-dang-ky-ket-hon", online="in_person"), procedure_id="tt-dang-ky-ket-hon")
+    assert [m["response"] for m in messages] == ["utter_level4_procedure", "utter_level4_in_person_end"]
+    assert "chưa nộp trực tuyến" in messages[0]["status"] and "VNeID" not in messages[0]["status"]
+    assert cited_ids(messages) == ["tt-dang-ky-ket-hon"]
 
 
 @pytest.mark.anyio
 async def test_an_unknown_procedure_is_said_so_and_points_to_searching_the_portal() -> None:
-    messages, _ = await advise(knowledge("fallback", "vneid-la-gi"), procedure_name="làm sổ đỏ", service_portal="provincial")
+    messages, _ = await advise(knowledge("no_answer", "vneid-la-gi"), procedure_name="làm sổ đỏ", service_portal="provincial")
     assert messages[0]["response"] == "utter_level4_procedure_not_listed"
     assert messages[0]["procedure_name"] == "làm sổ đỏ"
     assert cited_ids(messages)[0] == "dvc-tim-thu-tuc"
@@ -87,10 +108,51 @@ async def test_an_unknown_procedure_is_said_so_and_points_to_searching_the_porta
     assert any("vneid-dang-nhap-cong-dvc-tinh" in payload for payload in provincial_buttons)
 
 
+async def validate(transport: httpx.BaseTransport, typed: str, **slots: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    action = ValidateLevel4Form(KnowledgeClient(get_action_settings(), transport=transport))
+    dispatcher = CollectingDispatcher()
+    return await action.validate_procedure_name(typed, dispatcher, tracker(slots), {}), dispatcher.messages
+
+
 @pytest.mark.anyio
-async def test_a_generic_guide_is_not_mistaken_for_the_procedure() -> None:
-    messages, _ = await advise(knowledge("answer", "dvc-nop-ho-so-truc-tuyen"), procedure_name="nộp hồ sơ", service_portal="unsure")
-    assert messages[0]["response"] == "utter_level4_procedure_not_listed"
+async def test_a_named_procedure_is_chosen_and_the_portal_question_skipped() -> None:
+    result, _ = await validate(knowledge("no_answer", "x", named=[PROCEDURE_ID], chosen=PROCEDURE_ID), "dang ky xe may moi")
+    assert result == {"procedure_name": f"Tiêu đề {PROCEDURE_ID}", "procedure_id": PROCEDURE_ID, "procedure_choices": None}
+    assert ValidateLevel4Form().skipped_slots(tracker({"procedure_id": PROCEDURE_ID})) == {"service_portal"}
+    assert ValidateLevel4Form().skipped_slots(tracker({})) == set()
+
+
+@pytest.mark.anyio
+async def test_an_unclear_name_offers_the_likely_procedures_once_then_keeps_what_was_typed() -> None:
+    result, _ = await validate(knowledge("clarify", PROCEDURE_ID), "đăng ký xe")
+    assert result["procedure_name"] is None
+    assert result["procedure_choices"]["asked"] == "đăng ký xe"
+    assert [o["id"] for o in result["procedure_choices"]["options"]] == [PROCEDURE_ID, "tt-sang-ten-xe"]
+    offered = result["procedure_choices"]
+    other, _ = await validate(knowledge("clarify", PROCEDURE_ID), "thu tuc khac", procedure_choices=offered)
+    assert other == {"procedure_name": "đăng ký xe", "procedure_id": None, "procedure_choices": None}
+    again, _ = await validate(knowledge("clarify", PROCEDURE_ID), "xe điện", procedure_choices=offered)
+    assert again == {"procedure_name": "xe điện", "procedure_id": None, "procedure_choices": None}
+
+
+@pytest.mark.anyio
+async def test_a_confident_search_among_procedures_chooses_one() -> None:
+    result, _ = await validate(knowledge("answer", PROCEDURE_ID), "xe mới mua")
+    assert result["procedure_id"] == PROCEDURE_ID
+
+
+@pytest.mark.anyio
+async def test_the_offered_procedures_are_buttons_whose_payload_is_their_label() -> None:
+    dispatcher = CollectingDispatcher()
+    offered = {"asked": "đăng ký xe", "options": [{"id": PROCEDURE_ID, "title": "Đăng ký xe lần đầu"}]}
+    await ActionAskProcedureName().run(dispatcher, tracker({"procedure_choices": offered}), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_level4_choose_procedure"
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("Đăng ký xe lần đầu", "Đăng ký xe lần đầu"), ("Thủ tục khác", "Thủ tục khác")]
+    plain = CollectingDispatcher()
+    await ActionAskProcedureName().run(plain, tracker({}), {})
+    assert plain.messages[0]["response"] == "utter_ask_procedure_name"
 
 
 @pytest.mark.anyio
@@ -104,9 +166,24 @@ async def test_a_dead_knowledge_service_gives_a_polite_fallback_and_nothing_half
     assert {"event": "slot", "name": "turn_status", "value": "unavailable", "timestamp": None} in events
 
 
-@pytest.mark.parametrize(("typed", "kept"), [("  đăng   ký xe ", "đăng ký xe"), ("123456", None), ("x" * 201, None)])
-def test_the_procedure_name_must_be_words_of_a_sane_length(typed: str, kept: str | None) -> None:
-    dispatcher = CollectingDispatcher()
-    result = ValidateLevel4Form().validate_procedure_name(typed, dispatcher, tracker({}), {})
-    assert result == {"procedure_name": kept}
-    assert bool(dispatcher.messages) is (kept is None)
+@pytest.mark.anyio
+@pytest.mark.parametrize("typed", ["123456", "x" * 201])
+async def test_the_procedure_name_must_be_words_of_a_sane_length(typed: str) -> None:
+    result, messages = await validate(knowledge("no_answer", "x"), typed)
+    assert result == {"procedure_name": None}
+    assert [m["response"] for m in messages] == ["utter_level4_procedure_unclear"]
+
+
+@pytest.mark.anyio
+async def test_the_opening_message_may_already_name_the_procedure() -> None:
+    transport = knowledge("no_answer", "x", named=[PROCEDURE_ID], chosen=PROCEDURE_ID)
+    action = ValidateLevel4Form(KnowledgeClient(get_action_settings(), transport=transport))
+    opening = Tracker("t", {}, {"text": "nop ho so dang ky xe may moi online", "intent": {}, "entities": []},
+                      [], False, None, {}, "action_listen")
+    found = await action.extract_procedure_name(CollectingDispatcher(), opening, {})
+    assert found == {"procedure_name": f"Tiêu đề {PROCEDURE_ID}", "procedure_id": PROCEDURE_ID}
+    asked = Tracker("t", {"requested_slot": "service_portal"}, opening.latest_message, [], False, None, {}, "action_listen")
+    assert await action.extract_procedure_name(CollectingDispatcher(), asked, {}) == {}
+    unnamed = knowledge("no_answer", "x")
+    quiet = ValidateLevel4Form(KnowledgeClient(get_action_settings(), transport=unnamed))
+    assert await quiet.extract_procedure_name(CollectingDispatcher(), opening, {}) == {}

@@ -20,6 +20,7 @@ class SearchRequest(BaseModel):
     query: QueryText = Field(description="The citizen's question, with or without diacritics.")
     top_k: Annotated[StrictInt, Field(ge=1, le=10)] = 3
     mode: RankingMode = RankingMode.HYBRID
+    kind: DocumentKind | None = Field(default=None, description="Only documents of this kind (e.g. procedure).")
 
 
 class SourceRef(BaseModel):
@@ -42,11 +43,6 @@ class SourceRef(BaseModel):
         )
 
 
-class DocumentView(SourceRef):
-    answer: str = Field(description="The Markdown answer body.")
-    sources: list[str]
-
-
 class SectionView(BaseModel):
     """A procedure's section that answers the query (or that it lacks)."""
 
@@ -54,8 +50,12 @@ class SectionView(BaseModel):
     heading: str = Field(description="As citizens read it, e.g. 'Lệ phí'.")
 
 
+class SectionText(SectionView):
+    text: str = Field(description="The section's Markdown.")
+
+
 class ProcedureView(BaseModel):
-    """What a procedure hit adds: how it is filed, where its portal page is."""
+    """What a procedure adds: how it is filed, where its portal page is."""
 
     authority: Authority
     online: OnlineLevel
@@ -63,13 +63,40 @@ class ProcedureView(BaseModel):
     portal_url: str
     procedure_code: str | None
 
+    @classmethod
+    def of(cls, document: KnowledgeDocument) -> "ProcedureView | None":
+        if not document.is_procedure:
+            return None
+        return cls(authority=document.authority, online=document.online,  # type: ignore[arg-type]
+                   file_online_at=document.file_online_at or [], portal_url=str(document.portal_url),
+                   procedure_code=document.procedure_code)
+
+
+class DocumentView(SourceRef):
+    answer: str = Field(description="The Markdown answer body (of a search hit on a procedure: its section).")
+    sources: list[str]
+    kind: DocumentKind = DocumentKind.FAQ
+    procedure: ProcedureView | None = None
+
+
+class PublishedDocument(DocumentView):
+    """One whole published document; a procedure with its sections one by one."""
+
+    sections: list[SectionText] = Field(default_factory=list)
+
+    @classmethod
+    def of_document(cls, document: KnowledgeDocument) -> "PublishedDocument":
+        return cls(
+            **SourceRef.of(document).model_dump(), answer=document.body, sources=[str(s) for s in document.sources],
+            kind=document.kind, procedure=ProcedureView.of(document),
+            sections=[SectionText(key=s.key, heading=s.heading, text=s.text) for s in document.sections],
+        )
+
 
 class SearchHit(DocumentView):
     score: float
     dense_score: float
     lexical_score: float
-    kind: DocumentKind = DocumentKind.FAQ
-    procedure: ProcedureView | None = None
     section: SectionView | None = Field(default=None, description="The section `answer` holds (procedures).")
     missing_section: SectionView | None = Field(
         default=None, description="Asked for but not in the document: say so, point to `procedure.portal_url`.")
@@ -77,11 +104,6 @@ class SearchHit(DocumentView):
     @classmethod
     def of_hit(cls, hit: DocumentHit) -> "SearchHit":
         document = hit.document
-        procedure = None
-        if document.is_procedure:
-            procedure = ProcedureView(authority=document.authority, online=document.online,  # type: ignore[arg-type]
-                                      file_online_at=document.file_online_at or [], portal_url=str(document.portal_url),
-                                      procedure_code=document.procedure_code)
         return cls(
             **SourceRef.of(document).model_dump(),
             answer=hit.section.text if hit.section else document.body,
@@ -90,11 +112,28 @@ class SearchHit(DocumentView):
             dense_score=hit.dense_score,
             lexical_score=hit.lexical_score,
             kind=document.kind,
-            procedure=procedure,
+            procedure=ProcedureView.of(document),
             section=SectionView(key=hit.section.key, heading=hit.section.heading) if hit.section else None,
             missing_section=(SectionView(key=hit.missing_section, heading=heading_of(hit.missing_section))
                              if hit.missing_section else None),
         )
+
+
+class NamedRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: QueryText = Field(description="A citizen's message that may name a procedure.")
+
+
+class NamedProcedureView(SourceRef):
+    procedure: ProcedureView
+    name: str = Field(description="The title or alias found in the text.")
+    words: int = Field(description="Syllables of that name: the longest is the most specific.")
+
+
+class NamedResponse(BaseModel):
+    procedures: list[NamedProcedureView] = Field(description="Most specific first.")
+    chosen: str | None = Field(description="The id of the one most specific procedure, if exactly one is.")
 
 
 class SearchResponse(BaseModel):

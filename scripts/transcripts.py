@@ -1,8 +1,8 @@
-"""Record transcripts of the guided forms from the running bot (REST channel), as Markdown.
+"""Record transcripts from the running bot (REST channel), as Markdown.
 
-Starts its own stack on spare ports, plays each scripted conversation, and writes what the
-bot really answered, so the dialogue documentation never drifts from the bot.
-Usage: .venv/bin/python -m scripts.transcripts [--out docs/evaluation/transcript-forms.md]
+Starts its own stack on ports the kernel hands out, plays each scripted conversation, and
+writes what the bot really answered, so the dialogue documentation never drifts from the bot.
+Usage: .venv/bin/python -m scripts.transcripts [--set forms|procedures] [--out FILE]
 """
 
 import argparse
@@ -15,19 +15,25 @@ from pathlib import Path
 
 import httpx
 
-from stack.services import REPO_ROOT, Stack, StackConfig
+from stack.services import REPO_ROOT, Stack, StackConfig, free_ports
 
-CONVERSATIONS: dict[str, list[str]] = {
+FORMS: dict[str, list[str]] = {
     "VNeID login troubleshooting (new phone without NFC), typed without diacritics": [
         "vneid ko vao duoc",
         '/inform{"login_step": "new_phone"}',
         "/deny",
     ],
-    "Level-4 submission: a procedure the knowledge base describes, interrupted by a question": [
+    "Level-4 submission: the opening message names a catalogue procedure, without diacritics": [
+        "toi muon nop ho so dang ky khai sinh online",
+    ],
+    "Level-4 submission: a procedure named when asked": [
         "huong dan toi nop ho so toan trinh tu dau den cuoi",
         "đăng ký xe máy mới",
-        "lệ phí nộp online có được giảm không",
-        '/inform{"service_portal": "national"}',
+    ],
+    "Level-4 submission: an unclear name, the procedure picked from the offered ones": [
+        "giúp tôi nộp hồ sơ online với",
+        "đăng ký xe",
+        "Sang tên xe (thu hồi đăng ký và đăng ký cho chủ mới)",
     ],
     "Level-4 submission: a procedure the knowledge base lacks, provincial portal": [
         "giúp tôi nộp hồ sơ online với",
@@ -46,6 +52,25 @@ CONVERSATIONS: dict[str, list[str]] = {
         "thôi",
     ],
 }
+# Ten questions about ten procedures, half without diacritics, each asking for one section;
+# then one about a section the procedure has no sourced fact for.
+PROCEDURES: dict[str, list[str]] = {
+    "Papers (đăng ký khai sinh)": ["đăng ký khai sinh cần giấy tờ gì"],
+    "Fee, without diacritics (cấp hộ chiếu)": ["le phi lam ho chieu bao nhieu"],
+    "Steps (lý lịch tư pháp)": ["Xin phiếu lý lịch tư pháp trên VNeID gồm những bước nào?"],
+    "Processing time, without diacritics (đăng ký tạm trú)": ["dang ky tam tru online mat bao lau"],
+    "Where to file (gia hạn BHYT hộ gia đình)": ["Gia hạn thẻ BHYT hộ gia đình nộp ở đâu?"],
+    "Result, without diacritics (đổi giấy phép lái xe)": ["doi bang lai xe online nhan ket qua the nao"],
+    "Is it online (đăng ký kết hôn)": ["Đăng ký kết hôn có làm online được không?"],
+    "Who may file, without diacritics (trợ cấp thất nghiệp)": ["tro cap that nghiep can dieu kien gi"],
+    "Papers (đăng ký thường trú)": ["Đăng ký thường trú cần chuẩn bị những giấy tờ gì?"],
+    "Where to file, without diacritics (căn cước cho trẻ dưới 6 tuổi)": ["lam can cuoc cho con duoi 6 tuoi o dau"],
+    "A section with no sourced fact (nộp phạt giao thông)": ["Nộp phạt nguội qua cổng dịch vụ công theo văn bản nào?"],
+}
+SETS = {
+    "forms": ("Transcripts: the three guided forms", FORMS, "transcript-forms.md"),
+    "procedures": ("Transcripts: procedure questions", PROCEDURES, "transcript-procedures.md"),
+}
 MAX_TEXT = 300
 
 
@@ -54,6 +79,9 @@ def render_reply(reply: dict) -> list[str]:
     if "text" in reply:
         text = reply["text"].replace("\n", " / ")
         lines.append(f"  bot: {text[:MAX_TEXT]}{'…' if len(text) > MAX_TEXT else ''}")
+        last_line = reply["text"].rsplit("\n", 1)[-1]
+        if len(text) > MAX_TEXT and last_line.startswith("Nguồn:"):  # the citation is never cut
+            lines.append(f"       {last_line}")
     if reply.get("buttons"):
         lines.append(f"  buttons: {[b['title'] for b in reply['buttons']]}")
     if "custom" in reply:
@@ -76,29 +104,32 @@ def play(stack: Stack, messages: list[str]) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "evaluation" / "transcript-forms.md")
-    parser.add_argument("--port-offset", type=int, default=400)
+    parser.add_argument("--set", choices=sorted(SETS), default="forms")
+    parser.add_argument("--out", type=Path, help="Default: docs/evaluation/transcript-<set>.md")
     args = parser.parse_args()
+    heading, conversations, file_name = SETS[args.set]
+    out = args.out or REPO_ROOT / "docs" / "evaluation" / file_name
     with tempfile.TemporaryDirectory() as workdir:
+        rasa_port, actions_port, knowledge_port = free_ports(3)
         config = StackConfig(
-            rasa_port=5105 + args.port_offset,
-            actions_port=5155 + args.port_offset,
-            knowledge_port=8100 + args.port_offset,
-            tracker_db=Path(workdir) / "trackers.db") / "records.sqlite3",
+            rasa_port=rasa_port,
+            actions_port=actions_port,
+            knowledge_port=knowledge_port,
+            tracker_db=Path(workdir) / "trackers.db",
             log_dir=Path(workdir) / "logs",
             model_dir=REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz",
         )
         sections = [
-            "# Transcripts: the three guided forms",
+            f"# {heading}",
             "",
-            f"Recorded from the running bot (REST channel) by `scripts/transcripts.py`, {dt.date.today()}.",
+            f"Recorded from the running bot (REST channel) by `scripts/transcripts.py --set {args.set}`, {dt.date.today()}.",
             "Answers are cut at 300 characters; `custom` is the response contract with source ids.",
         ]
         with Stack(config) as stack:
-            for title, messages in CONVERSATIONS.items():
+            for title, messages in conversations.items():
                 sections += ["", f"## {title}", "", "```", *play(stack, messages), "```"]
-    args.out.write_text("\n".join(sections) + "\n", encoding="utf-8")
-    print(f"Wrote {args.out}")
+    out.write_text("\n".join(sections) + "\n", encoding="utf-8")
+    print(f"Wrote {out}")
     return 0
 
 

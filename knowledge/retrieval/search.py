@@ -12,6 +12,7 @@ from knowledge.config import Settings
 from knowledge.retrieval.documents import DocumentKind, KnowledgeDocument
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.index import KnowledgeIndex
+from knowledge.retrieval.procedure_names import ProcedureNames, most_specific
 from knowledge.retrieval.procedures import Section, SectionKey, asked_sections
 from knowledge.text import fold_diacritics, normalize_for_matching, word_tokens
 
@@ -116,6 +117,7 @@ class KnowledgeSearcher:
         self.index = index
         self._embedder = embedder
         self._settings = settings
+        self.procedure_names = ProcedureNames(index.documents.values())
 
     def _dense_scores(self, query: str) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
         """Best cosine per document, and per (document, section) for procedures."""
@@ -163,10 +165,23 @@ class KnowledgeSearcher:
             )
             for doc_id, score in ranking.items()
         ]
-        ranked = sorted(hits, key=lambda h: (-h.score, -h.dense_score))
+        ranked = self._named_first(query, sorted(hits, key=lambda h: (-h.score, -h.dense_score)))
         asked = asked_sections(normalize_for_matching(query))
         return [with_section(hit, asked, section_scores) if hit.document.is_procedure and position < 10 else hit
                 for position, hit in enumerate(ranked)]
+
+    def _named_first(self, query: str, ranked: list[DocumentHit]) -> list[DocumentHit]:
+        """A question that names one procedure ("đăng ký thường trú cần giấy tờ gì") is about
+        it: that procedure goes first when the rankers found it among the top candidates,
+        even if a note on another subject shares more of the question's words."""
+        named = most_specific(self.procedure_names.named_in(query))
+        if named is None:
+            return ranked
+        position = next((i for i, hit in enumerate(ranked[: self._settings.named_procedure_window])
+                         if hit.document.id == named.id), None)
+        if not position:
+            return ranked
+        return [ranked[position], *ranked[:position], *ranked[position + 1:]]
 
     def confidence(self, ranked: list[DocumentHit], mode: RankingMode = RankingMode.HYBRID) -> float:
         """How sure we are that the first of `ranked` answers the query, in [0, 1].

@@ -17,7 +17,7 @@ from knowledge.api.schemas.public import (
     SourceRef,
 )
 from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN
-from knowledge.retrieval.procedure_names import most_specific, named_procedures
+from knowledge.retrieval.procedure_names import most_specific
 from knowledge.retrieval.service import KnowledgeService
 
 router = APIRouter(tags=["search"])
@@ -53,7 +53,7 @@ def get_document(
 def procedures_named(request: NamedRequest, service: Service) -> NamedResponse:
     """The published procedures whose title or alias the text contains (the level-4 form's
     way of knowing which procedure a citizen means)."""
-    named = named_procedures(service.searcher.index.documents.values(), request.text)
+    named = service.searcher.procedure_names.named_in(request.text)
     chosen = most_specific(named)
     return NamedResponse(
         procedures=[NamedProcedureView(**SourceRef.of(n.document).model_dump(), procedure=ProcedureView.of(n.document),

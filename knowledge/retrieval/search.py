@@ -41,6 +41,7 @@ class DocumentHit:
     # the document does not have (then the bot says so and points to the portal page).
     section: Section | None = None
     missing_section: SectionKey | None = None
+    named: bool = False  # the question names this procedure (a lexical agreement of its own)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def confidence_features(ranked: list[DocumentHit]) -> list[float]:
     """Features of the top hit that separate right answers from out-of-scope questions."""
     top = ranked[0]
     best_lexical = max(hit.lexical_score for hit in ranked)
-    lexical_agrees = top.lexical_score > 0 and top.lexical_score >= best_lexical
+    lexical_agrees = top.named or (top.lexical_score > 0 and top.lexical_score >= best_lexical)
     return [1.0, top.dense_score, math.log1p(top.lexical_score), float(lexical_agrees)]
 
 
@@ -179,9 +180,9 @@ class KnowledgeSearcher:
             return ranked
         position = next((i for i, hit in enumerate(ranked[: self._settings.named_procedure_window])
                          if hit.document.id == named.id), None)
-        if not position:
+        if position is None:
             return ranked
-        return [ranked[position], *ranked[:position], *ranked[position + 1:]]
+        return [replace(ranked[position], named=True), *ranked[:position], *ranked[position + 1:]]
 
     def confidence(self, ranked: list[DocumentHit], mode: RankingMode = RankingMode.HYBRID) -> float:
         """How sure we are that the first of `ranked` answers the query, in [0, 1].

@@ -69,7 +69,9 @@ class ValidateLevel4Form(UsesKnowledgeClient, ConditionalSlotsValidation):
     async def extract_procedure_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The opening message may already name a catalogue procedure."""
+        """The opening message may already name a catalogue procedure. Only its name is
+        returned: validate_procedure_name sets procedure_id (rasa-sdk drops an extracted
+        slot the form does not require, even after a validation set it)."""
         if tracker.get_slot("procedure_name") or tracker.get_slot("requested_slot"):
             return {}
         text = tracker.latest_message.get("text") or ""
@@ -80,7 +82,7 @@ class ValidateLevel4Form(UsesKnowledgeClient, ConditionalSlotsValidation):
         except KnowledgeUnavailable:
             return {}
         chosen = next((p for p in named["procedures"] if p["id"] == named["chosen"]), None)
-        return {"procedure_name": chosen["title"], "procedure_id": chosen["id"]} if chosen else {}
+        return {"procedure_name": chosen["title"]} if chosen else {}
 
     async def validate_procedure_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

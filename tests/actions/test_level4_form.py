@@ -181,9 +181,23 @@ async def test_the_opening_message_may_already_name_the_procedure() -> None:
     opening = Tracker("t", {}, {"text": "nop ho so dang ky xe may moi online", "intent": {}, "entities": []},
                       [], False, None, {}, "action_listen")
     found = await action.extract_procedure_name(CollectingDispatcher(), opening, {})
-    assert found == {"procedure_name": f"Tiêu đề {PROCEDURE_ID}", "procedure_id": PROCEDURE_ID}
+    assert found == {"procedure_name": f"Tiêu đề {PROCEDURE_ID}"}
     asked = Tracker("t", {"requested_slot": "service_portal"}, opening.latest_message, [], False, None, {}, "action_listen")
     assert await action.extract_procedure_name(CollectingDispatcher(), asked, {}) == {}
     unnamed = knowledge("no_answer", "x")
     quiet = ValidateLevel4Form(KnowledgeClient(get_action_settings(), transport=unnamed))
     assert await quiet.extract_procedure_name(CollectingDispatcher(), opening, {}) == {}
+
+
+@pytest.mark.anyio
+async def test_a_form_run_on_the_opening_message_sets_the_procedure_and_skips_the_portal() -> None:
+    """The whole validation action as Rasa calls it at activation: the events it returns."""
+    transport = knowledge("no_answer", "x", named=[PROCEDURE_ID], chosen=PROCEDURE_ID)
+    action = ValidateLevel4Form(KnowledgeClient(get_action_settings(), transport=transport))
+    domain = {"forms": {"level4_form": {"required_slots": ["procedure_name", "service_portal"]}}, "slots": {}}
+    opening = Tracker("t", {}, {"text": "nop ho so dang ky xe may moi online", "intent": {}, "entities": []},
+                      [{"event": "user", "text": "nop ho so dang ky xe may moi online"}], False, None,
+                      {"name": "level4_form"}, "action_listen")
+    events = await action.run(CollectingDispatcher(), opening, domain)
+    slots = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+    assert slots["procedure_id"] == PROCEDURE_ID and slots["requested_slot"] is None

@@ -18,6 +18,12 @@ from knowledge.retrieval.document_rules import document_problems
 from knowledge.retrieval.documents import load_documents
 from knowledge.retrieval.embedding import Embedder, create_embedder
 from knowledge.evaluation.procedures import evaluate_procedures, procedure_table
+from knowledge.evaluation.short_messages import (
+    evaluate_followups,
+    evaluate_short_messages,
+    followup_table,
+    short_message_table,
+)
 from knowledge.evaluation.report import markdown_table, plot_threshold_curves
 from knowledge.evaluation.metrics import (
     MethodSummary,
@@ -36,6 +42,8 @@ register_operations_commands(app)  # maintenance, retention
 
 DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "retrieval_questions.yaml"
 PROCEDURE_QUESTIONS = REPO_ROOT / "eval" / "procedure_questions.yaml"
+SHORT_MESSAGES = REPO_ROOT / "eval" / "short_messages.yaml"
+FOLLOWUPS = REPO_ROOT / "eval" / "followups.yaml"
 
 
 @app.callback()
@@ -149,9 +157,13 @@ def evaluate(
     summaries, curves = _evaluate_backend(settings, questions, modes, "configured")
     typer.echo("FAQ questions (the documents as a whole):\n" + markdown_table(summaries))
     embedder = create_embedder(settings)
-    procedures = procedure_table(evaluate_procedures(
-        KnowledgeSearcher(served_index(settings, embedder), embedder, settings), procedure_questions))
+    searcher = KnowledgeSearcher(served_index(settings, embedder), embedder, settings)
+    procedures = procedure_table(evaluate_procedures(searcher, procedure_questions))
     typer.echo("\nProcedure questions (document and section, hybrid):\n" + procedures)
+    short = short_message_table(evaluate_short_messages(searcher, SHORT_MESSAGES))
+    typer.echo("\nShort messages (eval/short_messages.yaml, hybrid):\n" + short)
+    followups = followup_table(evaluate_followups(searcher, FOLLOWUPS))
+    typer.echo("\nFollow-ups (eval/followups.yaml):\n" + followups)
     if report:
         intro = (
             f"Questions: `{questions.relative_to(REPO_ROOT) if questions.is_absolute() else questions}`. "
@@ -161,7 +173,11 @@ def evaluate(
         )
         _write_report(report, "Retrieval evaluation", intro, summaries, "make eval",
                       extra=f"## Procedures\n\nQuestions: `eval/procedure_questions.yaml`, each labelled with its "
-                            f"procedure and section; hybrid ranking.\n\n{procedures}\n")
+                            f"procedure and section; hybrid ranking.\n\n{procedures}\n"
+                            f"\n## Short messages\n\n`eval/short_messages.yaml`: at most four words, in scope "
+                            f"(labelled) and out of scope; what the knowledge service does with them.\n\n{short}\n"
+                            f"\n## Follow-ups\n\n`eval/followups.yaml`: the second turn of two-turn cases, "
+                            f"searched on its own (no conversation context yet).\n\n{followups}\n")
         plot_threshold_curves(curves, report.with_suffix(".png"), "Answer threshold trade-off")
         typer.echo(f"Report written to {report}")
 

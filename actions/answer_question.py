@@ -36,7 +36,8 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
                 return self._decline(dispatcher, "utter_ask_rephrase", "rejected")
             if len(question) > self._settings.max_question_chars:
                 return self._decline(dispatcher, "utter_question_too_long", "rejected")
-            result = await self._client.search(question, top_k=self._settings.clarify_choices)
+            result = await self._client.search(question, top_k=self._settings.clarify_choices,
+                                               context_document=tracker.get_slot("last_document_id"))
         except KnowledgeUnavailable:
             return self._decline(dispatcher, "utter_knowledge_unavailable", "unavailable")
 

@@ -14,6 +14,13 @@ class ActionSettings(BaseSettings):
     # Mirrors the knowledge service's limit; longer messages get a polite request to shorten.
     max_question_chars: int = Field(default=1000, ge=10)
     clarify_choices: int = Field(default=3, ge=2, le=5)
+    # The level-4 form takes a procedure from a search among procedures only this sure (a
+    # name the catalogue knows needs no search); "cấp giấy phép kinh doanh rượu" scored 0.80
+    # for household business registration, "xin giay doc than" 0.98 for the right one.
+    procedure_choice_confidence: float = Field(default=0.9, ge=0.0, le=1.0)
+    # Below this, the likely procedures are not even offered: the name is taken as one the
+    # catalogue lacks ("chuyen muc dich su dung dat" 0.35, "làm sổ đỏ" 0.12).
+    procedure_offer_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
     # The knowledge service's KB_RECORDS_TOKEN: only the action server writes feedback,
     # handoffs and unanswered questions.
     records_token: str = ""

@@ -33,9 +33,12 @@ class KnowledgeClient:
             raise KnowledgeUnavailable(f"{method} {path} -> {response.status_code}")
         return response.json()
 
-    async def search(self, query: str, top_k: int, kind: str | None = None) -> dict[str, Any]:
-        """Ranked documents (only procedures with kind="procedure") and answer/clarify/no_answer."""
-        body: dict[str, Any] = {"query": query, "top_k": top_k, **({"kind": kind} if kind else {})}
+    async def search(self, query: str, top_k: int, kind: str | None = None,
+                     context_document: str | None = None) -> dict[str, Any]:
+        """Ranked documents (only procedures with kind="procedure") and answer/clarify/no_answer;
+        `context_document`, the last document answered from, resolves subject-less follow-ups."""
+        body: dict[str, Any] = {"query": query, "top_k": top_k, **({"kind": kind} if kind else {}),
+                                **({"context_document": context_document} if context_document else {})}
         result = await self._request("POST", "/search", json=body)
         if result is None:
             raise KnowledgeUnavailable("POST /search -> 404")

@@ -113,9 +113,10 @@ class ValidateLevel4Form(UsesKnowledgeClient, ConditionalSlotsValidation):
         if named["procedures"]:
             return None, named["procedures"]
         result = await self._client.search(name, top_k=MAX_CHOICES, kind="procedure")
-        if result["status"] == "answer" and result["hits"]:
+        confidence = result["confidence"]
+        if result["hits"] and confidence >= self._settings.procedure_choice_confidence:
             return result["hits"][0], []
-        return None, result["hits"] if result["status"] == "clarify" else []
+        return None, result["hits"] if confidence >= self._settings.procedure_offer_confidence else []
 
 
 class ActionAskProcedureName(Action):

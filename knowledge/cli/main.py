@@ -162,7 +162,8 @@ def evaluate(
     typer.echo("\nProcedure questions (document and section, hybrid):\n" + procedures)
     short = short_message_table(evaluate_short_messages(searcher, SHORT_MESSAGES))
     typer.echo("\nShort messages (eval/short_messages.yaml, hybrid):\n" + short)
-    followups = followup_table(evaluate_followups(searcher, FOLLOWUPS))
+    followups = followup_table(evaluate_followups(searcher, FOLLOWUPS),
+                               evaluate_followups(searcher, FOLLOWUPS, with_context=False))
     typer.echo("\nFollow-ups (eval/followups.yaml):\n" + followups)
     if report:
         intro = (
@@ -176,8 +177,8 @@ def evaluate(
                             f"procedure and section; hybrid ranking.\n\n{procedures}\n"
                             f"\n## Short messages\n\n`eval/short_messages.yaml`: at most four words, in scope "
                             f"(labelled) and out of scope; what the knowledge service does with them.\n\n{short}\n"
-                            f"\n## Follow-ups\n\n`eval/followups.yaml`: the second turn of two-turn cases, "
-                            f"searched on its own (no conversation context yet).\n\n{followups}\n")
+                            f"\n## Follow-ups\n\n`eval/followups.yaml`: the second turn of two-turn cases, with the "
+                            f"first turn's document as context and searched alone.\n\n{followups}\n")
         plot_threshold_curves(curves, report.with_suffix(".png"), "Answer threshold trade-off")
         typer.echo(f"Report written to {report}")
 

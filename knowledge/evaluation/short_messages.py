@@ -3,9 +3,9 @@
 eval/short_messages.yaml holds messages of at most four words, in scope (labelled with the
 documents that answer them) and out of scope; the figures that matter to a citizen are the
 in-scope messages that get a bare "no answer" (they deserve a choice of documents) and the
-out-of-scope ones answered confidently. eval/followups.yaml holds two-turn cases; here the
-follow-up is searched on its own, as the bot does today, so the figure is the baseline a
-conversation-aware follow-up must beat.
+out-of-scope ones answered confidently. eval/followups.yaml holds two-turn cases: the
+follow-up is searched with the first turn's document as context, as the bot does, and alone,
+the baseline.
 """
 
 from dataclasses import dataclass
@@ -32,7 +32,7 @@ class ShortMessageReport:
 @dataclass(frozen=True)
 class FollowupReport:
     cases: int
-    document_top1: float  # the follow-up searched alone finds the expected document
+    document_top1: float  # the follow-up's answer (or first choice) is the expected document
     section_top1: float  # … and, for a procedure, the expected section
 
 
@@ -61,12 +61,15 @@ def evaluate_short_messages(searcher: KnowledgeSearcher, path: Path) -> ShortMes
     )
 
 
-def evaluate_followups(searcher: KnowledgeSearcher, path: Path) -> FollowupReport:
+def evaluate_followups(searcher: KnowledgeSearcher, path: Path, *, with_context: bool = True) -> FollowupReport:
+    """The second turn's top document (and section), given the first turn's document as the
+    conversation's context (as the bot passes it), or searched alone (`with_context=False`)."""
     cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
     documents, sections = [], []
     for case in cases:
-        ranked = searcher.rank(str(case["followup"]))
-        top = ranked[0] if ranked else None
+        context = str(case["first_document"]) if with_context else None
+        outcome = searcher.search(str(case["followup"]), context_document=context)
+        top = outcome.hits[0] if outcome.hits and outcome.status is not SearchStatus.NO_ANSWER else None
         found = top is not None and top.document.id == case["expected_document"]
         documents.append(found)
         wanted = case.get("expected_section")
@@ -86,9 +89,11 @@ def short_message_table(report: ShortMessageReport) -> str:
     ])
 
 
-def followup_table(report: FollowupReport) -> str:
+def followup_table(with_context: FollowupReport, alone: FollowupReport) -> str:
     return "\n".join([
-        "| follow-ups (second turn searched alone) | cases | document top-1 | document and section top-1 |",
+        "| follow-ups (second turn) | cases | document top-1 | document and section top-1 |",
         "|---|---|---|---|",
-        f"| two-turn cases | {report.cases} | {report.document_top1:.1%} | {report.section_top1:.1%} |",
+        f"| with the first turn's document as context | {with_context.cases} | {with_context.document_top1:.1%} | "
+        f"{with_context.section_top1:.1%} |",
+        f"| searched alone (baseline) | {alone.cases} | {alone.document_top1:.1%} | {alone.section_top1:.1%} |",
     ])

@@ -14,7 +14,7 @@ from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.index import KnowledgeIndex
 from knowledge.retrieval.procedure_names import ProcedureNames, most_specific
 from knowledge.retrieval.procedures import Section, SectionKey, asked_sections
-from knowledge.text import fold_diacritics, normalize_for_matching, word_tokens
+from knowledge.text import fold_diacritics, word_tokens
 
 _WORDS = re.compile(r"\w+")
 
@@ -167,7 +167,7 @@ class KnowledgeSearcher:
             for doc_id, score in ranking.items()
         ]
         ranked = self._named_first(query, sorted(hits, key=lambda h: (-h.score, -h.dense_score)))
-        asked = asked_sections(normalize_for_matching(query))
+        asked = asked_sections(query)
         return [with_section(hit, asked, section_scores) if hit.document.is_procedure and position < 10 else hit
                 for position, hit in enumerate(ranked)]
 
@@ -215,9 +215,30 @@ class KnowledgeSearcher:
         return bool(words & set(_WORDS.findall(text)))
 
     def search(self, query: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID,
-               kind: DocumentKind | None = None) -> SearchOutcome:
+               kind: DocumentKind | None = None, context_document: str | None = None) -> SearchOutcome:
         """The top documents (of one kind, if given: the level-4 form looks among procedures
-        only) and whether to answer, offer choices or decline."""
+        only) and whether to answer, offer choices or decline. With `context_document` (the
+        procedure the conversation last answered from), a follow-up without a subject of its
+        own ("còn lệ phí thì sao?") is answered from that procedure's matching section."""
+        outcome = self._search(query, top_k, mode, kind)
+        followup = self._followup(query, outcome, context_document)
+        return followup or outcome
+
+    def _followup(self, query: str, fresh: SearchOutcome, context_document: str | None) -> SearchOutcome | None:
+        """The context procedure's asked section, when the query asks for a section, names no
+        procedure, and is not confidently about another document on its own."""
+        document = self.index.documents.get(context_document or "")
+        if document is None or not document.is_procedure:
+            return None
+        asked = asked_sections(query)
+        if not asked or self.procedure_names.named_in(query):
+            return None
+        if fresh.status is SearchStatus.ANSWER and fresh.hits[0].document.id != document.id:
+            return None
+        hit = with_section(DocumentHit(document, 0.0, 0.0, 0.0), asked, {})
+        return SearchOutcome(SearchStatus.ANSWER, max(fresh.confidence, self._settings.answer_threshold), [hit])
+
+    def _search(self, query: str, top_k: int, mode: RankingMode, kind: DocumentKind | None) -> SearchOutcome:
         ranked = self.rank(query, mode)
         if kind is not None:
             ranked = [hit for hit in ranked if hit.document.kind is kind]

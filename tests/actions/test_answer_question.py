@@ -158,3 +158,15 @@ async def test_knowledge_service_failure_is_a_polite_fallback(handler: Any) -> N
     assert events[0]["value"] == "unavailable"
     assert message["response"] == "utter_knowledge_unavailable"
     assert message["custom"]["type"] == "fallback"
+
+
+@pytest.mark.anyio
+async def test_the_last_answered_document_goes_with_the_search_as_context() -> None:
+    action, seen = action_with(search_result("answer", [DOCUMENT]))
+    dispatcher = CollectingDispatcher()
+    follow_up = Tracker("t", {"last_document_id": "tt-dang-ky-xe-lan-dau"},
+                        {"text": "còn lệ phí thì sao?", "intent": {"name": "ask_question"}, "entities": []},
+                        [], False, None, {}, "action_listen")
+    await action.run(dispatcher, follow_up, {})
+    assert json.loads(seen[0].content) == {"query": "còn lệ phí thì sao?", "top_k": 3,
+                                           "context_document": "tt-dang-ky-xe-lan-dau"}

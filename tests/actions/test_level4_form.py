@@ -51,7 +51,8 @@ def knowledge(search_status: str, top_id: str, named: list[str] | None = None, c
             return httpx.Response(200, json={"procedures": found, "chosen": chosen})
         if request.url.path == "/search":
             hits = [document(top_id), document("tt-sang-ten-xe")]
-            return httpx.Response(200, json={"query": "q", "status": search_status, "confidence": 0.9, "hits": hits})
+            confidence = {"answer": 0.95, "clarify": 0.7}.get(search_status, 0.2)
+            return httpx.Response(200, json={"query": "q", "status": search_status, "confidence": confidence, "hits": hits})
         document_id = request.url.path.rsplit("/", 1)[-1]
         return httpx.Response(200, json=procedure(document_id, online) if document_id.startswith("tt-") else document(document_id))
 
@@ -201,3 +202,21 @@ async def test_a_form_run_on_the_opening_message_sets_the_procedure_and_skips_th
     events = await action.run(CollectingDispatcher(), opening, domain)
     slots = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
     assert slots["procedure_id"] == PROCEDURE_ID and slots["requested_slot"] is None
+
+
+@pytest.mark.anyio
+async def test_a_weak_match_is_neither_chosen_nor_offered() -> None:
+    """An answer-level but not sure match ("cấp giấy phép kinh doanh rượu" → household
+    business) is offered, not chosen; a weak one is a procedure the catalogue lacks."""
+    def ranked(confidence: float) -> httpx.MockTransport:
+        def handle(request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/procedures/named":
+                return httpx.Response(200, json={"procedures": [], "chosen": None})
+            return httpx.Response(200, json={"query": "q", "status": "answer", "confidence": confidence,
+                                              "hits": [document("tt-dang-ky-ho-kinh-doanh")]})
+        return httpx.MockTransport(handle)
+
+    offered, _ = await validate(ranked(0.8), "cấp giấy phép kinh doanh rượu")
+    assert offered["procedure_name"] is None and offered["procedure_choices"]["options"][0]["id"] == "tt-dang-ky-ho-kinh-doanh"
+    unlisted, _ = await validate(ranked(0.3), "làm sổ đỏ")
+    assert unlisted == {"procedure_name": "làm sổ đỏ", "procedure_id": None, "procedure_choices": None}

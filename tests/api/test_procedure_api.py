@@ -70,3 +70,38 @@ def test_a_procedure_document_comes_section_by_section(client: TestClient) -> No
     assert body["procedure"]["portal_url"].startswith("https://")
     faq = client.get("/documents/dvc-nop-ho-so-truc-tuyen").json()
     assert faq["sections"] == [] and faq["procedure"] is None and faq["kind"] == "faq"
+
+
+def search(client: TestClient, query: str, context: str | None = None) -> dict:
+    body = {"query": query, **({"context_document": context} if context else {})}
+    response = client.post("/search", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize("followup, section", [("còn lệ phí thì sao?", "fee"), ("nhan ket qua kieu gi", "result"),
+                                               ("ai dc lam", "who")])
+def test_a_followup_without_its_own_subject_is_answered_from_the_last_procedure(
+        client: TestClient, followup: str, section: str) -> None:
+    answered = search(client, followup, context="tt-dang-ky-xe-lan-dau")
+    assert answered["status"] == "answer"
+    assert answered["hits"][0]["id"] == "tt-dang-ky-xe-lan-dau"
+    assert answered["hits"][0]["section"]["key"] == section
+    alone = search(client, followup)
+    assert alone["status"] != "answer" or alone["hits"][0]["id"] != "tt-dang-ky-xe-lan-dau"
+
+
+def test_a_followup_that_names_another_procedure_or_asks_no_section_is_searched_afresh(client: TestClient) -> None:
+    named = search(client, "còn sang tên xe thì lệ phí sao", context="tt-dang-ky-xe-lan-dau")
+    assert named["hits"][0]["id"] == "tt-sang-ten-xe"
+    greeting = search(client, "xin chào", context="tt-dang-ky-xe-lan-dau")
+    assert greeting == search(client, "xin chào")
+    missing = search(client, "còn giấy tờ thì sao", context="tt-dang-ky-xe-lan-dau")
+    assert missing["hits"][0]["id"] == "tt-dang-ky-xe-lan-dau" and missing["hits"][0]["missing_section"]["key"] == "papers"
+
+
+def test_context_that_is_not_a_served_procedure_changes_nothing(client: TestClient) -> None:
+    plain = search(client, "còn lệ phí thì sao?")
+    assert search(client, "còn lệ phí thì sao?", context="dvc-nop-ho-so-truc-tuyen") == plain
+    assert search(client, "còn lệ phí thì sao?", context="khong-co-tai-lieu-nay") == plain
+    assert client.post("/search", json={"query": "x", "context_document": "BAD ID"}).status_code == 422

@@ -79,6 +79,7 @@ def test_individual_filing_a_dossier_is_told_vneid_login_is_usually_enough(stack
 
 
 def submit_level4(stack: Stack, procedure: str, portal: str) -> tuple[list[str], dict]:
+    """A procedure the catalogue lacks: the form asks the portal, then answers."""
     sender = uuid.uuid4().hex
     _, [question] = ask(stack, "huong dan toi nop ho so toan trinh tu dau den cuoi", sender)
     assert question["type"] == "form" and question["topic"] == "dich_vu_cong"
@@ -89,21 +90,38 @@ def submit_level4(stack: Stack, procedure: str, portal: str) -> tuple[list[str],
 
 
 @pytest.mark.e2e
-def test_level4_form_cites_the_procedure_and_the_submission_payment_delivery_steps(stack: Stack) -> None:
-    texts, custom = submit_level4(stack, "đăng ký xe máy mới", "national")
+def test_level4_form_answers_a_catalogue_procedure_without_asking_the_portal(stack: Stack) -> None:
+    sender = uuid.uuid4().hex
+    ask(stack, "huong dan toi nop ho so toan trinh tu dau den cuoi", sender)
+    texts, [custom] = ask(stack, "đăng ký xe máy mới", sender)
     assert custom["type"] == "answer"
     assert [s["id"] for s in custom["sources"]] == [
-        "tt-dang-ky-xe-lan-dau",  # the procedure from the catalogue (issue 14)
-        "dvc-nop-ho-so-truc-tuyen",
+        "tt-dang-ky-xe-lan-dau",  # the procedure from the catalogue: where to file, its steps
         "dvc-thanh-toan-truc-tuyen",
         "dvc-nhan-ket-qua-buu-chinh",
     ]
+    assert any("**Nộp ở đâu**" in t and "**Các bước**" in t for t in texts)
     assert not any("chưa có hướng dẫn riêng" in t for t in texts)
 
 
 @pytest.mark.e2e
+def test_level4_form_takes_the_procedure_from_the_opening_message(stack: Stack) -> None:
+    texts, [custom] = ask(stack, "toi muon nop ho so dang ky khai sinh online", uuid.uuid4().hex)
+    assert custom["type"] == "answer" and custom["sources"][0]["id"] == "tt-dang-ky-khai-sinh"
+
+
+@pytest.mark.e2e
+def test_a_followup_is_answered_from_the_procedure_just_shown(stack: Stack) -> None:
+    sender = uuid.uuid4().hex
+    ask(stack, "đăng ký khai sinh cần giấy tờ gì", sender)
+    texts, [custom] = ask(stack, "còn lệ phí thì sao?", sender)
+    assert custom["type"] == "answer" and custom["sources"][0]["id"] == "tt-dang-ky-khai-sinh"
+    assert any("Lệ phí" in t for t in texts)
+
+
+@pytest.mark.e2e
 def test_level4_form_says_when_a_procedure_is_not_in_the_knowledge_base(stack: Stack) -> None:
-    texts, custom = submit_level4(stack, "cap giay phep xay dung nha o", "provincial")
-    assert any("chưa có hướng dẫn riêng" in t and "cap giay phep xay dung nha o" in t for t in texts)
+    texts, custom = submit_level4(stack, "chuyen muc dich su dung dat", "provincial")
+    assert any("chưa có hướng dẫn riêng" in t and "chuyen muc dich su dung dat" in t for t in texts)
     assert custom["sources"][0]["id"] == "dvc-tim-thu-tuc"
     assert any("Cổng dịch vụ công của tỉnh" in t for t in texts)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel, SectionKey, heading_of
-from knowledge.retrieval.documents import DocumentKind, KnowledgeDocument, Topic
+from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, DocumentKind, KnowledgeDocument, Topic
 from knowledge.retrieval.search import DocumentHit, RankingMode, SearchStatus
 
 MAX_QUERY_CHARS = 1000
@@ -21,6 +21,9 @@ class SearchRequest(BaseModel):
     top_k: Annotated[StrictInt, Field(ge=1, le=10)] = 3
     mode: RankingMode = RankingMode.HYBRID
     kind: DocumentKind | None = Field(default=None, description="Only documents of this kind (e.g. procedure).")
+    context_document: Annotated[str | None, Field(pattern=DOCUMENT_ID_PATTERN, max_length=80, description=(
+        "The document the conversation last answered from: a follow-up without a subject of its own "
+        "(\"còn lệ phí thì sao?\") is answered from that procedure's matching section."))] = None
 
 
 class SourceRef(BaseModel):

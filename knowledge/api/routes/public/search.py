@@ -28,7 +28,8 @@ Service = Annotated[KnowledgeService, Depends(get_service)]
 @router.post("/search", response_model=SearchResponse)
 def search(request: SearchRequest, service: Service) -> SearchResponse:
     """Rank documents for a question and say whether to answer, clarify or decline."""
-    outcome = service.searcher.search(request.query, top_k=request.top_k, mode=request.mode, kind=request.kind)
+    outcome = service.searcher.search(request.query, top_k=request.top_k, mode=request.mode, kind=request.kind,
+                                      context_document=request.context_document)
     return SearchResponse(
         query=request.query,
         status=outcome.status,

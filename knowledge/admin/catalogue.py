@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -109,7 +108,10 @@ class _Collector:
 def read_catalogue_csv(text: str) -> list[tuple[KnowledgeDocument, str]]:
     """Procedures from CSV rows (header: FIELD_COLUMNS and section keys or headings)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in reader.fieldnames or []]
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise InvalidInput(messages.INVALID_ARCHIVE, [f"dòng 1: {exc}"]) from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvalidInput(messages.INVALID_ARCHIVE, [f"dòng 1: thiếu cột {', '.join(missing)}"])
@@ -148,6 +150,8 @@ def _json_rows(text: str) -> Iterator[tuple[int, object]]:
             value, position = decoder.raw_decode(stripped, position)
         except json.JSONDecodeError as exc:
             raise InvalidInput(messages.INVALID_ARCHIVE, [f"dòng {exc.lineno}: JSON sai cú pháp ({exc.msg})"]) from exc
+        except RecursionError as exc:  # "[[[[…" thousands deep
+            raise InvalidInput(messages.INVALID_ARCHIVE, [f"dòng {line}: JSON lồng quá sâu"]) from exc
         yield line, value
     if stripped[position + 1:].strip():
         line = stripped.count("\n", 0, position) + 1
@@ -180,8 +184,8 @@ def _docx_paragraphs(data: bytes) -> list[tuple[str, str, str]]:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InvalidInput(messages.INVALID_ARCHIVE, [f"docx: không đọc được tệp Word ({exc})"]) from exc
+    except Exception as exc:  # noqa: BLE001 — an uploaded file may break python-docx or lxml in any way
+        raise InvalidInput(messages.INVALID_ARCHIVE, [f"docx: không đọc được tệp Word ({type(exc).__name__})"]) from exc
     paragraphs = []
     for paragraph in document.paragraphs:
         style = paragraph.style.name if paragraph.style is not None else ""

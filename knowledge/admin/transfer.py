@@ -216,7 +216,10 @@ def _text(data: bytes, kind: str) -> str:
 
 def read_csv_upload(text: str) -> list[tuple[KnowledgeDocument, str]]:
     """A question–answer CSV (it has an `answer` column) or a procedure catalogue CSV."""
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    try:
+        header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    except csv.Error as exc:
+        raise InvalidInput(messages.INVALID_ARCHIVE, [f"csv: {exc}"]) from exc
     if "answer" in (name.strip() for name in header):
         return read_qa_csv(text)
     return catalogue.read_catalogue_csv(text)

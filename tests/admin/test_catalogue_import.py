@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -136,7 +137,7 @@ def test_json_problems_name_the_line_of_their_procedure(procedures: list[Knowled
     with pytest.raises(transfer.InvalidInput) as broken:
         transfer.catalogue.read_catalogue_json('[\n  {"id": "a",\n   "title": }\n]')
     assert broken.value.problems[0].startswith("dòng 3: JSON sai cú pháp")
-    for text in ("{}", "[1]", "[", ""):
+    for text in ("{}", "[1]", "[", "", "[" * 100_000 + "]" * 100_000, '[{"id": "a"}] trailing'):
         with pytest.raises(transfer.InvalidInput):
             transfer.catalogue.read_catalogue_json(text)
 
@@ -153,8 +154,12 @@ def test_word_problems_name_their_paragraph() -> None:
         transfer.catalogue.read_catalogue_docx(buffer.getvalue())
     problems = refused.value.problems
     assert problems[0].startswith("đoạn 1:") and any(p.startswith("đoạn 4:") and "Mục bịa" in p for p in problems)
-    with pytest.raises(transfer.InvalidInput):
-        transfer.catalogue.read_catalogue_docx(b"PK\x03\x04 not really a zip")
+    broken_xml = io.BytesIO()
+    with zipfile.ZipFile(broken_xml, "w") as archive:  # a ZIP whose parts are not XML
+        archive.writestr("[Content_Types].xml", "<bad")
+    for data in (b"PK\x03\x04 not really a zip", b"", broken_xml.getvalue()):
+        with pytest.raises(transfer.InvalidInput):
+            transfer.catalogue.read_catalogue_docx(data)
 
 
 def test_catalogue_imports_are_drafts_until_published(admin: AdminClient, procedures: list[KnowledgeDocument]) -> None:

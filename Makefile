@@ -18,7 +18,7 @@ RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 MODEL := models/tro-ly-dich-vu-cong.tar.gz
 # Everything a trained model depends on: training data, the custom components and policies, and
 # the standard-library modules of knowledge/ they import (text folding, masking, the contract).
-BOT_SOURCES := config.yml bot/domain.yml $(shell find bot/data bot/components bot/policies -name '*.py' -o -name '*.yml' 2>/dev/null) \
+BOT_SOURCES := config.yml bot/domain.yml bot/entities.yml $(shell find bot/data bot/components bot/policies -name '*.py' -o -name '*.yml' 2>/dev/null) \
 	knowledge/__init__.py knowledge/text.py knowledge/privacy.py knowledge/contract.py
 # pip prints one warning per package for the machine's empty local index mirrors; hide only those.
 PIP_QUIET := 2>&1 | { grep -v "is neither a file nor a directory" || true; }; exit $${PIPESTATUS[0]}

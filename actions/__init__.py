@@ -2,6 +2,15 @@
 
 from actions.answer_question import ActionAnswerQuestion
 from actions.feedback import ActionRecordFeedback
+from actions.form_pause import ActionPauseForm
+from actions.form_questions import (
+    AskHasNfc,
+    AskLoginStep,
+    AskServicePortal,
+    AskSignatureCarrier,
+    AskSignatureHolder,
+    AskSignaturePurpose,
+)
 from actions.handoff import ActionHandoff
 from actions.level4_form import ActionLevel4Advice, ValidateLevel4Form
 from actions.signature_form import ActionSignatureAdvice, ValidateSignatureForm
@@ -11,9 +20,16 @@ __all__ = [
     "ActionAnswerQuestion",
     "ActionHandoff",
     "ActionLevel4Advice",
+    "ActionPauseForm",
     "ActionRecordFeedback",
     "ActionSignatureAdvice",
     "ActionVneidLoginAdvice",
+    "AskHasNfc",
+    "AskLoginStep",
+    "AskServicePortal",
+    "AskSignatureCarrier",
+    "AskSignatureHolder",
+    "AskSignaturePurpose",
     "ValidateLevel4Form",
     "ValidateSignatureForm",
     "ValidateVneidLoginForm",

@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.form_questions import REASKED_SLOT
 from actions.knowledge_client import KnowledgeUnavailable
 from knowledge.contract import turn_payload
 from actions.rendering import utter_document
@@ -37,7 +38,7 @@ class FormAdviceAction(UsesKnowledgeClient, Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        reset: list[EventType] = [SlotSet(slot, None) for slot in self.form_slots]
+        reset: list[EventType] = [*(SlotSet(slot, None) for slot in self.form_slots), SlotSet(REASKED_SLOT, False)]
         try:
             events = await self.advise(dispatcher, tracker)
         except KnowledgeUnavailable:

@@ -29,7 +29,12 @@ PAYMENT_DOCUMENT = "dvc-thanh-toan-truc-tuyen"
 DELIVERY_DOCUMENT = "dvc-nhan-ket-qua-buu-chinh"
 FIND_PROCEDURE_DOCUMENT = "dvc-tim-thu-tuc"
 PROVINCIAL_LOGIN_DOCUMENT = "vneid-dang-nhap-cong-dvc-tinh"
-PORTAL_HINT = {"provincial": "utter_level4_provincial_portal", "unsure": "utter_level4_unsure_portal"}
+PORTAL_HINT = {
+    "provincial": "utter_level4_provincial_portal",
+    "vneid": "utter_level4_vneid_portal",
+    "police": "utter_level4_police_portal",
+    "unsure": "utter_level4_unsure_portal",
+}
 MAX_PROCEDURE_CHARS = 200
 MAX_CHOICES = 3
 # The button (and its typed label) for "none of these": the name first typed is kept as a

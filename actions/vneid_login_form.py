@@ -34,6 +34,14 @@ class ValidateVneidLoginForm(ConditionalSlotsValidation):
     ) -> dict[str, Any]:
         return {"login_step": value if value in DOCUMENT_FOR_STEP else None}
 
+    def validate_has_nfc(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A typed "không có NFC" arrives as the `nfc` entity's text value, a click as a bool."""
+        if isinstance(value, str):
+            value = {"true": True, "false": False}.get(value.strip().lower())
+        return {"has_nfc": value if isinstance(value, bool) else None}
+
 
 class ActionVneidLoginAdvice(SingleDocumentAdvice):
     form_slots = ("login_step", "has_nfc")

@@ -53,9 +53,9 @@ class Settings(BaseSettings):
     # clarify_threshold and answer_threshold the bot asks the citizen to choose.
     answer_threshold: float = Field(default=0.79, ge=0.0, le=1.0)
     clarify_threshold: float = Field(default=0.52, ge=0.0, le=1.0)
-    # Messages this short that still match the documents' words get a clarify turn.
-    short_query_words: int = Field(default=3, ge=0)
-    short_query_min_confidence: float = Field(default=0.03, ge=0.0, le=1.0)
+    # Messages of at most this many words whose words are the knowledge base's get a clarify
+    # turn below clarify_threshold (retrieval/short_messages.py; eval/short_messages.yaml).
+    short_query_words: int = Field(default=4, ge=0)
     # Hybrid fusion of the dense and BM25 rankings; dense_weight is the dense share, re-measured
     # with 31 procedures on eval/retrieval_questions.yaml (top-1 at 0.1/0.15/0.2/0.25/0.3/0.35:
     # 91.2/90.9/90.7/92.1/91.5/90.9 %, BM25 alone 91.5 %) and eval/procedure_questions.yaml

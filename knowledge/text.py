@@ -57,6 +57,8 @@ ABBREVIATIONS: dict[str, str] = {
     "cks": "chữ ký số", "ckso": "chữ ký số", "ntn": "như thế nào", "j": "gì", "ji": "gì",
     "vs": "với", "ng": "người", "bnhieu": "bao nhiêu", "bn": "bao nhiêu", "tn": "tin nhắn",
     "app": "ứng dụng", "ad": "", "a": "", "ah": "", "ạ": "",
+    "hs": "hồ sơ", "kq": "kết quả", "qg": "quốc gia", "xn": "xác nhận", "dkkd": "đăng ký kinh doanh",
+    "cds": "chuyển đổi số", "login": "đăng nhập", "bank": "ngân hàng", "gp": "giấy phép",
 }
 _LEVEL_GLUED = re.compile(r"\b(mức|muc|cấp|cap)(\d)\b", re.IGNORECASE)
 

@@ -2,7 +2,7 @@
 
 Starts its own stack on ports the kernel hands out, plays each scripted conversation, and
 writes what the bot really answered, so the dialogue documentation never drifts from the bot.
-Usage: .venv/bin/python -m scripts.transcripts [--set forms|procedures] [--out FILE]
+Usage: .venv/bin/python -m scripts.transcripts [--set forms|procedures|listening] [--out FILE]
 """
 
 import argparse
@@ -67,7 +67,38 @@ PROCEDURES: dict[str, list[str]] = {
     "Where to file, without diacritics (căn cước cho trẻ dưới 6 tuổi)": ["lam can cuoc cho con duoi 6 tuoi o dau"],
     "A section with no sourced fact (nộp phạt giao thông)": ["Nộp phạt nguội qua cổng dịch vụ công theo văn bản nào?"],
 }
+# The cases of issue 15 ("Listening like a person"), each as a citizen typed it.
+LISTENING: dict[str, list[str]] = {
+    **{f"Short message: {text}": [text] for text in (
+        "Có thu phí không", "Phí hồ sơ online", "Không thanh toán được", "Thanh toán thất bại",
+        "Xem trạng thái hồ sơ", "Kiểm tra tiến độ xử lý", "Xác thực tài khoản", "Thủ tục chữ ký số",
+        "Đăng ký tài khoản", "Thời gian cấp VNeID cho tổ chức?", "Theo dõi tiến trình hồ sơ",
+        "Đăng ký người dùng", "ko thanh toan dc")},
+    "The opening message names the procedure and the portal": ["cấp đổi giấy phép lái xe trên cổng quốc gia"],
+    "The signature form: holder and purpose in one answer": [
+        "tư vấn giúp tôi chọn chữ ký số",
+        "tôi là cá nhân, dùng để ký hồ sơ nộp trên cổng dịch vụ công",
+    ],
+    "The login form: a button's label typed instead of clicked": ["vneid ko vao duoc", "Không nhận được OTP"],
+    "The login form: one interruption, then a change of topic": [
+        "vneid ko vao duoc",
+        "chữ ký số là gì",
+        "đăng ký tạm trú online mất bao lâu",
+    ],
+    "Follow-ups after a procedure answer": [
+        "đăng ký khai sinh cần giấy tờ gì",
+        "còn lệ phí thì sao?",
+        "mất bao lâu?",
+        "nộp ở đâu?",
+    ],
+    "A follow-up with a subject of its own is searched afresh": [
+        "lam ho chieu can giay to gi",
+        "còn đăng ký thường trú thì nộp ở đâu",
+    ],
+}
 SETS = {
+    "listening": ("Transcripts: short messages, slot filling, interruptions and follow-ups", LISTENING,
+                  "transcript-listening.md"),
     "forms": ("Transcripts: the three guided forms", FORMS, "transcript-forms.md"),
     "procedures": ("Transcripts: procedure questions", PROCEDURES, "transcript-procedures.md"),
 }

@@ -1,8 +1,6 @@
 """Hybrid search: dense cosine and BM25 rankings fused with reciprocal rank fusion."""
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -14,9 +12,8 @@ from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.index import KnowledgeIndex
 from knowledge.retrieval.procedure_names import ProcedureNames, most_specific
 from knowledge.retrieval.procedures import Section, SectionKey, asked_sections
-from knowledge.text import fold_diacritics, word_tokens
-
-_WORDS = re.compile(r"\w+")
+from knowledge.retrieval.short_messages import KnowledgeVocabulary
+from knowledge.text import word_tokens
 
 
 class RankingMode(StrEnum):
@@ -119,6 +116,7 @@ class KnowledgeSearcher:
         self._embedder = embedder
         self._settings = settings
         self.procedure_names = ProcedureNames(index.documents.values())
+        self.vocabulary = KnowledgeVocabulary(index.documents.values())
 
     def _dense_scores(self, query: str) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
         """Best cosine per document, and per (document, section) for procedures."""
@@ -200,19 +198,12 @@ class KnowledgeSearcher:
             return top.dense_score
         return confidence_probability(self._settings.confidence_weights, confidence_features(ranked))
 
-    def _is_short_topical(self, query: str, confidence: float, top: DocumentHit) -> bool:
-        """A one-to-three-word message in the knowledge base's own words ("lỗi", "otp"):
-        too short to answer with confidence, too topical to decline, so offer choices.
-        Typed with diacritics, one of its words must stand in the top document as typed:
-        folded, "giá vàng" would otherwise meet "gia hạn"."""
-        if confidence < self._settings.short_query_min_confidence or len(word_tokens(query)) > self._settings.short_query_words:
+    def _is_short_topical(self, query: str, hits: list[DocumentHit]) -> bool:
+        """A message of a few words about what the offered documents cover: offer them
+        (knowledge/retrieval/short_messages.py)."""
+        if len(word_tokens(query)) > self._settings.short_query_words:
             return False
-        if fold_diacritics(query) == query:
-            return True
-        words = set(_WORDS.findall(unicodedata.normalize("NFC", query).lower()))
-        document = top.document
-        text = unicodedata.normalize("NFC", " ".join([document.title, *document.questions, document.body])).lower()
-        return bool(words & set(_WORDS.findall(text)))
+        return self.vocabulary.is_topical(query, [hit.document.id for hit in hits])
 
     def search(self, query: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID,
                kind: DocumentKind | None = None, context_document: str | None = None) -> SearchOutcome:
@@ -248,7 +239,7 @@ class KnowledgeSearcher:
         confidence = self.confidence(ranked, mode)
         if confidence >= self._settings.answer_threshold:
             status = SearchStatus.ANSWER
-        elif confidence >= self._settings.clarify_threshold or self._is_short_topical(query, confidence, hits[0]):
+        elif confidence >= self._settings.clarify_threshold or self._is_short_topical(query, hits):
             status = SearchStatus.CLARIFY
         else:
             status = SearchStatus.NO_ANSWER

@@ -108,3 +108,21 @@ def test_empty_index_answers_nothing(tmp_path: Path, embedder: Embedder) -> None
     settings = Settings(documents_dir=empty, index_dir=tmp_path / "index")
     outcome = KnowledgeSearcher(ensure_index(load_documents(settings.documents_dir).documents, embedder, settings), embedder, settings).search("quên mật khẩu")
     assert outcome.status is SearchStatus.NO_ANSWER and outcome.hits == []
+
+
+@pytest.mark.parametrize("question", ["mật khẩu", "mat khau vneid", "ko nhan dc otp", "chữ ký số"])
+def test_a_short_message_in_the_documents_words_gets_choices_not_an_apology(settings: Settings, embedder: Embedder, question: str) -> None:
+    index = ensure_index(load_documents(settings.documents_dir).documents, embedder, settings)
+    unsure = KnowledgeSearcher(index, embedder, settings.model_copy(update={"answer_threshold": 1.0, "clarify_threshold": 1.0}))
+    assert unsure.search(question).status is SearchStatus.CLARIFY
+
+
+@pytest.mark.parametrize("question", [
+    "giá vàng",  # "vàng" is no word of the documents as typed (folded it would meet "vắng")
+    "sao vậy",  # no content word at all
+    "karaoke mật khẩu",  # a word the documents never use
+])
+def test_a_short_message_off_the_documents_is_declined(settings: Settings, embedder: Embedder, question: str) -> None:
+    index = ensure_index(load_documents(settings.documents_dir).documents, embedder, settings)
+    unsure = KnowledgeSearcher(index, embedder, settings.model_copy(update={"answer_threshold": 1.0, "clarify_threshold": 1.0}))
+    assert unsure.search(question).status is SearchStatus.NO_ANSWER

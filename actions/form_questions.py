@@ -16,13 +16,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 REASKED_SLOT = "form_reasked"
 LISTEN = "action_listen"
+EXTRACT_SLOTS = "action_extract_slots"
 
 
 def returns_after_interruption(tracker: Tracker) -> bool:
-    """The form asks again after another action answered the citizen's last message
-    (at activation and after a filled slot, the last action is the listen)."""
-    latest = tracker.latest_action_name
-    return latest not in (None, LISTEN, tracker.active_loop.get("name"))
+    """The form asks again after another action answered the citizen's last message. The
+    form hands its ask action a tracker ending in its own execution, so the action that
+    counts is the one before; at activation and after a filled slot it is the listen (or
+    the slot extraction that follows every message)."""
+    form = tracker.active_loop.get("name")
+    names = [event.get("name") for event in reversed(tracker.events) if event.get("event") == "action"]
+    if names and names[0] == form:
+        names = names[1:]
+    return bool(names) and names[0] not in (LISTEN, EXTRACT_SLOTS, form)
 
 
 def asked_something_since_message(tracker: Tracker) -> bool:

@@ -25,9 +25,10 @@ class Phrase:
     value: str
 
 
-def _spelled_words(text: str) -> tuple[str, ...]:
-    return tuple(word for match in _WORD.findall(normalize_for_matching(text))
-                 for word in _SPELLED_OUT.get(match, (match,)))
+def _spelled_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Folded words with abbreviations spelled out, each with the offsets of the word typed."""
+    return [(word, match.start(), match.end()) for match in _WORD.finditer(normalize_for_matching(text))
+            for word in _SPELLED_OUT.get(match.group(), (match.group(),))]
 
 
 def read_vocabulary(path: Path) -> list[Phrase]:
@@ -41,7 +42,7 @@ def read_vocabulary(path: Path) -> list[Phrase]:
     for entity, values in data.items():
         for value, texts in values.items():
             for text in texts:
-                words = _spelled_words(str(text))
+                words = tuple(word for word, _, _ in _spelled_tokens(str(text)))
                 if not words:
                     raise ValueError(f"{path}: an empty phrase under {entity}: {value}")
                 earlier = seen.setdefault((str(entity), words), str(value))
@@ -57,11 +58,8 @@ def find_entities(text: str, phrases: list[Phrase]) -> list[dict[str, Any]]:
     Folding maps one character to one (knowledge.text), so offsets found in the folded text
     are offsets in the original; an abbreviation ("ko", "dk") matches as the words it stands
     for, with its own offsets. One value per entity: the first in the message."""
-    words, spans = [], []
-    for match in _WORD.finditer(normalize_for_matching(text)):
-        spelled = _SPELLED_OUT.get(match.group(), (match.group(),))
-        words += spelled
-        spans += [(match.start(), match.end())] * len(spelled)
+    tokens = _spelled_tokens(text)
+    words = [word for word, _, _ in tokens]
     taken = [False] * len(words)
     found: dict[str, dict[str, Any]] = {}
     for phrase in phrases:
@@ -70,7 +68,7 @@ def find_entities(text: str, phrases: list[Phrase]) -> list[dict[str, Any]]:
             if tuple(words[i:i + size]) != phrase.words or any(taken[i:i + size]):
                 continue
             taken[i:i + size] = [True] * size
-            start, end = spans[i][0], spans[i + size - 1][1]
+            start, end = tokens[i][1], tokens[i + size - 1][2]
             match = {"entity": phrase.entity, "value": phrase.value, "start": start, "end": end,
                      "confidence_entity": 1.0}
             if phrase.entity not in found or start < found[phrase.entity]["start"]:

@@ -15,10 +15,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import UTTER_PREFIX
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.policies.deterministic import DeterministicPolicy
+from bot.policies.deterministic import DeterministicPolicy, events_since_last_message
 
 
 @DefaultV1Recipe.register(
@@ -55,12 +55,8 @@ class ActionFailurePolicy(DeterministicPolicy):
         )
         if not is_custom_action:
             return False
-        for event in reversed(tracker.events):
-            if isinstance(event, UserUttered):
-                return True
-            if isinstance(event, SlotSet) and event.key == self._status_slot:
-                return False
-        return True
+        return not any(isinstance(event, SlotSet) and event.key == self._status_slot
+                       for event in events_since_last_message(tracker))
 
     def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
         if tracker.latest_action_name == self._failure_response:

@@ -5,8 +5,19 @@ from typing import Any, Dict, List, Optional, Text
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+
+def events_since_last_message(tracker: DialogueStateTracker) -> List[Event]:
+    """What happened after the citizen's last message, most recent first."""
+    events: List[Event] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        events.append(event)
+    return events
 
 
 class DeterministicPolicy(Policy):

@@ -12,19 +12,17 @@ from typing import Any, Dict, Optional, Text
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.policies.deterministic import DeterministicPolicy
+from bot.policies.deterministic import DeterministicPolicy, events_since_last_message
 
 
 def _latest_turn(tracker: DialogueStateTracker) -> tuple[list[dict[str, Any]], set[str]]:
     """The contract payloads of the bot's replies since the citizen's last message, and the
     slots set meanwhile."""
     payloads, slots = [], set()
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            break
+    for event in events_since_last_message(tracker):
         if isinstance(event, BotUttered):
             custom = (event.data or {}).get("custom")
             if isinstance(custom, dict):

@@ -65,18 +65,17 @@ class KnowledgeVocabulary:
 
     def is_topical(self, text: str, offered: list[str]) -> bool:
         """Every content word known, all of them in one offered document, and there its one
-        content word or two of its words side by side, one a content word ("thanh toán", "nhận
-        được"; not "thời
-        tiết", whose syllables stand in "thời hạn" and "chi tiết")."""
-        words = self.content_words(text)
-        if not words or not all(self.is_known(word) for word in words):
+        content word or two of its words side by side, one a content word ("thanh toán",
+        "nhận được"; not "thời tiết", whose syllables stand in "thời hạn" and "chi tiết")."""
+        words = _message_words(text)
+        content = [word for word in words if not is_function_word(word)]
+        if not content or not all(self.is_known(word) for word in content):
             return False
+        folded_content = {fold_diacritics(word) for word in content}
         folded = [fold_diacritics(word) for word in words]
-        every = [fold_diacritics(word) for word in _message_words(text)]
-        content = set(folded)
-        pairs = {f"{a} {b}" for a, b in zip(every, every[1:]) if a in content or b in content}
+        pairs = {f"{a} {b}" for a, b in zip(folded, folded[1:]) if a in folded_content or b in folded_content}
         for document_id in offered:
             terms = self._terms_by_document.get(document_id, set())
-            if set(folded) <= terms and (len(folded) == 1 or pairs & terms):
+            if folded_content <= terms and (len(content) == 1 or pairs & terms):
                 return True
         return False

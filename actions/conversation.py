@@ -24,3 +24,14 @@ def last_question(tracker: Tracker) -> str | None:
         if event.get("event") == "user" and intent.get("name") in QUESTION_INTENTS:
             return event.get("text")
     return None
+
+
+def last_bot_action(tracker: Tracker) -> str | None:
+    """The bot's last action before the citizen's latest message (action_listen aside)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None

@@ -1,4 +1,5 @@
-"""Store a citizen's 👍/👎 on the last answer, with the document it came from."""
+"""Store a citizen's 👍/👎 on the last answer, with the document it came from, or on the help of
+the person who just ended a handed-over conversation."""
 
 from typing import Any
 
@@ -6,12 +7,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import last_question
+from actions.conversation import last_bot_action, last_question
 from actions.knowledge_client import KnowledgeUnavailable
 from knowledge.contract import turn_payload
 from actions.shared_client import UsesKnowledgeClient
 
 HELPFUL_VALUES = {"yes": True, "no": False}
+HANDOFF_ENDED = "utter_handoff_ended"  # said when staff end a handed-over conversation
 
 
 class ActionRecordFeedback(UsesKnowledgeClient, Action):
@@ -26,6 +28,8 @@ class ActionRecordFeedback(UsesKnowledgeClient, Action):
         if helpful is None:
             dispatcher.utter_message(response="utter_ask_rephrase", json_message=turn_payload("fallback"))
             return [SlotSet("turn_status", "rejected")]
+        if last_bot_action(tracker) == HANDOFF_ENDED:
+            return await self._rate_handoff(dispatcher, tracker, helpful)
         document_id, question = tracker.get_slot("last_document_id"), last_question(tracker)
         try:
             await self._client.record_feedback(tracker.sender_id, document_id, helpful, question)
@@ -36,4 +40,14 @@ class ActionRecordFeedback(UsesKnowledgeClient, Action):
             await self._client.report_unanswered(tracker.sender_id, question, "thumbs_down", document_id)
         response = "utter_feedback_helpful" if helpful else "utter_feedback_not_helpful"
         dispatcher.utter_message(response=response, json_message=turn_payload("smalltalk"))
+        return [SlotSet("turn_status", "feedback_saved")]
+
+    async def _rate_handoff(self, dispatcher: CollectingDispatcher, tracker: Tracker, helpful: bool) -> list[EventType]:
+        """The 👍/👎 under "was the help useful?" rates the person's help, not a document."""
+        try:
+            await self._client.rate_handoff(tracker.sender_id, helpful)
+        except KnowledgeUnavailable:
+            dispatcher.utter_message(response="utter_feedback_not_saved", json_message=turn_payload("fallback"))
+            return [SlotSet("turn_status", "unavailable")]
+        dispatcher.utter_message(response="utter_handoff_rated", json_message=turn_payload("smalltalk"))
         return [SlotSet("turn_status", "feedback_saved")]

@@ -1,15 +1,19 @@
-"""Hand over to a person: show the human channels and leave staff a record with the transcript."""
+"""Hand over to a person: the request goes on the staff's desk (knowledge service), and the
+citizen is told honestly whether someone is there now or when the office opens.
+
+A request the citizen made pauses the bot (Rasa's ConversationPaused): what they write next
+goes to the desk (bot/channels/live_handoff.py) until staff end it or the citizen goes back
+to the bot. After repeated fallbacks the bot only offers this; it does not go silent."""
 
 import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import transcript
 from actions.knowledge_client import KnowledgeUnavailable
-from knowledge.contract import turn_payload
 from actions.shared_client import UsesKnowledgeClient
 
 logger = logging.getLogger(__name__)
@@ -25,11 +29,22 @@ class ActionHandoff(UsesKnowledgeClient, Action):
         requested = (tracker.latest_message.get("intent") or {}).get("name") == "request_human"
         reason = "requested" if requested else "repeated_fallback"
         try:
-            await self._client.record_handoff(tracker.sender_id, reason, transcript(tracker))
+            opening = await self._client.record_handoff(tracker.sender_id, reason, transcript(tracker),
+                                                        tracker.get_slot("last_document_id"))
         except KnowledgeUnavailable as exc:
-            # The citizen still gets the human channels; only the staff record is missing.
-            logger.error("Handoff record for %s not stored: %s", tracker.sender_id, exc)
+            # No desk to reach: the citizen still gets the human channels.
+            logger.error("Handoff for %s not stored: %s", tracker.sender_id, exc)
+            if not requested:
+                dispatcher.utter_message(response="utter_handoff_after_fallbacks")
+            dispatcher.utter_message(response="utter_handoff")
+            return [SlotSet("turn_status", "unavailable")]
         if not requested:
             dispatcher.utter_message(response="utter_handoff_after_fallbacks")
-        dispatcher.utter_message(response="utter_handoff", json_message=turn_payload("handoff"))
-        return [SlotSet("turn_status", "handed_over")]
+            dispatcher.utter_message(response="utter_handoff")
+            return [SlotSet("turn_status", "handed_over")]
+        if opening.get("live"):
+            dispatcher.utter_message(response="utter_handoff_live")
+        else:
+            dispatcher.utter_message(response="utter_handoff_later", next_opening=opening.get("next_opening_text"),
+                                     office_hours=opening.get("office_hours"))
+        return [SlotSet("turn_status", "handed_over"), ConversationPaused()]

@@ -60,9 +60,21 @@ class KnowledgeClient:
         payload = {"conversation_id": conversation_id, "document_id": document_id, "helpful": helpful, "question": question}
         await self._request("POST", "/feedback", json=payload, headers=self._records_headers)
 
-    async def record_handoff(self, conversation_id: str, reason: str, transcript: list[dict[str, str]]) -> None:
-        payload = {"conversation_id": conversation_id, "reason": reason, "transcript": transcript}
-        await self._request("POST", "/handoffs", json=payload, headers=self._records_headers)
+    async def record_handoff(self, conversation_id: str, reason: str, transcript: list[dict[str, str]],
+                             last_document_id: str | None) -> dict[str, Any]:
+        """On the staff's desk; says whether a person can take it now, else when the office opens."""
+        payload = {"conversation_id": conversation_id, "reason": reason, "transcript": transcript,
+                   "last_document_id": last_document_id}
+        result = await self._request("POST", "/handoffs", json=payload, headers=self._records_headers)
+        if result is None:
+            raise KnowledgeUnavailable("POST /handoffs -> 404")
+        return result
+
+    async def rate_handoff(self, conversation_id: str, helpful: bool) -> bool:
+        """The citizen's answer after staff ended a handed-over conversation."""
+        result = await self._request("POST", "/live/rating", json={"conversation_id": conversation_id,
+                                                                     "helpful": helpful}, headers=self._records_headers)
+        return bool(result and result.get("updated"))
 
     async def record_unanswered(
         self, conversation_id: str, question: str, reason: str, document_id: str | None = None

@@ -1,5 +1,6 @@
 """The knowledge layer's single settings object, read from `KB_*` environment variables."""
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -90,6 +91,25 @@ class Settings(BaseSettings):
     # Unanswered questions at least this similar are grouped (0.7 × e5 cosine + 0.3 × word
     # overlap, both on folded text); chosen on a small hand-labelled set of paraphrases.
     admin_cluster_similarity: float = Field(default=0.7, ge=0.0, le=1.0)
+
+    # Live handoff (knowledge/admin/live_handoff.py). A person can take a conversation when
+    # the office is open (Vietnam time: office_days, Monday = 0; office_periods as HH:MM
+    # pairs; never on public_holidays) and a staff member had the inbox open within
+    # staff_online_seconds. Outside that the citizen is told when someone will read the
+    # question. A request whose citizen left (socket closed) this many minutes ago is abandoned.
+    office_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    office_periods: tuple[tuple[str, str], ...] = (("07:30", "11:30"), ("13:30", "17:00"))
+    # Fixed-date holidays only; Tết and the Hùng Kings' day move with the lunar calendar and are
+    # announced each year: a deployment lists them here (KB_PUBLIC_HOLIDAYS='["2027-02-05", …]').
+    public_holidays: tuple[dt.date, ...] = (dt.date(2027, 1, 1), dt.date(2027, 4, 30), dt.date(2027, 5, 1),
+                                            dt.date(2027, 9, 2))
+    staff_online_seconds: float = Field(default=60.0, gt=0)
+    handoff_abandon_minutes: float = Field(default=10.0, gt=0)
+    # Where the knowledge service reaches Rasa's staff bridge (bot/channels/staff_bridge.py), and
+    # the secret both hold (STAFF_BRIDGE_TOKEN on Rasa's side); unset: replies wait for the
+    # citizen's next connection.
+    rasa_internal_url: str = "http://127.0.0.1:5005"
+    bridge_token: SecretStr | None = None
 
     @model_validator(mode="after")
     def _admin_paths_beside_index(self) -> "Settings":

@@ -32,3 +32,13 @@ def turn_payload(
         "sources": sources or [],
         "confidence": None if confidence is None else round(confidence, 4),
     }
+
+
+# A message from a staff member in a handed-over conversation: not a bot turn (no turn
+# status), drawn by the widget as "Cán bộ hỗ trợ · <display name>".
+STAFF_MESSAGE = "staff"
+
+
+def staff_payload(staff_name: str | None) -> dict[str, Any]:
+    return {"type": STAFF_MESSAGE, "topic": None, "sources": [], "confidence": None, "person": True,
+            "staff_name": staff_name}

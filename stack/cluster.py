@@ -32,6 +32,7 @@ from stack.services import (
     actions_spec,
     check_ports_free,
     knowledge_spec,
+    live_handoff_environment,
     rasa_spec,
     seed_embedding_cache,
     serve_in_foreground,
@@ -125,7 +126,10 @@ class Cluster(Stack):
         """Services in start order; replicas of one service start together."""
         c = self.config
         endpoints, rasa_env = c.rasa_endpoints()
+        knowledge_live, rasa_live = live_handoff_environment(c)
+        rasa_env = {**rasa_env, **rasa_live}
         knowledge_env = {
+            **knowledge_live,
             "KB_INDEX_DIR": str(c.workdir / "index"),
             "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
             "KB_RECORDS_TOKEN": c.records_token,

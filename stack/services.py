@@ -44,6 +44,8 @@ class StackConfig:
     credentials: Path = REPO_ROOT / "bot" / "credentials.yml"  # Rasa's channels and their guard
     # The shared secret with which only the action server writes citizens' records.
     records_token: str = field(default_factory=lambda: os.environ.get("KB_RECORDS_TOKEN") or secrets.token_urlsafe(32))
+    # The shared secret with which only the knowledge service's handoff desk drives Rasa's staff bridge.
+    bridge_token: str = field(default_factory=lambda: os.environ.get("KB_BRIDGE_TOKEN") or secrets.token_urlsafe(32))
     knowledge_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
     rasa_executable: Path = REPO_ROOT / ".venv-bot" / "bin" / "rasa"
 
@@ -144,6 +146,14 @@ def port_owner(port: int) -> str | None:
 
 
 
+def live_handoff_environment(config: StackConfig) -> tuple[dict[str, str], dict[str, str]]:
+    """How the knowledge service's handoff desk and Rasa's channels reach each other."""
+    knowledge = {"KB_RASA_INTERNAL_URL": config.url(config.rasa_port), "KB_BRIDGE_TOKEN": config.bridge_token}
+    rasa = {"BOT_KNOWLEDGE_URL": config.url(config.knowledge_port), "BOT_RECORDS_TOKEN": config.records_token,
+            "BOT_BRIDGE_TOKEN": config.bridge_token}
+    return knowledge, rasa
+
+
 def base_environment(config: StackConfig) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO_ROOT), **config.extra_env}
 
@@ -193,13 +203,14 @@ class Stack:
     def specs(self) -> list[ServiceSpec]:
         c = self.config
         endpoints, tracker_env = c.rasa_endpoints()
+        knowledge_live, rasa_live = live_handoff_environment(c)
         return [
             knowledge_spec(c, "knowledge", c.knowledge_port,
                            {"KB_RASA_PUBLIC_URL": c.url(c.rasa_port), "KB_RECORDS_TOKEN": c.records_token,
-                            "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url()}),
+                            "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url(), **knowledge_live}),
             actions_spec(c, "actions", c.actions_port, c.url(c.knowledge_port)),
             rasa_spec(c, "rasa", c.rasa_port, endpoints,
-                      {"ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook", **tracker_env}),
+                      {"ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook", **tracker_env, **rasa_live}),
         ]
 
     def start(self, timeout: float = 240.0, only: list[str] | None = None) -> None:

@@ -10,6 +10,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
+from bot.channels import live_handoff
 from bot.channels.privacy import mask_user_message
 from bot.channels.rate_limit import PLEASE_WAIT, ChatRateLimits
 from knowledge.contract import turn_payload
@@ -38,15 +39,16 @@ CLIENT_KEY = "_client_address"
 class GuardSettings:
     limits: ChatRateLimits
     max_message_chars: int = 1000
-    # Commands the widget itself always shows (its "Gặp nhân viên hỗ trợ" button), beside
+    # Commands the widget itself always shows (its "Gặp nhân viên hỗ trợ" button) or that a
+    # handed-over conversation offers after staff messages ("Quay lại trợ lý tự động"), beside
     # the buttons of the bot's last turn.
-    always_offered: FrozenSet[Text] = frozenset({"/request_human"})
+    always_offered: FrozenSet[Text] = frozenset({"/request_human", live_handoff.RESUME_COMMAND})
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardSettings":
         c = credentials or {}
         return cls(ChatRateLimits.from_credentials(c), int(c.get("max_message_chars", 1000)),
-                   frozenset(c.get("always_offered", ["/request_human"])))
+                   frozenset(c.get("always_offered", ["/request_human", live_handoff.RESUME_COMMAND])))
 
 
 async def offered_commands(sender_id: Text) -> Set[Text]:
@@ -97,7 +99,10 @@ def guarded(
             return None
         try:
             await as_text_unless_offered(message, settings)
-            return await on_new_message(mask_user_message(message))
+            masked = mask_user_message(message)
+            if await live_handoff.is_held(masked.sender_id):
+                return await live_handoff.handle_held(masked, on_new_message)
+            return await on_new_message(masked)
         except Exception:
             logger.exception("Turn failed for a conversation; the citizen is asked to retry")
             await message.output_channel.send_response(message.sender_id, dict(SERVICE_BUSY))

@@ -8,6 +8,9 @@ lost. This channel emits it as data instead: `bot_uttered` → `{"custom": {...}
 
 With session persistence a session id is all it takes to join a conversation's room, so a
 client-chosen id that is short or not random-looking is replaced by a fresh one.
+
+A widget that was handed over to a person says so in its session request: it then gets the
+staff messages it missed, and its leaving is reported (bot/channels/citizen_sockets.py).
 """
 
 import re
@@ -18,6 +21,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels import citizen_sockets
 from bot.channels.guard import CLIENT_KEY, GuardSettings, guarded
 
 # What the widget generates: 32 hex digits (uuid4) or longer random url-safe text.
@@ -79,8 +83,21 @@ class ContractSocketIOInput(SocketIOInput):
         rasa_session_request = handlers["session_request"]
         rasa_message = handlers[self.user_message_evt]
 
+        rasa_disconnect = handlers["disconnect"]
+        handed_over: Dict[Text, Text] = {}  # socket id -> session id, for sockets in a handoff
+
         async def session_request(sid: Text, data: Any) -> None:
-            await rasa_session_request(sid, checked_session_request(data))
+            request = checked_session_request(data)
+            await rasa_session_request(sid, request)
+            if request.get("handoff") is True:  # the widget was handed over: staff may have written
+                handed_over[sid] = request["session_id"]
+                await citizen_sockets.citizen_returned(request["session_id"])
+
+        async def disconnect(sid: Text) -> None:
+            await rasa_disconnect(sid)
+            session_id = handed_over.pop(sid, None)
+            if session_id:
+                await citizen_sockets.citizen_left(session_id)
 
         async def user_message(sid: Text, data: Any) -> None:
             if isinstance(data, dict) and (not isinstance(data.get("session_id"), str)
@@ -88,5 +105,7 @@ class ContractSocketIOInput(SocketIOInput):
                 await rasa_message(sid, data)
 
         handlers["session_request"] = session_request
+        handlers["disconnect"] = disconnect
+        citizen_sockets.register(self.sio, self.bot_message_evt)
         handlers[self.user_message_evt] = user_message
         return webhook

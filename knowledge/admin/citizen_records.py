@@ -1,5 +1,6 @@
 """What citizens leave for staff, in the admin database and written only through here:
-feedback on answers, handoff requests, and questions the bot could not answer.
+feedback on answers and questions the bot could not answer (handoff requests and their
+messages: live_handoff.py).
 
 Every text is masked again on the way in (the chat channels mask first), so a record is
 safe even if a client skipped it. Retention deletes all three kinds by age.
@@ -10,13 +11,20 @@ import json
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from knowledge.admin.database import Database
-from knowledge.admin.models import Feedback, Handoff, UnansweredQuestion, utc_now
+from knowledge.admin.models import (
+    Feedback,
+    Handoff,
+    HandoffMessage,
+    HandoffStatus,
+    TurnRecord,
+    UnansweredQuestion,
+    utc_now,
+)
 from knowledge.privacy import mask_sensitive
 from knowledge.retrieval.document_rules import printable
 
@@ -26,23 +34,15 @@ logger = logging.getLogger(__name__)
 LEGACY_RECORDS_FILE = "records.sqlite3"
 
 
-def _masked(text: str) -> str:
+def masked_text(text: str) -> str:
+    """What is stored of a citizen's text: masked, without control characters."""
     return printable(mask_sensitive(text).text)
 
 
 def add_feedback(session: Session, conversation_id: str, document_id: str | None, helpful: bool,
                  question: str | None) -> int:
     row = Feedback(created_at=utc_now(), conversation_id=printable(conversation_id), document_id=document_id,
-                   helpful=helpful, question=_masked(question) if question else None)
-    session.add(row)
-    session.flush()
-    return row.id
-
-
-def add_handoff(session: Session, conversation_id: str, reason: str, transcript: list[dict[str, str]]) -> int:
-    masked = [{**turn, "text": _masked(turn["text"])} for turn in transcript]
-    row = Handoff(created_at=utc_now(), conversation_id=printable(conversation_id), reason=reason,
-                  transcript=json.dumps(masked, ensure_ascii=False))
+                   helpful=helpful, question=masked_text(question) if question else None)
     session.add(row)
     session.flush()
     return row.id
@@ -52,31 +52,33 @@ def add_unanswered(session: Session, conversation_id: str, question: str, reason
                    document_id: str | None) -> int:
     """A question that ended in a fallback or a 👎, for the staff's unanswered queue."""
     row = UnansweredQuestion(created_at=utc_now(), conversation_id=printable(conversation_id),
-                             question=_masked(question), reason=reason, document_id=document_id)
+                             question=masked_text(question), reason=reason, document_id=document_id)
     session.add(row)
     session.flush()
     return row.id
 
 
-def feedback_counts(session: Session) -> dict[str, dict[str, int]]:
+def feedback_counts(session: Session, since: dt.datetime | None = None,
+                    until: dt.datetime | None = None) -> dict[str, dict[str, int]]:
+    """👍/👎 per document, of all time or of feedback given from `since` until before `until`."""
     helpful = func.sum(case((Feedback.helpful, 1), else_=0))
-    rows = session.execute(
-        select(Feedback.document_id, func.count(), helpful).group_by(Feedback.document_id)
-    ).all()
+    query = select(Feedback.document_id, func.count(), helpful).group_by(Feedback.document_id)
+    if since is not None:
+        query = query.where(Feedback.created_at >= since)
+    if until is not None:
+        query = query.where(Feedback.created_at < until)
+    rows = session.execute(query).all()
     return {str(doc): {"helpful": int(up or 0), "not_helpful": int(total) - int(up or 0)} for doc, total, up in rows}
 
 
-def handoffs(session: Session, limit: int = 50) -> list[dict[str, Any]]:
-    rows = session.scalars(select(Handoff).order_by(Handoff.id.desc()).limit(limit))
-    return [{"id": h.id, "created_at": h.created_at.isoformat(timespec="seconds"), "conversation_id": h.conversation_id,
-             "reason": h.reason, "transcript": json.loads(h.transcript)} for h in rows]
-
-
 def delete_older_than(session: Session, cutoff: dt.datetime) -> int:
-    """Retention: feedback, handoffs and unanswered questions created before `cutoff`."""
-    return sum(
+    """Retention: feedback, handoffs (with their messages), unanswered questions and turn
+    statuses created before `cutoff`."""
+    old_handoffs = select(Handoff.id).where(Handoff.created_at < cutoff)
+    removed = session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(old_handoffs))).rowcount
+    return removed + sum(
         session.execute(delete(model).where(model.created_at < cutoff)).rowcount  # type: ignore[attr-defined]
-        for model in (Feedback, Handoff, UnansweredQuestion)
+        for model in (Feedback, Handoff, UnansweredQuestion, TurnRecord)
     )
 
 
@@ -98,10 +100,10 @@ def migrate_legacy_records(db: Database, path: Path) -> int:
     with db.write() as session:
         for created, conversation, document, helpful, question in feedback:
             session.add(Feedback(created_at=_timestamp(created), conversation_id=conversation, document_id=document,
-                                 helpful=bool(helpful), question=_masked(question) if question else None))
+                                 helpful=bool(helpful), question=masked_text(question) if question else None))
         for created, conversation, reason, transcript in handoff_rows:
             session.add(Handoff(created_at=_timestamp(created), conversation_id=conversation, reason=reason,
-                                transcript=transcript))
+                                transcript=transcript, status=HandoffStatus.CLOSED.value))
     path.rename(path.with_name(path.name + ".migrated"))
     logger.info("Migrated %d feedback and %d handoff records from %s", len(feedback), len(handoff_rows), path)
     return len(feedback) + len(handoff_rows)

@@ -48,3 +48,12 @@ class NotSeeded(AdminError):
 
 class PublishFailed(AdminError):
     """The new index could not be built; the old one keeps serving."""
+
+
+class HandoffConflict(AdminError):
+    """The handoff is no longer in a state that allows this: another staff member claimed it
+    first, it is not yours, or it has ended."""
+
+
+class ChatServerUnavailable(AdminError):
+    """The chat server (Rasa's staff bridge) did not answer; nothing was changed."""

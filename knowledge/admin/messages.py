@@ -27,6 +27,31 @@ QUESTIONS_NOT_FOUND = "Không tìm thấy câu hỏi: {ids}."
 RECORDS_UNAUTHORIZED = "Chỉ máy chủ hành động của trợ lý được ghi phản hồi và yêu cầu hỗ trợ."
 RECORDS_TOO_MANY = "Quá nhiều bản ghi trong một phút; vui lòng thử lại sau."
 DATABASE_BUSY = "Cơ sở dữ liệu đang bận. Vui lòng thử lại sau ít giây."
+TURNS_REFUSED = "Không lưu lượt nào của lô này: thời gian của một số lượt không thể đúng."
+TURN_IN_FUTURE = "muộn hơn giờ máy chủ quá 1 ngày (đồng hồ của máy gửi bị sai?)"
+TURN_TOO_OLD = "sớm hơn {earliest} (giờ Việt Nam), mốc cũ nhất được lưu giữ"
+
+# The dashboard (/admin/dashboard and its CSV export): the bot's turns as staff name them.
+TURN_STATUS_NAMES = {"answer": "Trả lời", "clarify": "Hỏi lại để chọn", "fallback": "Chưa trả lời được",
+                     "handoff": "Chuyển cán bộ", "warning": "Cảnh báo", "other": "Khác"}
+DASHBOARD_BAD_DAY = ("Ngày “{value}” không hợp lệ. Hãy chọn ngày trên lịch hoặc gõ theo dạng ngày/tháng/năm, "
+                     "ví dụ 01/12/2026.")
+DASHBOARD_DAY_OUT_OF_RANGE = "Ngày phải nằm trong khoảng từ năm {first} đến năm {last}."
+DASHBOARD_END_BEFORE_START = "“Đến ngày” phải trùng hoặc sau “Từ ngày”."
+DASHBOARD_TOO_LONG = "Mỗi lần chỉ xem được tối đa {days} ngày; hãy chọn khoảng ngắn hơn."
+DASHBOARD_CSV_COLUMNS = ("Mục", "Ngày", "Mã tài liệu", "Nội dung", "Chỉ số", "Giá trị")
+DASHBOARD_CSV_LABELS = {
+    "period": "Khoảng thời gian", "from": "Từ ngày", "to": "Đến ngày", "exported": "Xuất lúc (giờ Việt Nam)",
+    "totals": "Cả khoảng", "day": "Theo ngày", "conversations": "Cuộc trò chuyện", "turns": "Lượt trả lời của bot",
+    "count": "{status} (lượt)", "share": "{status} (%)",
+    "documents": "Tài liệu dùng để trả lời", "answers": "Số lần trả lời",
+    "feedback": "Đánh giá của người dân", "helpful": "👍 Hữu ích", "not_helpful": "👎 Chưa hữu ích",
+    "unanswered": "Câu hỏi chưa trả lời được (đang chờ)", "questions": "Số câu hỏi",
+    "handoffs": "Chuyển cán bộ", "requests": "Số yêu cầu", "claimed": "Đã có cán bộ nhận",
+    "abandoned": "Người dân rời đi trước khi xong", "rated": "Được đánh giá",
+    "median_wait_seconds": "Thời gian chờ trung vị (giây)", "p90_wait_seconds": "Thời gian chờ phân vị 90 (giây)",
+    "median_handling_seconds": "Thời gian xử lý trung vị (giây)", "helpful_share": "Đánh giá hữu ích (%)",
+}
 
 # The document rules' own texts are in knowledge/retrieval/document_rules.py.
 NOT_ROUND_TRIPPABLE = "nội dung có ký tự không lưu được thành tệp Markdown (ký tự điều khiển?)"
@@ -44,3 +69,11 @@ NOTICES = {
     "wording_added": "Đã thêm cách hỏi vào tài liệu (bản nháp) và đóng các câu hỏi.",
     "logged_out": "Bạn đã đăng xuất.",
 }
+
+HANDOFF_NOT_FOUND = "Không tìm thấy yêu cầu hỗ trợ số {id}."
+HANDOFF_TAKEN = "Yêu cầu này đã có cán bộ khác nhận ({by})."
+HANDOFF_NOT_YOURS = "Bạn chưa nhận yêu cầu này nên chưa trả lời được; hãy bấm “Nhận” trước."
+HANDOFF_ENDED = "Cuộc trò chuyện này đã kết thúc ({status}); không gửi thêm được."
+NO_OPEN_HANDOFF = "Cuộc trò chuyện này không có yêu cầu hỗ trợ nào đang mở."
+CHAT_SERVER_DOWN = ("Máy chủ trò chuyện chưa phản hồi nên chưa {action} được; không có gì thay đổi. "
+                    "Vui lòng thử lại sau ít giây.")

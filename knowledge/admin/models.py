@@ -181,13 +181,70 @@ class Feedback(Base):
     question: Mapped[str | None] = mapped_column(Text)
 
 
+class HandoffStatus(StrEnum):
+    WAITING = "waiting"  # nobody has claimed it yet (live, or a question left out of hours)
+    CLAIMED = "claimed"  # a staff member holds the conversation; the bot is silent
+    CLOSED = "closed"  # staff ended it; the bot has resumed
+    ABANDONED = "abandoned"  # the citizen left before it was closed, longer than the timeout
+
+
+OPEN_HANDOFF_STATUSES = (HandoffStatus.WAITING.value, HandoffStatus.CLAIMED.value)
+
+
 class Handoff(Base):
-    """A conversation handed over to a person, with its masked transcript (JSON)."""
+    """A conversation handed over to a person: its masked transcript up to the request (JSON),
+    and where the request stands on the staff's desk."""
 
     __tablename__ = "handoffs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
-    conversation_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    conversation_id: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
     reason: Mapped[str] = mapped_column(String(32), nullable=False)
     transcript: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=HandoffStatus.WAITING.value, index=True)
+    live: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # someone was online to take it
+    last_document_id: Mapped[str | None] = mapped_column(String(80))  # the bot's last answer before it
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # username (audit), never shown to citizens
+    staff_name: Mapped[str | None] = mapped_column(String(64))  # the display name the citizen sees
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    citizen_seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # last message or connection
+    citizen_present: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    helpful: Mapped[bool | None] = mapped_column(Boolean)  # the citizen's answer after it ended
+
+
+class HandoffMessage(Base):
+    """One message of a live handoff, masked: from the citizen, or from staff under a display name."""
+
+    __tablename__ = "handoff_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False)
+    author: Mapped[str] = mapped_column(String(16), nullable=False)  # citizen | staff
+    staff_name: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    delivered: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # reached the widget
+
+
+class StaffPresence(Base):
+    """When each staff member last had the inbox open: "someone is online" for the handoff."""
+
+    __tablename__ = "staff_presence"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False)
+    display_name: Mapped[str | None] = mapped_column(String(64))
+
+
+class TurnRecord(Base):
+    """The status of one bot turn (the response contract's payload type), for the dashboard."""
+
+    __tablename__ = "turns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)  # answer | clarify | fallback | …
+    document_id: Mapped[str | None] = mapped_column(String(80))  # the first source of an answer

@@ -53,8 +53,12 @@ class RecordWriters:
         self.conversations = SlidingWindowLimiter(Limit(per_conversation, 60.0))
         self.everyone = SlidingWindowLimiter(Limit(per_minute, 60.0))
 
-    def allow(self, conversation_id: str) -> bool:
-        return self.conversations.allow(conversation_id) and self.everyone.allow("*")
+    def allow(self, conversation_id: str | None) -> bool:
+        """None: a batch of many conversations' records (turn statuses), counted once against
+        the limit for everyone together."""
+        if conversation_id is not None and not self.conversations.allow(conversation_id):
+            return False
+        return self.everyone.allow("*")
 
 
 def record_writer(request: Request, admin: Admin,
@@ -69,7 +73,7 @@ def record_writer(request: Request, admin: Admin,
 RecordWriter = Annotated[AdminState, Depends(record_writer)]
 
 
-def within_record_limits(request: Request, conversation_id: str) -> None:
+def within_record_limits(request: Request, conversation_id: str | None) -> None:
     if not request.app.state.record_writers.allow(conversation_id):
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail={"message": messages.RECORDS_TOO_MANY},
                             headers={"Retry-After": "60"})

@@ -12,6 +12,8 @@ from knowledge.admin import messages
 from knowledge.admin.errors import (
     AdminError,
     AlreadyExists,
+    ChatServerUnavailable,
+    HandoffConflict,
     InvalidInput,
     NotFound,
     NotSeeded,
@@ -25,11 +27,13 @@ from knowledge.api.pages import render
 STATUS = {
     NotFound: status.HTTP_404_NOT_FOUND,
     AlreadyExists: status.HTTP_409_CONFLICT,
+    HandoffConflict: status.HTTP_409_CONFLICT,
     VersionConflict: status.HTTP_409_CONFLICT,
     NotSeeded: status.HTTP_409_CONFLICT,
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
     TooLarge: status.HTTP_413_CONTENT_TOO_LARGE,
     PublishFailed: status.HTTP_503_SERVICE_UNAVAILABLE,
+    ChatServerUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 # OpenAPI `responses=` of the admin routes.
 ERRORS = {
@@ -37,7 +41,7 @@ ERRORS = {
     404: {"description": "No such document"}, 413: {"description": "Body too large"},
 }
 WRITE_ERRORS = {**ERRORS, 409: {"description": "Stale version or existing id"}}
-JSON_PATHS = ("/admin/api/", "/unanswered", "/feedback", "/handoffs")
+JSON_PATHS = ("/admin/api/", "/unanswered", "/feedback", "/handoffs", "/live/", "/turns")
 
 
 def error_status(error: AdminError) -> int:

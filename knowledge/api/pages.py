@@ -9,12 +9,14 @@ from fastapi.templating import Jinja2Templates
 
 from knowledge.admin import messages
 from knowledge.admin.accounts import Principal
+from knowledge.admin.local_time import vietnam_text
 from knowledge.admin.security import csrf_token
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 TOPIC_NAMES = {"vneid": "VNeID", "dich_vu_cong": "Dịch vụ công", "chu_ky_so": "Chữ ký số", "ho_tro": "Hỗ trợ"}
 STATUS_NAMES = {"draft": "Bản nháp", "published": "Đã xuất bản"}
 TEMPLATES.env.globals.update(topic_names=TOPIC_NAMES, status_names=STATUS_NAMES)
+TEMPLATES.env.filters["vn_time"] = vietnam_text  # every time staff read is in Vietnam time
 
 
 def render(request: Request, template: str, principal: Principal | None, status_code: int = 200, **context: Any) -> HTMLResponse:

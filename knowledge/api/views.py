@@ -2,6 +2,7 @@
 (so that no route module imports another)."""
 
 from knowledge.admin import unanswered
+from knowledge.admin.dashboard import Dashboard, Period, dashboard
 from knowledge.admin.startup import AdminState
 from knowledge.api.schemas.admin import (
     QuestionGroupView,
@@ -48,3 +49,10 @@ def try_question(searcher: KnowledgeSearcher, query: str, top_k: int, answer_thr
     return TryResponse(query=query, status=outcome.status, confidence=outcome.confidence,
                        answer_threshold=answer_threshold, clarify_threshold=clarify_threshold,
                        index_version=searcher.index.fingerprint, hits=hits)
+
+
+def dashboard_figures(service: KnowledgeService, admin: AdminState, period: Period) -> Dashboard:
+    """The dashboard's figures for the page, its CSV and the API, titled as the bot serves now."""
+    titles = {document_id: document.title for document_id, document in service.searcher.index.documents.items()}
+    with admin.db.write() as session:  # the unanswered grouping stores embeddings of new questions
+        return dashboard(session, period, service.embedder, admin.settings.admin_cluster_similarity, titles)

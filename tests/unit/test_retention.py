@@ -6,10 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from knowledge.admin import citizen_records
+from knowledge.admin import citizen_records, live_handoff
 from knowledge.admin.citizen_records import migrate_legacy_records
 from knowledge.admin.database import Database
-from knowledge.admin.models import Feedback, UnansweredQuestion
+from knowledge.admin.models import Feedback, Handoff, HandoffMessage, UnansweredQuestion
+from knowledge.admin.office_hours import OfficeHours
 from knowledge.admin.retention import apply_retention, sqlalchemy_url
 from knowledge.config import Settings
 
@@ -54,12 +55,15 @@ def test_old_feedback_handoffs_and_unanswered_questions_are_deleted(tmp_path: Pa
     db = Database.open(settings)
     with db.write() as session:
         citizen_records.add_feedback(session, "c1", "vneid-la-gi", True, "vneid là gì")
-        citizen_records.add_handoff(session, "c1", "requested", [{"speaker": "citizen", "text": "gặp nhân viên"}])
+        opened = live_handoff.open_request(session, OfficeHours.from_settings(settings), 60, "c1", "requested",
+                                           [{"speaker": "citizen", "text": "gặp nhân viên"}], None, datetime.now(UTC))
+        live_handoff.citizen_message(session, "c1", "còn đó không", datetime.now(UTC))
         citizen_records.add_unanswered(session, "c1", "giá vàng hôm nay", "fallback", None)
     report = apply_retention(settings, now=datetime.now(UTC) + timedelta(seconds=2))
-    assert report is not None and report.records == 3 and report.conversations == 0
+    assert report is not None and report.records == 4 and report.conversations == 0
     with db.read() as session:
-        assert citizen_records.feedback_counts(session) == {} and citizen_records.handoffs(session) == []
+        assert citizen_records.feedback_counts(session) == {} and session.get(Handoff, opened.id) is None
+        assert session.scalar(select(func.count()).select_from(HandoffMessage)) == 0
         assert session.scalar(select(func.count()).select_from(UnansweredQuestion)) == 0
     db.dispose()
 
@@ -84,8 +88,9 @@ def test_an_old_records_file_is_migrated_once_at_start(tmp_path: Path) -> None:
     assert migrate_legacy_records(db, old) == 0  # once
     with db.read() as session:
         assert citizen_records.feedback_counts(session) == {"vneid-la-gi": {"helpful": 1, "not_helpful": 1}}
-        [handoff] = citizen_records.handoffs(session)
-        assert handoff["conversation_id"] == "c3" and handoff["created_at"].startswith("2026-11-22T08:00")
+        [handoff] = session.scalars(select(Handoff)).all()
+        assert handoff.conversation_id == "c3" and handoff.created_at.isoformat().startswith("2026-11-22T08:00")
+        assert handoff.status == "closed"  # never on anyone's desk
         questions = session.scalars(select(Feedback.question)).all()
     assert all("0912345678" not in (q or "") for q in questions)  # masked on the way in, like new records
     db.dispose()

@@ -33,6 +33,7 @@
     logLabel: "Nội dung trò chuyện",
     you: "Bạn:",
     bot: "Trợ lý:",
+    staff: "Cán bộ hỗ trợ",
     typing: "Trợ lý đang trả lời…",
     privacy: "Đừng gửi mã OTP, mật khẩu hay số định danh cá nhân vào đây.",
     welcome:
@@ -139,11 +140,14 @@
   }
 
   var MAX_HISTORY = 120;
+  var HANDOFF_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
   var conversation = loadConversation();
 
   function loadConversation() {
     var saved = storageGet("localStorage", "conversation");
     var ttl = config.sessionTtlMinutes * 60 * 1000;
+    // A conversation handed over to a person is kept for days: the answer may come after hours.
+    if (saved && saved.withPerson) ttl = Math.max(ttl, HANDOFF_KEEP_MS);
     if (saved && saved.sessionId && Array.isArray(saved.entries) && Date.now() - saved.lastActive < ttl) {
       return saved;
     }
@@ -377,7 +381,8 @@
     });
     this.socket = socket;
     socket.on("connect", function () {
-      socket.emit("session_request", { session_id: conversation.sessionId });
+      // A handed-over conversation asks for the staff messages it missed while away.
+      socket.emit("session_request", { session_id: conversation.sessionId, handoff: !!conversation.withPerson });
     });
     socket.on("session_confirm", function (sessionId) {
       // The server hands out a fresh id when ours does not look random enough: adopt it.
@@ -669,10 +674,11 @@
       if (entry.pending) node.appendChild(el("span", { className: "pending", text: TEXT.pending }));
       return node;
     }
-    var bot = el("div", { className: "msg msg-bot", "data-entry": entry.id, "data-type": (entry.custom || {}).type || "" }, [
+    var custom = entry.custom || {};
+    if (custom.type === "staff") return renderStaffEntry(entry, custom);
+    var bot = el("div", { className: "msg msg-bot", "data-entry": entry.id, "data-type": custom.type || "" }, [
       el("span", { className: "sr-only", text: TEXT.bot + " " }),
     ]);
-    var custom = entry.custom || {};
     var sources = Array.isArray(custom.sources) ? custom.sources : [];
     var showSources = sources.length > 0 && custom.type !== "clarify";
     var text = entry.text || "";
@@ -693,6 +699,15 @@
     });
     if (replies.length && index > lastUserIndex()) bot.appendChild(renderReplies(entry, replies));
     return bot;
+  }
+
+  /** A person's message: marked as such, with the display name the staff member chose. */
+  function renderStaffEntry(entry, custom) {
+    var name = typeof custom.staff_name === "string" && custom.staff_name ? TEXT.staff + " · " + custom.staff_name : TEXT.staff;
+    return el("div", { className: "msg msg-staff", "data-entry": entry.id, "data-type": "staff" }, [
+      el("p", { className: "staff-name", text: name }),
+      el("p", { className: "staff-text", text: entry.text || "" }),
+    ]);
   }
 
   function renderSources(sources) {
@@ -837,6 +852,9 @@
 
   function onBotMessage(message) {
     hideTyping(false);
+    if (message.custom && typeof message.custom === "object" && typeof message.custom.person === "boolean") {
+      setWithPerson(message.custom.person);
+    }
     if (message.custom && typeof message.custom === "object" && !message.text) {
       var target = turn.pending[turn.pending.length - 1];
       if (target) target.custom = message.custom;
@@ -890,6 +908,14 @@
     scrollToTurn(ids[0]);
   }
 
+  /** While a person holds the conversation, replies come when they come: no typing dots, no timeout. */
+  function setWithPerson(value) {
+    if (conversation.withPerson === value) return;
+    conversation.withPerson = value;
+    saveConversation();
+    hideTyping(true);
+  }
+
   function showTyping() {
     if (ui.typing.hidden) ui.typingStatus.textContent = TEXT.typing;
     ui.typing.hidden = false;
@@ -915,6 +941,8 @@
     append([entry.id]);
     scrollToEnd();
     saveConversation();
+    connection.send({ message: message, entryId: entry.id });
+    if (conversation.withPerson) return;
     showTyping();
     clearTimeout(turn.replyTimer);
     turn.replyTimer = setTimeout(function () {
@@ -922,7 +950,6 @@
       hideTyping(true);
       notice(TEXT.noReply);
     }, config.replyTimeoutMs);
-    connection.send({ message: message, entryId: entry.id });
   }
 
   function onSubmit(event) {

@@ -8,8 +8,11 @@
 
 from fastapi import APIRouter
 
-from knowledge.api.routes.admin_api import auth, documents, feedback, maintenance, publish, transfer
+from knowledge.api.routes.admin_api import auth, documents, feedback, handoffs, maintenance, publish, transfer
+from knowledge.api.routes.admin_api import dashboard as dashboard_api
+from knowledge.api.routes.admin_page import dashboard as dashboard_page
 from knowledge.api.routes.admin_page import documents as document_pages
+from knowledge.api.routes.admin_page import inbox as inbox_page
 from knowledge.api.routes.admin_page import queue as queue_pages
 from knowledge.api.routes.public import conversations, health, search, status
 
@@ -17,7 +20,7 @@ from knowledge.api.routes.public import conversations, health, search, status
 def all_routes() -> APIRouter:
     router = APIRouter()
     for module in (health, search, conversations, status, auth, documents, transfer, publish, feedback,
-                   maintenance, document_pages, queue_pages):
+                   maintenance, handoffs, dashboard_api, document_pages, queue_pages, inbox_page, dashboard_page):
         router.include_router(module.router)
     router.include_router(queue_pages.upload_router)
     return router

@@ -307,3 +307,58 @@ class AuditRow(BaseModel):
     action: str
     target: str
     detail: str
+
+
+class PeriodView(BaseModel):
+    start: dt.date = Field(description="First Vietnam day (UTC+7), included.")
+    end: dt.date = Field(description="Last Vietnam day, included.")
+
+
+class StatusShareView(BaseModel):
+    status: Literal["answer", "clarify", "fallback", "handoff", "warning", "other"] = Field(
+        description="A turn status of the response contract; small talk and forms count as 'other'.")
+    count: int
+    share: float = Field(description="Per cent, one decimal; the shares of a day add up to 100 (all 0 without turns).")
+
+
+class DayView(BaseModel):
+    day: dt.date = Field(description="A Vietnam day.")
+    conversations: int = Field(description="Distinct conversations with a turn that day.")
+    turns: int
+    statuses: list[StatusShareView]
+
+
+class DocumentAnswersView(BaseModel):
+    document_id: str
+    title: str = Field(description="Empty when the served index no longer has the document.")
+    answers: int
+
+
+class UnansweredCountView(BaseModel):
+    count: int = Field(description="Open questions of the group asked within the period.")
+    representative: str
+
+
+class HandoffFiguresView(BaseModel):
+    requests: int
+    claimed: int
+    abandoned: int
+    rated: int
+    median_wait_seconds: float | None = Field(description="Request to claim, of the claimed ones; null if none.")
+    p90_wait_seconds: float | None
+    median_handling_seconds: float | None = Field(description="Claim to close; null if none closed.")
+    helpful_share: float | None = Field(description="Per cent of the rated handoffs rated helpful; null if none rated.")
+
+
+class DashboardView(BaseModel):
+    """How the bot is doing over a period of Vietnam days (the figures of /admin/dashboard)."""
+
+    period: PeriodView
+    conversations: int = Field(description="Distinct conversations over the whole period.")
+    turns: int
+    statuses: list[StatusShareView]
+    days: list[DayView]
+    top_documents: list[DocumentAnswersView]
+    feedback: list[FeedbackRow] = Field(description="👍/👎 per document within the period, most 👎 first.")
+    unanswered: list[UnansweredCountView]
+    handoffs: HandoffFiguresView

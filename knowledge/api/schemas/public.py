@@ -3,8 +3,9 @@
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
+from knowledge.contract import TurnType
 from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel, SectionKey, heading_of
 from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, DocumentKind, KnowledgeDocument, Topic
 from knowledge.retrieval.search import DocumentHit, RankingMode, SearchStatus
@@ -179,7 +180,101 @@ class HandoffRequest(BaseModel):
     conversation_id: ConversationId
     reason: Literal["requested", "repeated_fallback"]
     transcript: Annotated[list[TranscriptTurn], Field(max_length=200)]
+    last_document_id: Annotated[str | None, Field(pattern=DOCUMENT_ID_PATTERN, max_length=80, description=(
+        "The document the bot last answered from, for the staff member who takes over."))] = None
+
+
+class HandoffOpened(BaseModel):
+    """Whether a person can take the conversation now, and if not when someone will read it."""
+
+    id: int
+    live: bool = Field(description="A staff member is online within office hours.")
+    next_opening: dt.datetime | None = Field(description="Vietnam time; null when live or nothing is configured.")
+    next_opening_text: str = Field(description="As the citizen is told, e.g. '07:30 thứ Năm, 03/12/2026'.")
+    office_hours: str = Field(description="e.g. 'thứ Hai đến thứ Sáu, 07:30–11:30 và 13:30–17:00, trừ ngày lễ'.")
+
+
+LiveText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)]
+
+
+class CitizenLiveMessage(BaseModel):
+    """A citizen's message while a person holds the conversation (the chat server sends it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: ConversationId
+    text: LiveText
+
+
+class LiveMessageStored(BaseModel):
+    id: int
+    claimed: bool = Field(description="A staff member holds the conversation (else the message waits for one).")
+
+
+class CitizenPresence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: ConversationId
+    present: StrictBool
+
+
+class StaffMessageOut(BaseModel):
+    """A staff message for the citizen's widget, under the display name the staff member chose."""
+
+    id: int
+    text: str
+    staff_name: str | None
+    created_at: dt.datetime
+
+
+class PendingMessages(BaseModel):
+    messages: list[StaffMessageOut]
+
+
+class DeliveredMessages(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: ConversationId
+    ids: Annotated[list[Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]], Field(min_length=1, max_length=200)]
+
+
+class HandoffRating(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: ConversationId
+    helpful: StrictBool
+
+
+class Updated(BaseModel):
+    updated: int
 
 
 class RecordCreated(BaseModel):
     id: int
+
+
+MAX_TURNS_PER_BATCH = 200
+
+
+class TurnStatus(BaseModel):
+    """One bot turn: the response contract's payload `type`, for the staff dashboard."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: ConversationId
+    status: TurnType
+    document_id: Annotated[str | None, Field(pattern=DOCUMENT_ID_PATTERN, max_length=80, description=(
+        "The first source of an answer; null otherwise."))] = None
+    at: AwareDatetime = Field(description="When the bot sent it, with an offset: 2026-12-01T16:59:00Z.")
+
+
+class TurnBatch(BaseModel):
+    """Turns of any conversations, as the chat server's event broker collected them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    turns: Annotated[list[TurnStatus], Field(min_length=1, max_length=MAX_TURNS_PER_BATCH)]
+
+
+class TurnsStored(BaseModel):
+    stored: int

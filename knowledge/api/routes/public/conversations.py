@@ -1,14 +1,33 @@
-"""What the bot records for staff: citizens' feedback on answers, handoff requests and the
-questions it could not answer. Written only by the action server (shared secret), within
-size and rate limits."""
+"""What the bot records for staff: citizens' feedback on answers, handoff requests (and the
+live conversation with the person who takes one) and the questions it could not answer.
+Written only by the action server and the chat server (shared secret), within size and
+rate limits."""
 
 from fastapi import APIRouter, Request, status
 
-from knowledge.admin import citizen_records
+from knowledge.admin import citizen_records, live_handoff, turn_log
+from knowledge.admin.local_time import in_vietnam
+from knowledge.admin.models import HandoffStatus, utc_now
+from knowledge.admin.office_hours import OfficeHours, opening_text
 from knowledge.api.body_limit import RecordSizedRoute
 from knowledge.api.deps import RecordWriter, within_record_limits
 from knowledge.api.schemas.admin import UnansweredIntake
-from knowledge.api.schemas.public import FeedbackRequest, HandoffRequest, RecordCreated
+from knowledge.api.schemas.public import (
+    CitizenLiveMessage,
+    CitizenPresence,
+    DeliveredMessages,
+    FeedbackRequest,
+    HandoffOpened,
+    HandoffRating,
+    HandoffRequest,
+    LiveMessageStored,
+    PendingMessages,
+    RecordCreated,
+    StaffMessageOut,
+    TurnBatch,
+    TurnsStored,
+    Updated,
+)
 
 router = APIRouter(tags=["conversations"], route_class=RecordSizedRoute)
 REFUSALS = {401: {"description": "Not the action server (X-Records-Token)"}, 413: {"description": "Too large"},
@@ -25,14 +44,53 @@ def record_feedback(body: FeedbackRequest, request: Request, admin: RecordWriter
     return RecordCreated(id=record_id)
 
 
-@router.post("/handoffs", response_model=RecordCreated, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
-def record_handoff(body: HandoffRequest, request: Request, admin: RecordWriter) -> RecordCreated:
-    """A conversation handed over to a person, with its (masked) transcript."""
+@router.post("/handoffs", response_model=HandoffOpened, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
+def record_handoff(body: HandoffRequest, request: Request, admin: RecordWriter) -> HandoffOpened:
+    """A conversation handed over to a person, with its (masked) transcript: on the staff's
+    desk, taken live if someone is online in office hours, else read when the office opens."""
     within_record_limits(request, body.conversation_id)
     transcript = [turn.model_dump() for turn in body.transcript]
+    office = OfficeHours.from_settings(admin.settings)
     with admin.db.quick_write() as session:
-        record_id = citizen_records.add_handoff(session, body.conversation_id, body.reason, transcript)
-    return RecordCreated(id=record_id)
+        opening = live_handoff.open_request(session, office, admin.settings.staff_online_seconds, body.conversation_id,
+                                            body.reason, transcript, body.last_document_id, utc_now())
+    return HandoffOpened(id=opening.id, live=opening.live,
+                         next_opening=in_vietnam(opening.next_opening) if opening.next_opening else None,
+                         next_opening_text=opening_text(opening.next_opening), office_hours=office.describe())
+
+
+@router.post("/live/messages", response_model=LiveMessageStored, status_code=status.HTTP_201_CREATED,
+             responses={**REFUSALS, 404: {"description": "No open handoff in this conversation"}})
+def citizen_live_message(body: CitizenLiveMessage, request: Request, admin: RecordWriter) -> LiveMessageStored:
+    """What a citizen writes while the conversation is handed over (the bot is silent)."""
+    within_record_limits(request, body.conversation_id)
+    with admin.db.quick_write() as session:
+        message = live_handoff.citizen_message(session, body.conversation_id, body.text, utc_now())
+        claimed = live_handoff.get(session, message.handoff_id).status == HandoffStatus.CLAIMED.value
+        return LiveMessageStored(id=message.id, claimed=claimed)
+
+
+@router.post("/live/presence", response_model=PendingMessages, responses=REFUSALS)
+def citizen_presence(body: CitizenPresence, admin: RecordWriter) -> PendingMessages:
+    """The citizen's widget connected or left: on connection, the staff messages it missed."""
+    with admin.db.quick_write() as session:
+        rows = live_handoff.citizen_presence(session, body.conversation_id, body.present, utc_now())
+        return PendingMessages(messages=[StaffMessageOut(id=m.id, text=m.text, staff_name=m.staff_name,
+                                                         created_at=m.created_at) for m in rows])
+
+
+@router.post("/live/delivered", response_model=Updated, responses=REFUSALS)
+def messages_delivered(body: DeliveredMessages, admin: RecordWriter) -> Updated:
+    with admin.db.quick_write() as session:
+        return Updated(updated=live_handoff.mark_delivered(session, body.conversation_id, body.ids))
+
+
+@router.post("/live/rating", response_model=Updated, responses=REFUSALS)
+def handoff_rating(body: HandoffRating, request: Request, admin: RecordWriter) -> Updated:
+    """The citizen's answer to "was the help useful?" after staff ended the conversation."""
+    within_record_limits(request, body.conversation_id)
+    with admin.db.quick_write() as session:
+        return Updated(updated=int(live_handoff.rate(session, body.conversation_id, body.helpful)))
 
 
 @router.post("/unanswered", response_model=RecordCreated, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
@@ -43,3 +101,22 @@ def record_unanswered(body: UnansweredIntake, request: Request, admin: RecordWri
         record_id = citizen_records.add_unanswered(session, body.conversation_id, body.question, body.reason,
                                                    body.document_id)
     return RecordCreated(id=record_id)
+
+
+@router.post("/turns", response_model=TurnsStored, status_code=status.HTTP_201_CREATED, responses={
+    **REFUSALS, 422: {"description": "A bad turn, or a time a day ahead or older than retention keeps: nothing stored"}})
+def record_turns(body: TurnBatch, request: Request, admin: RecordWriter) -> TurnsStored:
+    """Each bot turn's status (the response contract's `type`) for the staff dashboard, sent
+    in batches by the chat server's event broker.
+
+    A batch holds turns of many conversations, so it counts once against the limit for all
+    conversations together (KB_RECORDS_PER_MINUTE batches a minute) and not per conversation:
+    a busy conversation's turns are not its citizen's requests, which the chat channels
+    already limit. What one batch can write is bounded by the shared secret, 200 turns and
+    KB_RECORDS_MAX_BYTES. A batch with a time that cannot be true is refused whole (422;
+    knowledge/admin/turn_log.py says why it is not clamped)."""
+    within_record_limits(request, None)
+    turns = [turn_log.Turn(**turn.model_dump()) for turn in body.turns]
+    turn_log.check_times(turns, admin.settings.retention_days)
+    with admin.db.quick_write() as session:
+        return TurnsStored(stored=turn_log.add_turns(session, turns))

@@ -29,7 +29,9 @@ def demo_portal_page(settings: Annotated[Settings, Depends(get_settings)]) -> HT
 
 
 def include_web(app: FastAPI) -> None:
-    """The demo page at `/`, the widget at `/widget/…`, its vendored socket.io client at `/vendor/…`."""
+    """The demo page at `/`, the widget at `/widget/…`, its vendored socket.io client at `/vendor/…`,
+    the staff inbox's script at `/admin/static/…`."""
     app.include_router(router)
     app.mount("/widget", StaticFiles(directory=WEB_DIR / "widget"), name="widget")
     app.mount("/vendor", StaticFiles(directory=WEB_DIR / "vendor"), name="widget-vendor")
+    app.mount("/admin/static", StaticFiles(directory=WEB_DIR / "admin"), name="admin-static")

@@ -1,0 +1,64 @@
+"""Citizens' socket.io connections as the live handoff needs them: one socket.io server per
+chat server (set by the socket.io channel), staff messages sent into a conversation's room,
+and what a handed-over widget missed while it was away."""
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel
+
+from bot.channels import live_link
+from knowledge.contract import staff_payload
+
+logger = logging.getLogger(__name__)
+
+_server: Dict[Text, Any] = {}
+
+
+def register(sio: Any, bot_message_evt: Text) -> None:
+    _server.update(sio=sio, event=bot_message_evt)
+
+
+def output_channel() -> OutputChannel:
+    """The contract's socket.io output for messages outside a citizen's turn (collected and
+    dropped when no socket.io channel runs: the tracker still records them)."""
+    from bot.channels.socketio_channel import ContractSocketIOOutput  # the channel imports this module
+
+    return ContractSocketIOOutput(_server["sio"], _server["event"]) if _server else CollectingOutputChannel()
+
+
+def connected(session_id: Text) -> bool:
+    """A widget of this conversation is connected to this chat server."""
+    if not _server:
+        return False
+    try:
+        return any(True for _ in _server["sio"].manager.get_participants("/", session_id))
+    except (KeyError, AttributeError):
+        return False
+
+
+async def send_staff_message(session_id: Text, text: Text, staff_name: Optional[Text]) -> bool:
+    """One message, text and payload together, marked as a person's; True if a widget got it."""
+    if not connected(session_id):
+        return False
+    await _server["sio"].emit(_server["event"], {"text": text, "custom": staff_payload(staff_name)}, room=session_id)
+    return True
+
+
+async def citizen_returned(session_id: Text) -> None:
+    """A handed-over widget connected: send what staff wrote meanwhile, then confirm it."""
+    try:
+        pending: List[Dict[Text, Any]] = (await live_link.post(
+            "/live/presence", {"conversation_id": session_id, "present": True})).get("messages", [])
+        sent = [m["id"] for m in pending if await send_staff_message(session_id, m["text"], m.get("staff_name"))]
+        if sent:
+            await live_link.post("/live/delivered", {"conversation_id": session_id, "ids": sent})
+    except (live_link.LinkDown, live_link.NoOpenHandoff) as exc:
+        logger.warning("Missed staff messages not fetched for a returning citizen: %s", exc)
+
+
+async def citizen_left(session_id: Text) -> None:
+    try:
+        await live_link.post("/live/presence", {"conversation_id": session_id, "present": False})
+    except (live_link.LinkDown, live_link.NoOpenHandoff) as exc:
+        logger.warning("A citizen's leaving was not reported to the staff desk: %s", exc)

@@ -1,0 +1,103 @@
+"""The chat channels' side of a live handoff.
+
+A conversation a citizen asked to hand over is paused in Rasa's tracker (ConversationPaused,
+by action_handoff or the staff bridge), so it stays with the person across restarts and
+replicas. While it is paused, Rasa logs the citizen's messages without answering; this
+module also sends each to the staff's desk (the knowledge service), acknowledges it when
+nobody has taken the request yet, lets the citizen go back to the bot, and resumes the bot
+by itself when the desk no longer holds the conversation.
+"""
+
+import logging
+from typing import Any, Awaitable, Callable, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed, Event
+from sanic import Sanic
+
+from bot.channels import live_link
+from knowledge.contract import turn_payload
+
+logger = logging.getLogger(__name__)
+
+RESUME_COMMAND = "/resume_bot"
+LEFT_FOR_BOT = "(Người dân đã quay lại trợ lý tự động.)"
+NOT_FORWARDED = {
+    "text": "Xin lỗi, tin nhắn của bạn chưa chuyển được tới cán bộ hỗ trợ. Bạn vui lòng gửi lại sau ít phút.",
+    "custom": turn_payload("warning"),
+}
+
+
+def _agent() -> Any:
+    return Sanic.get_app().ctx.agent
+
+
+async def is_held(sender_id: Text) -> bool:
+    """Paused in the tracker store: a person holds the conversation (or the citizen left a question)."""
+    try:
+        tracker = await _agent().tracker_store.retrieve(sender_id)
+    except Exception:  # no agent or tracker store: the normal path reports it
+        logger.exception("Could not read whether a conversation is held by a person")
+        return False
+    return bool(tracker and tracker.is_paused())
+
+
+async def append_events(sender_id: Text, *events: Event) -> None:
+    agent = _agent()
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.processor.get_tracker(sender_id)
+        for event in events:
+            tracker.update(event)
+        await agent.tracker_store.save(tracker)
+
+
+async def run_response(sender_id: Text, action_name: Text, output_channel: Any) -> None:
+    """Say one of the domain's responses in the conversation, outside a citizen's turn."""
+    agent = _agent()
+    async with agent.lock_store.lock(sender_id):
+        prediction = PolicyPrediction.for_action_name(agent.domain, action_name)
+        tracker = await agent.processor.execute_action(sender_id, action_name, output_channel,
+                                                       agent.processor.nlg, prediction)
+        if tracker is not None:
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+            await agent.tracker_store.save(tracker)
+
+
+async def hold(sender_id: Text, output_channel: Any) -> None:
+    """A staff member took the conversation: tell the citizen, then the bot goes silent."""
+    await run_response(sender_id, "utter_handoff_joined", output_channel)
+    await append_events(sender_id, ConversationPaused())
+
+
+async def release(sender_id: Text, output_channel: Any) -> None:
+    """Staff ended it: the bot answers again and asks whether the help was useful."""
+    await append_events(sender_id, ConversationResumed())
+    await run_response(sender_id, "utter_handoff_ended", output_channel)
+
+
+async def handle_held(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Optional[Any]:
+    """A citizen's message in a held conversation."""
+    text = (message.text or "").strip()
+    if text == RESUME_COMMAND:
+        try:
+            await live_link.post("/live/messages", {"conversation_id": message.sender_id, "text": LEFT_FOR_BOT})
+        except (live_link.LinkDown, live_link.NoOpenHandoff):
+            pass  # the request stays on the desk either way
+        await append_events(message.sender_id, ConversationResumed())
+        return await on_new_message(message)
+    try:
+        forwarded = await live_link.post("/live/messages", {"conversation_id": message.sender_id, "text": text})
+    except live_link.NoOpenHandoff:
+        # Ended or abandoned on the desk while the chat server missed it: the bot answers again.
+        await append_events(message.sender_id, ConversationResumed())
+        return await on_new_message(message)
+    except live_link.LinkDown as exc:
+        logger.error("A citizen's message did not reach the staff desk: %s", exc)
+        await message.output_channel.send_response(message.sender_id, dict(NOT_FORWARDED))
+        return None
+    result = await on_new_message(message)  # logged in the tracker; Rasa stays silent while paused
+    if not forwarded.get("claimed"):
+        await run_response(message.sender_id, "utter_question_left", message.output_channel)
+    return result

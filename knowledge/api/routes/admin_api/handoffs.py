@@ -1,0 +1,125 @@
+"""The staff's handoff desk: open requests, claiming one, replying live, ending it.
+
+Reading the desk counts as being online (the inbox page polls it), which is what lets the
+bot offer a person. Replies and ends go through the chat server's staff bridge; a claim or
+an end the chat server did not confirm changes nothing (503), a reply it could not deliver
+stays stored and reaches the citizen's widget when it connects again.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+from sqlalchemy.orm import Session
+
+from knowledge.admin import live_handoff
+from knowledge.admin.local_time import in_vietnam
+from knowledge.admin.models import Handoff, HandoffStatus, utc_now
+from knowledge.admin.office_hours import OfficeHours
+from knowledge.api.body_limit import DocumentSizedRoute
+from knowledge.api.deps import Admin, Editor, Service, Viewer
+from knowledge.api.errors import ERRORS
+from knowledge.api.rasa_bridge import RasaBridge
+from knowledge.api.schemas.admin import MAX_ROW_ID
+from knowledge.api.schemas.handoffs import (
+    DisplayNameRequest,
+    HandoffDesk,
+    HandoffView,
+    LastDocument,
+    LiveMessage,
+    StaffMessageSent,
+    StaffReply,
+    TranscriptLine,
+)
+from knowledge.retrieval.service import KnowledgeService
+
+router = APIRouter(prefix="/admin/api/handoffs", tags=["admin: handoffs"], route_class=DocumentSizedRoute)
+HandoffId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+DESK_ERRORS = {**ERRORS, 404: {"description": "No such handoff"},
+               409: {"description": "Claimed by someone else, not claimed by you, or ended"},
+               503: {"description": "The chat server did not answer; nothing changed"}}
+
+
+def _view(session: Session, handoff: Handoff, username: str, service: KnowledgeService, now: dt.datetime) -> HandoffView:
+    until = handoff.claimed_at or (handoff.closed_at if handoff.status != HandoffStatus.WAITING.value else now)
+    document = service.searcher.index.documents.get(handoff.last_document_id) if handoff.last_document_id else None
+    return HandoffView(
+        id=handoff.id, conversation_id=handoff.conversation_id, created_at=in_vietnam(handoff.created_at),
+        status=handoff.status, live=handoff.live, reason=handoff.reason,  # type: ignore[arg-type]
+        waiting_seconds=max(0, int((until - handoff.created_at).total_seconds())),
+        claimed_by=handoff.staff_name or handoff.claimed_by, mine=handoff.claimed_by == username,
+        citizen_present=handoff.citizen_present, helpful=handoff.helpful,
+        last_document=LastDocument(id=handoff.last_document_id, title=document.title if document else None)
+        if handoff.last_document_id else None,
+        transcript=[TranscriptLine(**turn) for turn in live_handoff.transcript_of(handoff)],
+        messages=[LiveMessage(id=m.id, author=m.author, staff_name=m.staff_name, text=m.text,  # type: ignore[arg-type]
+                              created_at=in_vietnam(m.created_at), delivered=m.delivered)
+                  for m in live_handoff.conversation_messages(session, handoff.id)],
+    )
+
+
+@router.get("", response_model=HandoffDesk, responses=ERRORS)
+def desk(admin: Admin, service: Service, principal: Viewer) -> HandoffDesk:
+    """Open requests (oldest first) and the latest ended ones; polled by the inbox page."""
+    now = utc_now()
+    settings = admin.settings
+    office = OfficeHours.from_settings(settings)
+    with admin.db.write() as session:
+        presence = live_handoff.heartbeat(session, principal.username, now) if principal.can_edit else None
+        live_handoff.sweep_abandoned(session, now, settings.handoff_abandon_minutes)
+        rows = live_handoff.desk(session)
+        return HandoffDesk(
+            office_open=office.is_open(now), office_hours=office.describe(),
+            staff_online=live_handoff.staff_online(session, now, settings.staff_online_seconds),
+            display_name=presence.display_name if presence else None,
+            handoffs=[_view(session, h, principal.username, service, now) for h in rows],
+        )
+
+
+@router.put("/display-name", response_model=HandoffDesk, responses=ERRORS)
+def display_name(body: DisplayNameRequest, admin: Admin, service: Service, editor: Editor) -> HandoffDesk:
+    """The name citizens see beside "Cán bộ hỗ trợ" (e.g. a first name); none by default."""
+    with admin.db.write() as session:
+        live_handoff.set_display_name(session, editor.username, body.display_name, utc_now())
+    return desk(admin, service, editor)
+
+
+@router.get("/{handoff_id}", response_model=HandoffView, responses=DESK_ERRORS)
+def one(handoff_id: HandoffId, admin: Admin, service: Service, principal: Viewer) -> HandoffView:
+    with admin.db.read() as session:
+        return _view(session, live_handoff.get(session, handoff_id), principal.username, service, utc_now())
+
+
+@router.post("/{handoff_id}/claim", response_model=HandoffView, responses=DESK_ERRORS)
+def claim(handoff_id: HandoffId, admin: Admin, service: Service, editor: Editor) -> HandoffView:
+    """Take the conversation: the first claim wins, a second gets 409. The bot goes silent."""
+    now = utc_now()
+    with admin.db.write() as session:
+        handoff = live_handoff.claim(session, handoff_id, editor.username, now)
+        RasaBridge(admin.settings).hold(handoff.conversation_id)  # raises: the claim is rolled back
+        return _view(session, handoff, editor.username, service, now)
+
+
+@router.post("/{handoff_id}/messages", response_model=StaffMessageSent, status_code=status.HTTP_201_CREATED,
+             responses=DESK_ERRORS)
+def reply(handoff_id: HandoffId, body: StaffReply, admin: Admin, editor: Editor) -> StaffMessageSent:
+    """Stored first, then sent to the citizen's widget, marked as a person's message."""
+    with admin.db.write() as session:
+        message = live_handoff.staff_reply(session, handoff_id, editor.username, body.text, utc_now())
+        handoff = live_handoff.get(session, handoff_id)
+        conversation, message_id, text, name = handoff.conversation_id, message.id, message.text, message.staff_name
+    delivered = RasaBridge(admin.settings).deliver(conversation, message_id, text, name)
+    if delivered:
+        with admin.db.write() as session:
+            live_handoff.mark_delivered(session, conversation, [message_id])
+    return StaffMessageSent(id=message_id, delivered=delivered)
+
+
+@router.post("/{handoff_id}/close", response_model=HandoffView, responses=DESK_ERRORS)
+def close(handoff_id: HandoffId, admin: Admin, service: Service, editor: Editor) -> HandoffView:
+    """End it: the bot answers again and asks the citizen whether the help was useful."""
+    now = utc_now()
+    with admin.db.write() as session:
+        handoff = live_handoff.close(session, handoff_id, editor.username, now)
+        RasaBridge(admin.settings).release(handoff.conversation_id)  # raises: still held
+        return _view(session, handoff, editor.username, service, now)

@@ -1,0 +1,71 @@
+"""Models of the staff's handoff desk under /admin/api/handoffs."""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from knowledge.api.schemas.admin import AdminRequest
+
+MAX_REPLY_CHARS = 2000
+# A display name is what the citizen sees beside "Cán bộ hỗ trợ": a first name or a number,
+# never a full name by default, and never markup.
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
+                                               pattern=r"^[^<>{}\[\]\\/`]+$")]
+
+
+class DisplayNameRequest(AdminRequest):
+    display_name: DisplayName
+
+
+class StaffReply(AdminRequest):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REPLY_CHARS)]
+
+
+class TranscriptLine(BaseModel):
+    speaker: Literal["citizen", "bot"]
+    text: str
+
+
+class LiveMessage(BaseModel):
+    id: int
+    author: Literal["citizen", "staff"]
+    staff_name: str | None
+    text: str
+    created_at: dt.datetime
+    delivered: bool
+
+
+class LastDocument(BaseModel):
+    id: str
+    title: str | None = Field(description="As the bot serves it now; null if no longer served.")
+
+
+class HandoffView(BaseModel):
+    id: int
+    conversation_id: str
+    created_at: dt.datetime
+    status: Literal["waiting", "claimed", "closed", "abandoned"]
+    live: bool = Field(description="A person could take it when it was asked (else it was left out of hours).")
+    reason: str
+    waiting_seconds: int = Field(description="From the request until a staff member claimed it (or until now).")
+    claimed_by: str | None = Field(description="Display name, else username, of who holds it.")
+    mine: bool
+    citizen_present: bool
+    helpful: bool | None
+    last_document: LastDocument | None
+    transcript: list[TranscriptLine]
+    messages: list[LiveMessage]
+
+
+class HandoffDesk(BaseModel):
+    office_open: bool
+    office_hours: str
+    staff_online: int
+    display_name: str | None = Field(description="The caller's display name shown to citizens.")
+    handoffs: list[HandoffView]
+
+
+class StaffMessageSent(BaseModel):
+    id: int
+    delivered: bool = Field(description="False: the citizen's widget is not connected; it gets it on return.")

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import transcript
 from actions.knowledge_client import KnowledgeUnavailable
 from actions.shared_client import UsesKnowledgeClient
+from knowledge.contract import turn_payload
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +37,16 @@ class ActionHandoff(UsesKnowledgeClient, Action):
             logger.error("Handoff for %s not stored: %s", tracker.sender_id, exc)
             if not requested:
                 dispatcher.utter_message(response="utter_handoff_after_fallbacks")
-            dispatcher.utter_message(response="utter_handoff")
+            dispatcher.utter_message(response="utter_handoff_channels", json_message=turn_payload("handoff"))
             return [SlotSet("turn_status", "unavailable")]
         if not requested:
             dispatcher.utter_message(response="utter_handoff_after_fallbacks")
-            dispatcher.utter_message(response="utter_handoff")
+            dispatcher.utter_message(response="utter_handoff_channels", json_message=turn_payload("handoff"))
             return [SlotSet("turn_status", "handed_over")]
         if opening.get("live"):
             dispatcher.utter_message(response="utter_handoff_live")
-        else:
+        else:  # nobody to take it now: when someone will read it, and the channels for urgent needs
             dispatcher.utter_message(response="utter_handoff_later", next_opening=opening.get("next_opening_text"),
                                      office_hours=opening.get("office_hours"))
+            dispatcher.utter_message(response="utter_handoff_channels")
         return [SlotSet("turn_status", "handed_over"), ConversationPaused()]

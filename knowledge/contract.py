@@ -9,6 +9,11 @@ from typing import Any, Literal, get_args
 TurnType = Literal["answer", "clarify", "fallback", "handoff", "smalltalk", "warning", "form"]
 TURN_TYPES: tuple[str, ...] = get_args(TurnType)
 
+# Optional fields: `person` (true while a person holds the conversation, false when the bot
+# takes it back: the widget then waits without a timeout) and, on a staff message,
+# `staff_name`.
+OPTIONAL_FIELDS = ("person", "staff_name")
+
 # The fields of each `sources` item, as the knowledge service's SourceRef returns them.
 SOURCE_FIELDS = ("id", "title", "topic", "url", "reviewed")
 

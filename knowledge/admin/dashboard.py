@@ -235,8 +235,8 @@ def _handoffs(session: Session, period: Period) -> HandoffFigures:
     )
 
 
-def dashboard(session: Session, period: Period, embedder: Embedder, similarity: float,
-              titles: Mapping[str, str], top: int = TOP) -> Dashboard:
+def build_dashboard(session: Session, period: Period, embedder: Embedder, similarity: float,
+                    titles: Mapping[str, str], top: int = TOP) -> Dashboard:
     """Every figure of the period; `titles` are the served documents' (id → title). Writes
     only the embeddings the unanswered grouping computes for new questions."""
     in_period = period.holds(TurnRecord.created_at)

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from knowledge.admin import audit, messages
@@ -73,19 +73,21 @@ def open_request(session: Session, office: OfficeHours, online_window_seconds: f
                  reason: str, transcript: list[dict[str, str]], last_document_id: str | None,
                  now: dt.datetime) -> Opening:
     """A new request, or the conversation's open one again (asking twice is one request)."""
-    live = office.is_open(now) and staff_online(session, now, online_window_seconds) > 0
+    in_hours = office.is_open(now)
+    live = in_hours and staff_online(session, now, online_window_seconds) > 0
+    next_opening = None if in_hours else office.next_opening(now)  # in hours: whenever someone comes online
     existing = _open_for(session, conversation_id)
     if existing is not None:
         existing.live = existing.live or live
         existing.citizen_seen_at, existing.citizen_present = now, True
-        return Opening(existing.id, existing.status == HandoffStatus.CLAIMED.value or live, office.next_opening(now))
+        return Opening(existing.id, existing.status == HandoffStatus.CLAIMED.value or live, next_opening)
     masked = [{**turn, "text": masked_text(turn["text"])} for turn in transcript]
     row = Handoff(created_at=now, conversation_id=printable(conversation_id), reason=reason,
                   transcript=json.dumps(masked, ensure_ascii=False), status=HandoffStatus.WAITING.value, live=live,
                   last_document_id=last_document_id, citizen_seen_at=now, citizen_present=True)
     session.add(row)
     session.flush()
-    return Opening(row.id, live, None if live else office.next_opening(now))
+    return Opening(row.id, live, next_opening)
 
 
 def citizen_message(session: Session, conversation_id: str, text: str, now: dt.datetime) -> HandoffMessage:
@@ -203,11 +205,13 @@ def sweep_abandoned(session: Session, now: dt.datetime, timeout_minutes: float) 
 
 
 def desk(session: Session, include_closed: int = 20) -> list[Handoff]:
-    """The open requests, oldest first, then the most recently ended ones."""
+    """The open requests, oldest first, then the most recently ended or abandoned ones (records
+    from before the desk existed were never on it)."""
     open_rows = list(session.scalars(
         select(Handoff).where(Handoff.status.in_(OPEN_HANDOFF_STATUSES)).order_by(Handoff.id)))
     ended = list(session.scalars(
-        select(Handoff).where(Handoff.status.not_in(OPEN_HANDOFF_STATUSES), Handoff.claimed_at.is_not(None))
+        select(Handoff).where(Handoff.status.not_in(OPEN_HANDOFF_STATUSES),
+                              or_(Handoff.claimed_at.is_not(None), Handoff.status == HandoffStatus.ABANDONED.value))
         .order_by(Handoff.id.desc()).limit(include_closed)))
     return open_rows + ended
 

@@ -12,8 +12,9 @@ LOOKAHEAD_DAYS = 60  # a long holiday list still ends somewhere
 
 
 def _clock(text: str) -> dt.time:
+    """"HH:MM"; "24:00" is the end of the day."""
     hours, minutes = text.split(":")
-    return dt.time(int(hours), int(minutes))
+    return dt.time.max if (hours, minutes) == ("24", "00") else dt.time(int(hours), int(minutes))
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class OfficeHours:
 
     def is_open(self, moment: dt.datetime) -> bool:
         local = in_vietnam(moment)
-        return self._working_day(local.date()) and any(s <= local.time() < e for s, e in self.periods)
+        return self._working_day(local.date()) and any(s <= local.time() < e or local.time() == e == dt.time.max
+                                                        for s, e in self.periods)
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
         """The next start of a working period after `moment` (Vietnam time); None if none is
@@ -57,13 +59,14 @@ class OfficeHours:
             day_text = f"{WEEKDAYS[days[0]]} đến {WEEKDAYS[days[-1]]}"
         else:
             day_text = ", ".join(WEEKDAYS[d] for d in days)
-        hours = " và ".join(f"{s:%H:%M}–{e:%H:%M}" for s, e in self.periods)
+        hours = " và ".join(f"{s:%H:%M}–{'24:00' if e == dt.time.max else f'{e:%H:%M}'}" for s, e in self.periods)
         return f"{day_text}, {hours}, trừ ngày lễ"
 
 
 def opening_text(opening: dt.datetime | None) -> str:
-    """"07:30 thứ Năm, 03/12/2026" for a citizen; a plain promise when nothing is configured."""
+    """When someone will read a question, as the citizen is told: "từ 07:30 thứ Năm, 03/12/2026",
+    or, in office hours with nobody online (or nothing configured), "ngay khi có cán bộ trực"."""
     if opening is None:
-        return "trong giờ làm việc gần nhất"
+        return "ngay khi có cán bộ trực"
     local = in_vietnam(opening)
-    return f"{local:%H:%M} {WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y}"
+    return f"từ {local:%H:%M} {WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y}"

@@ -18,7 +18,7 @@ from knowledge.admin.local_time import VIETNAM
 OFFSET_HOURS = int(VIETNAM.utcoffset(None).total_seconds()) // 3600  # type: ignore[union-attr]
 
 
-class vietnam_date(FunctionElement[dt.date]):  # noqa: N801 (used like a SQL function)
+class vietnam_date(FunctionElement[dt.date]):
     """`vietnam_date(column)`: the column's UTC time as a Vietnam day (a `date` in Python,
     whichever database: SQLite's 'YYYY-MM-DD' text is parsed by the Date type)."""
 

@@ -2,7 +2,7 @@
 (so that no route module imports another)."""
 
 from knowledge.admin import unanswered
-from knowledge.admin.dashboard import Dashboard, Period, dashboard
+from knowledge.admin.dashboard import Dashboard, Period, build_dashboard
 from knowledge.admin.startup import AdminState
 from knowledge.api.schemas.admin import (
     QuestionGroupView,
@@ -55,4 +55,4 @@ def dashboard_figures(service: KnowledgeService, admin: AdminState, period: Peri
     """The dashboard's figures for the page, its CSV and the API, titled as the bot serves now."""
     titles = {document_id: document.title for document_id, document in service.searcher.index.documents.items()}
     with admin.db.write() as session:  # the unanswered grouping stores embeddings of new questions
-        return dashboard(session, period, service.embedder, admin.settings.admin_cluster_similarity, titles)
+        return build_dashboard(session, period, service.embedder, admin.settings.admin_cluster_similarity, titles)

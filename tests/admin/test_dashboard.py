@@ -9,7 +9,15 @@ from collections.abc import Iterator
 import pytest
 
 from knowledge.admin import turn_log
-from knowledge.admin.dashboard import Dashboard, Period, dashboard, percentile, period_of, shares
+from knowledge.admin.dashboard import (
+    Dashboard,
+    DayFigures,
+    Period,
+    build_dashboard,
+    percentile,
+    period_of,
+    shares,
+)
 from knowledge.admin.database import Database
 from knowledge.admin.errors import InvalidInput
 from knowledge.admin.messages import DASHBOARD_CSV_COLUMNS
@@ -54,11 +62,11 @@ def handoff(created: dt.datetime, waited: int | None = None, handled: int | None
 def figures(db: Database, embedder: Embedder, start: dt.date = DEC_1, end: dt.date = DEC_2,
             titles: dict[str, str] | None = None) -> Dashboard:
     with db.write() as session:
-        return dashboard(session, Period(start, end), embedder, 0.7, titles or {})
+        return build_dashboard(session, Period(start, end), embedder, 0.7, titles or {})
 
 
-def shares_of(figures_day: object) -> dict[str, tuple[int, float]]:
-    return {s.status: (s.count, s.share) for s in figures_day.statuses}  # type: ignore[attr-defined]
+def shares_of(day: DayFigures) -> dict[str, tuple[int, float]]:
+    return {s.status: (s.count, s.share) for s in day.statuses}
 
 
 # --- the figures ---------------------------------------------------------------------------

@@ -14,6 +14,17 @@ from stack.services import Stack, StackConfig, free_ports, seed_embedding_cache
 from tests.e2e.browser import CHROMIUM, LAUNCH_ARGS, require_browser
 
 MODEL = REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz"
+# The office is open at every hour of the test run, so whether a person can take a
+# conversation depends only on whether a staff member has the inbox open (within 5 s); a
+# request whose citizen closed the tab is abandoned after 3 s. Office hours themselves are
+# tested at fixed moments in tests/unit/test_office_hours.py.
+LIVE_HANDOFF_ENV = {
+    "KB_OFFICE_DAYS": "[0, 1, 2, 3, 4, 5, 6]",
+    "KB_OFFICE_PERIODS": '[["00:00", "24:00"]]',
+    "KB_PUBLIC_HOLIDAYS": "[]",
+    "KB_STAFF_ONLINE_SECONDS": "5",
+    "KB_HANDOFF_ABANDON_MINUTES": "0.05",
+}
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +42,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         log_dir=workdir / "logs",
         model_dir=MODEL,
         # A private index, admin database and maintenance switch: tests never touch build/.
-        extra_env={"KB_INDEX_DIR": str(workdir / "index")},
+        extra_env={"KB_INDEX_DIR": str(workdir / "index"), **LIVE_HANDOFF_ENV},
     )
     config.credentials = one_address_credentials(workdir)
     seed_embedding_cache(workdir / "index")

@@ -24,17 +24,20 @@ def test_open_and_closed_moments_are_read_in_vietnam_time() -> None:
 
 def test_the_next_opening_skips_lunch_weekends_and_holidays() -> None:
     lunch = OFFICE.next_opening(dt.datetime(2026, 12, 2, 5, 0, tzinfo=UTC))
-    assert opening_text(lunch) == "13:30 thứ Tư, 02/12/2026"
+    assert opening_text(lunch) == "từ 13:30 thứ Tư, 02/12/2026"
     friday_evening = OFFICE.next_opening(dt.datetime(2026, 12, 4, 12, 0, tzinfo=UTC))  # 19:00 Friday
-    assert opening_text(friday_evening) == "07:30 thứ Hai, 07/12/2026"
+    assert opening_text(friday_evening) == "từ 07:30 thứ Hai, 07/12/2026"
     new_year = OFFICE.next_opening(dt.datetime(2026, 12, 31, 12, 0, tzinfo=UTC))  # Thursday evening
-    assert opening_text(new_year) == "07:30 thứ Hai, 04/01/2027"  # Friday 1/1 is a holiday
+    assert opening_text(new_year) == "từ 07:30 thứ Hai, 04/01/2027"  # Friday 1/1 is a holiday
 
 
 def test_the_deployment_settings_describe_themselves() -> None:
     office = OfficeHours.from_settings(Settings())
     assert office.describe() == "thứ Hai đến thứ Sáu, 07:30–11:30 và 13:30–17:00, trừ ngày lễ"
     assert OfficeHours(frozenset(), (), frozenset()).next_opening(dt.datetime(2026, 12, 2, tzinfo=UTC)) is None
+    whole_day = OfficeHours.from_settings(Settings(office_days=(0, 1, 2, 3, 4, 5, 6), office_periods=(("00:00", "24:00"),)))
+    assert whole_day.is_open(dt.datetime(2026, 12, 2, 16, 59, 59, 999999, tzinfo=UTC))  # 23:59:59.999999 in Vietnam
+    assert whole_day.describe().startswith("thứ Hai đến Chủ nhật, 00:00–24:00")
 
 
 def test_a_request_whose_citizen_left_longer_than_the_timeout_is_abandoned(tmp_path: Path) -> None:

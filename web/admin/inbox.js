@@ -86,7 +86,7 @@
     open.forEach(function (h) {
       var wait = h.status === "waiting" ? "chờ " + duration(h.waiting_seconds) : (h.claimed_by ? "cán bộ: " + h.claimed_by : "");
       var item = el("li", {
-        "data-handoff": String(h.id), tabindex: "0", "aria-current": String(h.id === state.selected),
+        "data-handoff": String(h.id), "data-conversation": h.conversation_id, tabindex: "0", "aria-current": String(h.id === state.selected),
         onclick: function () { select(h.id); },
         onkeydown: function (event) { if (event.key === "Enter") select(h.id); },
       }, [

@@ -404,6 +404,13 @@
     socket.connect();
   };
 
+  /** Tell the server this socket now belongs to a handed-over conversation (staff see when it leaves). */
+  Connection.prototype.announceHandoff = function () {
+    if (this.socket && this.socket.connected) {
+      this.socket.emit("session_request", { session_id: conversation.sessionId, handoff: true });
+    }
+  };
+
   Connection.prototype.closeSocket = function () {
     if (!this.socket) return;
     this.socket.off();
@@ -914,6 +921,7 @@
     conversation.withPerson = value;
     saveConversation();
     hideTyping(true);
+    if (value) connection.announceHandoff();
   }
 
   function showTyping() {

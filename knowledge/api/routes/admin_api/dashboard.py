@@ -18,7 +18,8 @@ Day = Annotated[str | None, Query(description="A Vietnam day, YYYY-MM-DD (or DD/
 
 @router.get("/dashboard", response_model=DashboardView,
             responses={**ERRORS, 422: {"description": f"A bad or reversed date, or more than {MAX_DAYS} days"}})
-def dashboard(admin: Admin, service: Service, _: Viewer, start: Day = None, end: Day = None) -> DashboardView:
+def dashboard_report(admin: Admin, service: Service, _: Viewer, start: Day = None,
+                     end: Day = None) -> DashboardView:
     """Per day: conversations and the shares of the turn statuses; the documents answered
     most; 👍/👎 per document; the open unanswered groups; handoff waiting and handling times.
     Without `end`, up to today (Vietnam); without `start`, the 14 days up to `end`."""

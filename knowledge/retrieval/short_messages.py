@@ -24,10 +24,13 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 # Function words, question words and fillers: they carry no subject, so they neither make a
 # message topical nor count as unknown. Typed without diacritics a word is compared folded,
 # except where the folded form is also a content word ("the": thế / thẻ, "can": cần / căn).
+# "online" names the channel, not the subject: nearly everything this bot covers is done
+# online ("bhtn online" asks about unemployment benefit). With it as a content word the
+# in-scope bare fallback was 5.3 %, without it 4.9 %; out of scope answered 0 % either way.
 FUNCTION_WORDS = frozenset("""
 à ạ ah ai anh ấy bạn bao bị bot các cái cho chưa có còn của đã đang đâu đây để đến đi đó được em gì giúp
 hả hay hãy khi không kìa là lại lâu lên lúc mà mấy mình muốn nào này nè nên nếu nhé nhỉ nhiêu như nhưng
-nữa ở ơi ơ phải ra rồi sao sẽ thế thì thôi tôi từ ừ ủa và vào vậy về vì với oke ok alo hihi haha hmm
+nữa ở ơi ơ phải ra rồi sao sẽ thế thì thôi tôi từ ừ ủa và vào vậy về vì với oke ok alo hihi haha hmm online
 """.split())
 _AMBIGUOUS_FOLDED = frozenset({"the", "can", "ve", "do", "lai", "ban"})
 _FUNCTION_FOLDED = frozenset(fold_diacritics(word) for word in FUNCTION_WORDS) - _AMBIGUOUS_FOLDED

@@ -883,6 +883,10 @@
       custom: message.custom || null,
     });
     clearTimeout(turn.timer);
+    if (message.custom) {
+      flushTurn(); // text and payload together (a staff message): nothing more to wait for
+      return;
+    }
     turn.timer = setTimeout(flushTurn, 600);
     showTyping();
   }

@@ -2,26 +2,26 @@
 as the chat server's event broker sends them, drawn as inline SVG charts under the admin
 page's real Content-Security-Policy.
 
-Needs only the knowledge service (no trained Rasa model). The full-page screenshot goes to
-build/screenshots/dashboard.png.
+Needs only the knowledge service (no trained Rasa model: the `knowledge` fixture of
+test_document_source.py). The full-page screenshot goes to build/screenshots/dashboard.png.
 """
 
 import secrets
 import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from knowledge.config import REPO_ROOT
-from stack.services import Stack, StackConfig, free_ports, seed_embedding_cache
+from stack.services import Stack
+from tests.e2e import test_document_source
 from tests.e2e.browser import DESKTOP
 from tests.e2e.test_admin_browser import log_in
 
 pytestmark = pytest.mark.e2e
+knowledge = test_document_source.knowledge  # the fixture: the knowledge service alone, on a free port
 
 SCREENSHOT = REPO_ROOT / "build" / "screenshots" / "dashboard.png"
 USERNAME = "e2e-tong-quan"
@@ -32,21 +32,7 @@ DAY_OF_TURNS = ("answer", "answer", "clarify", "answer", "fallback", "answer", "
 CHARTS = ("statuses", "conversations", "documents", "feedback")
 
 
-@pytest.fixture(scope="module")
-def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    workdir: Path = tmp_path_factory.mktemp("dashboard")
-    [port] = free_ports(1)
-    config = StackConfig(knowledge_port=port, log_dir=workdir / "logs", extra_env={"KB_INDEX_DIR": str(workdir / "index")})
-    seed_embedding_cache(workdir / "index")
-    running = Stack(config)
-    running.start(only=["knowledge"])
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def password(knowledge: Stack) -> str:
     secret = secrets.token_urlsafe(18)
     subprocess.run([str(knowledge.config.knowledge_python), "-m", "knowledge.cli", "create-user", USERNAME,

@@ -39,7 +39,7 @@ def test_handoff_keeps_a_masked_transcript(client: TestClient, settings: Setting
     ]
     response = client.post("/handoffs", json={"conversation_id": "c2", "reason": "repeated_fallback", "transcript": transcript})
     assert response.status_code == 201
-    [(_, _, conversation, reason, stored)] = rows(settings, "handoffs")
+    [(_, _, conversation, reason, stored, *_)] = rows(settings, "handoffs")
     assert (conversation, reason) == ("c2", "repeated_fallback")
     assert "482913" not in stored and "Xin lỗi" in stored
 

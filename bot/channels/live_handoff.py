@@ -9,9 +9,9 @@ by itself when the desk no longer holds the conversation.
 """
 
 import logging
-from typing import Any, Awaitable, Callable, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed, Event
@@ -77,27 +77,55 @@ async def release(sender_id: Text, output_channel: Any) -> None:
     await run_response(sender_id, "utter_handoff_ended", output_channel)
 
 
-async def handle_held(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Optional[Any]:
-    """A citizen's message in a held conversation."""
-    text = (message.text or "").strip()
-    if text == RESUME_COMMAND:
+class CountingOutput(OutputChannel):
+    """The turn's output channel, counting what Rasa sends: a turn that sends nothing is the
+    only kind that may be a paused conversation, so only that one costs a tracker read."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    @classmethod
+    def name(cls) -> Text:
+        return "counting"
+
+    def __getattr__(self, attribute: Text) -> Any:
+        return getattr(self.inner, attribute)
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
+async def handle(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Optional[Any]:
+    """A citizen's (masked) message: to Rasa, and, if Rasa kept silent because a person holds
+    the conversation, to the staff desk too."""
+    if (message.text or "").strip() == RESUME_COMMAND and await is_held(message.sender_id):
         try:
             await live_link.post("/live/messages", {"conversation_id": message.sender_id, "text": LEFT_FOR_BOT})
         except (live_link.LinkDown, live_link.NoOpenHandoff):
             pass  # the request stays on the desk either way
         await append_events(message.sender_id, ConversationResumed())
         return await on_new_message(message)
+    output = message.output_channel
+    counting = CountingOutput(output)
+    message.output_channel = counting
+    result = await on_new_message(message)  # logged in the tracker; silent if paused
+    message.output_channel = output
+    if counting.sent or not await is_held(message.sender_id):
+        return result
     try:
-        forwarded = await live_link.post("/live/messages", {"conversation_id": message.sender_id, "text": text})
+        forwarded = await live_link.post("/live/messages", {"conversation_id": message.sender_id,
+                                                            "text": (message.text or "").strip()})
     except live_link.NoOpenHandoff:
-        # Ended or abandoned on the desk while the chat server missed it: the bot answers again.
+        # Ended or abandoned on the desk while the chat server missed it: the bot answers
+        # again (the message stands twice in the tracker, once unanswered).
         await append_events(message.sender_id, ConversationResumed())
         return await on_new_message(message)
     except live_link.LinkDown as exc:
         logger.error("A citizen's message did not reach the staff desk: %s", exc)
-        await message.output_channel.send_response(message.sender_id, dict(NOT_FORWARDED))
-        return None
-    result = await on_new_message(message)  # logged in the tracker; Rasa stays silent while paused
+        await output.send_response(message.sender_id, dict(NOT_FORWARDED))
+        return result
     if not forwarded.get("claimed"):
-        await run_response(message.sender_id, "utter_question_left", message.output_channel)
+        await run_response(message.sender_id, "utter_question_left", output)
     return result

@@ -31,6 +31,7 @@ from scripts.bench.conversations import citizen_conversations, idle_outcomes, la
 from scripts.bench.embedding_threads import compare_threads
 from scripts.bench.machine import describe_machine, load_average
 from scripts.bench.memory import MemorySampler, rss_mib, service_processes
+from scripts.bench.query_cache import measure_query_cache, query_cache_section
 from scripts.bench.search_hop import measure_search_hop
 from scripts.bench.search_scaling import HnswParams, measure_search_scaling
 from scripts.bench.stats import saturation_point, sustained_throughput
@@ -129,7 +130,8 @@ def main() -> int:
     phase = Phases()
     results: dict[str, object] = {"machine": describe_machine(), "config": {**asdict(bench), "out_dir": str(bench.out_dir)}}
     settings = get_settings()
-    embedder = create_embedder(settings)
+    # Timings embed with the model itself: the query cache would hide what embedding costs.
+    embedder = create_embedder(settings.model_copy(update={"query_cache_size": 0}))
     live = ensure_index(served_now(settings).documents, embedder, settings)
 
     with phase("search scaling"):
@@ -150,6 +152,7 @@ def main() -> int:
                              "embedding_seconds_per_unit": per_unit,
                              "projected_cold": index_builds.projected_cold(timings, per_unit)}
     run_stack_benchmarks(bench, phase, settings.index_dir, results)
+    results["query_cache"] = [asdict(replay) for replay in measure_query_cache()]
 
     results["phases"] = phase.rows
     results["machine"]["load_average_end"] = load_average()  # type: ignore[index]
@@ -158,7 +161,7 @@ def main() -> int:
     (bench.out_dir / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str),
                                                 encoding="utf-8")
     plots.draw_all(results, bench.out_dir)
-    (bench.out_dir / "report.md").write_text(report.render(results), encoding="utf-8")
+    (bench.out_dir / "report.md").write_text(report.render(results) + query_cache_section(results), encoding="utf-8")
     print(f"Report: {bench.out_dir / 'report.md'} ({results['total_seconds'] / 60:.1f} min)")
     return 0
 

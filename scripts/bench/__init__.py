@@ -2,5 +2,6 @@
 
 One module per job: `loadgen` (bounded conversations over the REST channel), `turn_latency`,
 `throughput`, `search_scaling`, `index_builds`, `publish_timing`, `memory`, then `report`
-and `plots`. `python -m scripts.bench` runs them all (see `__main__`).
+(with `targets`, and `previous` for the figures committed in git) and `plots`.
+`python -m scripts.bench` runs them all (see `__main__`); `startup` times `make run` apart.
 """

@@ -31,7 +31,7 @@ from scripts.bench.conversations import citizen_conversations, idle_outcomes, la
 from scripts.bench.embedding_threads import compare_threads
 from scripts.bench.machine import describe_machine, load_average
 from scripts.bench.memory import MemorySampler, rss_mib, service_processes
-from scripts.bench.query_cache import measure_query_cache, query_cache_section
+from scripts.bench.query_cache import measure_query_cache
 from scripts.bench.search_hop import measure_search_hop
 from scripts.bench.search_scaling import HnswParams, measure_search_scaling
 from scripts.bench.stats import saturation_point, sustained_throughput
@@ -161,7 +161,7 @@ def main() -> int:
     (bench.out_dir / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str),
                                                 encoding="utf-8")
     plots.draw_all(results, bench.out_dir)
-    (bench.out_dir / "report.md").write_text(report.render(results) + query_cache_section(results), encoding="utf-8")
+    (bench.out_dir / "report.md").write_text(report.render_with_history(results), encoding="utf-8")
     print(f"Report: {bench.out_dir / 'report.md'} ({results['total_seconds'] / 60:.1f} min)")
     return 0
 

@@ -5,12 +5,15 @@ plots from stored results without measuring again.
 """
 
 import json
-import math
 import statistics
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from scripts.bench.markdown import beside, beside_at, fixed, level_name, ms, table, times
+from scripts.bench.previous import Previous, committed_results, committed_startup, dig, load_startup, row_where
+from scripts.bench.query_cache import query_cache_section
+from scripts.bench.targets import opening_ratio, targets_section
 
 SERVICES = ("rasa", "actions", "knowledge")
 CITIZENS = (
@@ -25,74 +28,68 @@ RAMP = (
 )
 
 
-def ms(value: float) -> str:
-    if math.isnan(value):  # nothing measured
-        return "–"
-    if value < 1:
-        return f"{value:.3f}"
-    if value < 10:
-        return f"{value:.2f}"
-    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return lines + [""]
-
-
-def level_name(concurrency: int) -> str:
-    return "sequential" if concurrency == 1 else f"{concurrency} concurrent"
-
-
 def _median(samples: list[dict[str, float]], key: str) -> float:
     values = [s[key] for s in samples if key in s]
     return statistics.median(values) if values else float("nan")
 
 
-def headline(r: dict[str, Any]) -> list[str]:
-    ratios = ", ".join(f"{row['ratio_p50']:.2f}× {level_name(row['concurrency'])}" for row in r["turn_latency"])
+def headline(r: dict[str, Any], prev: Previous) -> list[str]:
+    ratios = ", ".join(f"{beside_at(times, row, prev.level(row['concurrency']), 'ratio_p50')} "
+                       f"{level_name(row['concurrency'])}" for row in r["turn_latency"])
     lines = ["## Headline figures", "", f"- **Answer turn / greeting turn (p50)**: {ratios}.",
-             opening_sentence(r["turn_latency"])]
-    tp = r["throughput"]
+             opening_sentence(r["turn_latency"], prev)]
+    tp, before = r["throughput"], prev.get("throughput")
     if tp["sustained"]:
-        knee = tp["saturation"]
-        lines.append(f"- **Sustained throughput**: {tp['sustained']['turns_per_second']:.1f} turns/s with 0 errors "
-                     f"(at {tp['sustained']['concurrency']} concurrent conversations); it saturates at about "
-                     f"{knee['concurrency']} concurrent conversations, where it already reaches 95 % of that.")
-    largest = max(x["size"] for x in r["search"]["results"])
-    at_largest = {x["method"]: x for x in r["search"]["results"] if x["size"] == largest}
-    parts = [f"{m.split(' (')[0]} {ms(x['latency']['p50_ms'])} ms (recall@10 {x['recall_at_10']:.3f})"
-             for m, x in at_largest.items()]
-    good = [x for x in r["search"]["hnsw_sweep"] if x["size"] == largest and x["recall_at_10"] >= 0.9]
-    if good:
-        parts.append(f"HNSW needs efSearch {good[0]['ef_search']} for recall@10 ≥ 0.9 "
-                     f"({good[0]['recall_at_10']:.3f} at {ms(good[0]['p50_ms'])} ms)")
-    lines.append(f"- **Search at {largest:,} chunks (p50 per query)**: {'; '.join(parts)}; embedding the query "
-                 f"takes {ms(r['search']['embedding']['p50_ms'])} ms on its own.")
+        lines.append(f"- **Sustained throughput**: {beside_at(fixed(1), tp, before, 'sustained', 'turns_per_second')} "
+                     f"turns/s with 0 errors (at {beside_at(str, tp, before, 'sustained', 'concurrency')} concurrent "
+                     f"conversations); it saturates at about {beside_at(str, tp, before, 'saturation', 'concurrency')} "
+                     "concurrent conversations, where it already reaches 95 % of that.")
+    lines.append(search_headline(r["search"], prev.get("search")))
     edit = r["edit_to_answer"]
     key = "bot_answers_seconds" if any("bot_answers_seconds" in s for s in edit["samples"]) else "search_visible_seconds"
-    lines.append(f"- **Edit to answer**: {_median(edit['samples'], key):.2f} s median from publishing to "
+    earlier = prev.get("edit_to_answer", "samples")
+    median = beside(fixed(2), _median(edit["samples"], key), _median(earlier, key) if earlier else None)
+    lines.append(f"- **Edit to answer**: {median} s median from publishing to "
                  f"{'the bot answering' if key == 'bot_answers_seconds' else 'search returning'} the new text "
                  f"({edit['method']}).")
     peak = r["memory"]["peak_under_load"]
-    lines.append("- **Peak resident memory under load**: "
-                 + ", ".join(f"{name} {peak.get(name, 0):.0f} MiB" for name in SERVICES) + ".")
+    lines.append("- **Peak resident memory under load**: " + ", ".join(
+        f"{name} {beside(fixed(0), peak.get(name, 0), prev.get('memory', 'peak_under_load', name))} MiB"
+        for name in SERVICES) + ".")
     return lines + [""]
 
 
-def opening_sentence(rows: list[dict[str, Any]]) -> str:
+def search_headline(search: dict[str, Any], before: dict[str, Any] | None) -> str:
+    """Search at the largest size, each method beside the previous run's at that size."""
+    largest = max(x["size"] for x in search["results"])
+    at_largest = {x["method"]: x for x in search["results"] if x["size"] == largest}
+    earlier = {x["method"]: x for x in dig(before, "results") or [] if x.get("size") == largest}
+    parts = [f"{m.split(' (')[0]} {beside_at(ms, x, earlier.get(m), 'latency', 'p50_ms')} ms "
+             f"(recall@10 {beside_at(fixed(3), x, earlier.get(m), 'recall_at_10')})" for m, x in at_largest.items()]
+    good, good_before = ([x for x in sweep or [] if x.get("size") == largest and x.get("recall_at_10", 0) >= 0.9]
+                         for sweep in (search["hnsw_sweep"], dig(before, "hnsw_sweep")))
+    if good:
+        parts.append(f"HNSW needs efSearch {beside_at(str, good, good_before, 0, 'ef_search')} "
+                     f"for recall@10 ≥ 0.9 ({good[0]['recall_at_10']:.3f} at {ms(good[0]['p50_ms'])} ms)")
+    return (f"- **Search at {largest:,} chunks (p50 per query)**: {'; '.join(parts)}; embedding the query "
+            f"takes {beside_at(ms, search, before, 'embedding', 'p50_ms')} ms on its own.")
+
+
+def opening_sentence(rows: list[dict[str, Any]], prev: Previous) -> str:
     """The first turn of a conversation against a mid-conversation greeting, at the highest load."""
     top = max(rows, key=lambda x: x["concurrency"])
+    before = prev.level(top["concurrency"])
     return (f"- **A conversation's first turn under load**: at {top['concurrency']} concurrent conversations the "
-            f"opening greeting takes {ms(top['opening']['p50_ms'])} ms at p50 ({ms(top['opening']['p95_ms'])} ms "
-            f"p95), against {ms(top['greeting']['p50_ms'])} ms for the same greeting in mid-conversation "
-            f"({top['opening']['p50_ms'] / top['greeting']['p50_ms']:.0f}×; sequential: "
-            f"{ms(rows[0]['opening']['p50_ms'])} vs {ms(rows[0]['greeting']['p50_ms'])} ms). New conversations queue "
-            "somewhere that ongoing ones do not; not diagnosed here.")
+            f"opening greeting takes {beside_at(ms, top, before, 'opening', 'p50_ms')} ms at p50 "
+            f"({beside_at(ms, top, before, 'opening', 'p95_ms')} ms p95), against "
+            f"{beside_at(ms, top, before, 'greeting', 'p50_ms')} ms for the same greeting in mid-conversation "
+            f"({beside(times, opening_ratio(top), opening_ratio(before))}; sequential: "
+            f"{ms(rows[0]['opening']['p50_ms'])} vs {ms(rows[0]['greeting']['p50_ms'])} ms). New connections used to wait behind open ones on Rasa's "
+            "event loop; turns are now admitted a few at a time in arrival order "
+            "([ADR 7](../adr/0007-fair-admission-of-turns.md)).")
 
 
-def machine_section(r: dict[str, Any]) -> list[str]:
+def machine_section(r: dict[str, Any], prev: Previous) -> list[str]:
     m = r["machine"]
     packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     return [
@@ -101,20 +98,29 @@ def machine_section(r: dict[str, Any]) -> list[str]:
         f"{m['memory_gib']} GiB RAM, {m['platform']}, Python {m['python']}; {packages}."),
         "",
         (f"Load average (1, 5, 15 min) at the start {m['load_average_start']}, at the end {m['load_average_end']}. "
-        "Other engineers' test suites ran on the same two cores during the run, so absolute numbers are noisy: "
+        "Other work may share the two cores during a run (the load averages above say how much), so absolute numbers are noisy: "
         "every figure is reported beside its baseline measured in the same run (and, for turn latency, in the "
         "same load), and the ratios are the figures to compare across runs."),
+        "",
+        f"Figures in square brackets are the previously committed run's: {prev.describe()}.",
         "",
     ]
 
 
-def turn_latency_section(r: dict[str, Any]) -> list[str]:
-    rows = [[level_name(x["concurrency"]), x["turns"], ms(x["greeting"]["p50_ms"]), ms(x["greeting"]["p95_ms"]),
-             ms(x["greeting"]["p99_ms"]), ms(x["answer"]["p50_ms"]), ms(x["answer"]["p95_ms"]), ms(x["answer"]["p99_ms"]),
-             f"{x['ratio_p50']:.2f}", f"{x['ratio_p95']:.2f}", ms(x["opening"]["p50_ms"]), ms(x["opening"]["p95_ms"]),
-             x["errors"]] for x in r["turn_latency"]]
+def latency_row(x: dict[str, Any], before: dict[str, Any] | None) -> list[object]:
+    """One level of the turn-latency table, the headline percentiles beside the previous run's."""
+    return [level_name(x["concurrency"]), x["turns"], beside_at(ms, x, before, "greeting", "p50_ms"),
+            beside_at(ms, x, before, "greeting", "p95_ms"), ms(x["greeting"]["p99_ms"]),
+            beside_at(ms, x, before, "answer", "p50_ms"), beside_at(ms, x, before, "answer", "p95_ms"),
+            ms(x["answer"]["p99_ms"]), beside_at(fixed(2), x, before, "ratio_p50"),
+            beside_at(fixed(2), x, before, "ratio_p95"), beside_at(ms, x, before, "opening", "p50_ms"),
+            ms(x["opening"]["p95_ms"]), x["errors"]]
+
+
+def turn_latency_section(r: dict[str, Any], prev: Previous) -> list[str]:
+    rows = [latency_row(x, prev.level(x["concurrency"])) for x in r["turn_latency"]]
     failed = [f"{level_name(x['concurrency'])}: {x['outcomes']}" for x in r["turn_latency"] if x["errors"]]
-    hop = r["search_hop"]
+    hop, hop_before = r["search_hop"], prev.get("search_hop")
     lines = [
         "## 1. Turn latency: knowledge answer vs greeting", "",
         ("Through Rasa's REST channel (`POST /webhooks/rest/webhook`). Each conversation alternates a greeting "
@@ -126,25 +132,34 @@ def turn_latency_section(r: dict[str, Any]) -> list[str]:
         *table(["level", "turns", "greeting p50", "p95", "p99", "answer p50", "p95", "p99", "ratio p50", "ratio p95",
                 "opening p50", "opening p95", "errors"], rows),
         *([f"Outcomes where turns failed — {'; '.join(failed)}.", ""] if failed else []),
-        opening_sentence(r["turn_latency"]).removeprefix("- "), "",
+        opening_sentence(r["turn_latency"], prev).removeprefix("- "), "",
         "![turn latency](turn_latency.png)", "",
         "Inside an answer turn, the knowledge search alone (same questions, same index, sequential):", "",
         *table(["path", "p50 ms", "p95 ms", "mean ms"],
-               [["search in-process (a fresh process, no HTTP)", ms(hop["in_process"]["p50_ms"]), ms(hop["in_process"]["p95_ms"]),
-                 ms(hop["in_process"]["mean_ms"])],
-                ["search over HTTP (`POST /search`)", ms(hop["http"]["p50_ms"]), ms(hop["http"]["p95_ms"]),
-                 ms(hop["http"]["mean_ms"])]]),
-        f"The HTTP hop adds {hop['http']['p50_ms'] - hop['in_process']['p50_ms']:+.1f} ms at p50 (ADR 2).", "",
+               [[label, *(beside_at(ms, hop, hop_before, path, f"{stat}_ms") for stat in ("p50", "p95", "mean"))]
+                for label, path in (("search in-process (a fresh process, no HTTP)", "in_process"),
+                                    ("search over HTTP (`POST /search`)", "http"))]),
+        f"The HTTP hop adds {beside(fixed(1, signed=True), hop_cost(hop), hop_cost(hop_before))} ms at p50 "
+        "(ADR 2).", "",
     ]
     return lines
 
 
-def throughput_section(r: dict[str, Any]) -> list[str]:
+def hop_cost(hop: dict[str, Any] | None) -> float | None:
+    """What going over HTTP adds to a search at p50, in milliseconds."""
+    if not hop or "http" not in hop or "in_process" not in hop:
+        return None
+    return float(hop["http"]["p50_ms"] - hop["in_process"]["p50_ms"])
+
+
+def throughput_section(r: dict[str, Any], prev: Previous) -> list[str]:
     tp, c = r["throughput"], r["config"]
     script = " → ".join(f"{t['message']!r}" for t in tp["conversation"])
-    rows = [[s["concurrency"], s["turns"], s["errors"], f"{s['turns_per_second']:.1f}", ms(s["latency"]["p50_ms"]),
-             ms(s["latency"]["p95_ms"]), ms(s["latency"]["p99_ms"]), ms(s["answer_latency"]["p95_ms"])]
-            for s in tp["steps"]]
+    rows = [[s["concurrency"], s["turns"], beside_at(str, s, b, "errors"),
+             beside_at(fixed(1), s, b, "turns_per_second"),
+             beside_at(ms, s, b, "latency", "p50_ms"), beside_at(ms, s, b, "latency", "p95_ms"),
+             ms(s["latency"]["p99_ms"]), ms(s["answer_latency"]["p95_ms"])]
+            for s in tp["steps"] for b in [prev.step(s["concurrency"])]]
     lines = [
         "## 2. Throughput", "",
         ("A bounded closed-loop load generator (asyncio + httpx, loopback): N citizens each send their next "
@@ -158,8 +173,10 @@ def throughput_section(r: dict[str, Any]) -> list[str]:
     if failed:
         lines += [f"Outcomes where turns failed — {'; '.join(failed)}.", ""]
     if tp["sustained"]:
-        lines += [(f"Sustained: **{tp['sustained']['turns_per_second']:.1f} turns/s with 0 errors**. Saturation: "
-                  f"from **{tp['saturation']['concurrency']} concurrent conversations** throughput is within 5 % of "
+        before = prev.get("throughput")
+        lines += [(f"Sustained: **{beside_at(fixed(1), tp, before, 'sustained', 'turns_per_second')} turns/s with 0 "
+                  f"errors**. Saturation: from **{beside_at(str, tp, before, 'saturation', 'concurrency')} concurrent "
+                  "conversations** throughput is within 5 % of "
                   "that best figure; beyond it, more conversations only queue and latency grows."), ""]
     else:
         lines += ["No step finished without errors.", ""]
@@ -259,10 +276,11 @@ def edit_section(edit: dict[str, Any]) -> list[str]:
     return lines + ([edit["note"], ""] if edit.get("note") else [])
 
 
-def memory_section(r: dict[str, Any]) -> list[str]:
+def memory_section(r: dict[str, Any], prev: Previous) -> list[str]:
     mem = r["memory"]
     columns = ("after_start", "idle_after_warmup", "peak_under_load", "after_load")
-    rows = [[name, *(f"{mem[c].get(name, 0):.0f}" for c in columns)] for name in SERVICES]
+    rows = [[name, *(beside(fixed(0), mem[c].get(name, 0), prev.get("memory", c, name)) for c in columns)]
+            for name in SERVICES]
     return [
         "## 5. Memory", "",
         ("Resident memory (RSS, psutil; a process and its children) of each service, in MiB: right after start, "
@@ -272,20 +290,34 @@ def memory_section(r: dict[str, Any]) -> list[str]:
     ]
 
 
-def run_section(r: dict[str, Any]) -> list[str]:
-    rows = [[p["phase"], f"{p['seconds']:.0f}", p["load_average_1min"]] for p in r["phases"]]
+def run_section(r: dict[str, Any], prev: Previous) -> list[str]:
+    rows = [[p["phase"], beside_at(fixed(0), p, row_where(prev.get("phases"), "phase", p["phase"]), "seconds"),
+             p["load_average_1min"]] for p in r["phases"]]
+    ready = beside(fixed(1), r["stack_ready_seconds"], prev.get("stack_ready_seconds"))
     return ["## The run", "", *table(["phase", "seconds", "load average (1 min) at start"], rows),
-            (f"Stack ready {r['stack_ready_seconds']:.1f} s after launch (model trained, index built). Raw figures: "
+            (f"Stack ready {ready} s after launch (model trained, index built). Raw figures: "
             "[`results.json`](results.json). Reproduce with `make bench` (about 15 minutes on 2 cores) or "
             "`BENCH_QUICK=1 make bench` (a smoke run written to build/bench-quick/)."), ""]
 
 
-def render(results: dict[str, Any]) -> str:
-    lines = ["# Benchmarks", ""]
-    for section in (machine_section, headline, turn_latency_section, throughput_section, search_section,
-                    builds_section, memory_section, run_section):
-        lines += section(results)
+def render(results: dict[str, Any], prev: Previous | None = None, startup: dict[str, Any] | None = None,
+           prev_startup: Previous | None = None) -> str:
+    """The report; `prev` and `prev_startup` are the previously committed figures (none by default)."""
+    prev = prev or Previous()
+    lines = ["# Benchmarks", "", *machine_section(results, prev),
+             *targets_section(results, prev, startup, prev_startup or Previous())]
+    for section in (headline, turn_latency_section, throughput_section):
+        lines += section(results, prev)
+    lines += [*search_section(results), *builds_section(results), *memory_section(results, prev),
+              *run_section(results, prev)]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_with_history(results: dict[str, Any]) -> str:
+    """The report beside the figures committed in git and the start-up times, read here."""
+    startup = load_startup()
+    report = render(results, committed_results(results), startup, committed_startup(startup))
+    return report + query_cache_section(results)
 
 
 def main(path: str) -> int:
@@ -294,7 +326,7 @@ def main(path: str) -> int:
     results_path = Path(path)
     results = json.loads(results_path.read_text(encoding="utf-8"))
     plots.draw_all(results, results_path.parent)
-    (results_path.parent / "report.md").write_text(render(results), encoding="utf-8")
+    (results_path.parent / "report.md").write_text(render_with_history(results), encoding="utf-8")
     return 0
 
 

@@ -117,6 +117,8 @@ def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
     citizen.ask("mình thử rồi nhưng không nhận được mã OTP")
     expect(staff_page.locator("#chat-log")).to_contain_text("không nhận được mã OTP")
     assert citizen.bot_turns("fallback").count() == 0  # the bot stayed silent
+    save_screenshot(staff_page, "handoff-live-staff")
+    save_screenshot(citizen.page, "handoff-live-citizen")
 
     latencies = []
     for number in range(1, LATENCY_MESSAGES + 1):
@@ -129,8 +131,6 @@ def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
     (RESULTS_DIR / "handoff-latency.json").write_text(json.dumps({
         "messages": len(latencies), "median_seconds": round(statistics.median(latencies), 4),
         "max_seconds": round(max(latencies), 4), "seconds": [round(s, 4) for s in latencies]}, indent=2))
-    save_screenshot(staff_page, "handoff-live-staff")
-    save_screenshot(citizen.page, "handoff-live-citizen")
 
     staff_page.get_by_role("button", name="Kết thúc hỗ trợ").click()
     expect(citizen.log).to_contain_text("Sự hỗ trợ vừa rồi có hữu ích với bạn không?")

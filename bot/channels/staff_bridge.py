@@ -50,21 +50,18 @@ class StaffBridgeInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bridge = Blueprint("staff_bridge", __name__)
 
-        @bridge.route("/hold", methods=["POST"])
-        async def hold(request: Request) -> HTTPResponse:
-            refused = _refusal(request)
-            if refused:
-                return refused
-            await live_handoff.hold(request.json["conversation_id"], citizen_sockets.output_channel())
-            return response.json({"held": True})
+        def conversation_change(path: Text, change: Callable[[Text, Any], Awaitable[None]], done: Text) -> None:
+            async def route(request: Request) -> HTTPResponse:
+                refused = _refusal(request)
+                if refused:
+                    return refused
+                await change(request.json["conversation_id"], citizen_sockets.output_channel())
+                return response.json({done: True})
 
-        @bridge.route("/release", methods=["POST"])
-        async def release(request: Request) -> HTTPResponse:
-            refused = _refusal(request)
-            if refused:
-                return refused
-            await live_handoff.release(request.json["conversation_id"], citizen_sockets.output_channel())
-            return response.json({"released": True})
+            bridge.add_route(route, path, methods=["POST"], name=path.strip("/"))
+
+        conversation_change("/hold", live_handoff.hold, "held")
+        conversation_change("/release", live_handoff.release, "released")
 
         @bridge.route("/deliver", methods=["POST"])
         async def deliver(request: Request) -> HTTPResponse:

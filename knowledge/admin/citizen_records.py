@@ -7,7 +7,6 @@ safe even if a client skipped it. Retention deletes all three kinds by age.
 """
 
 import datetime as dt
-import json
 import logging
 import sqlite3
 from pathlib import Path

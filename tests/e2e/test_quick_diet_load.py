@@ -2,33 +2,18 @@
 (bot/components/quick_loading_diet.py): the trained model must parse every held-out message
 exactly as Rasa's own load of the same model does — intent ranking, confidences, entities."""
 
-import json
-import subprocess
-from collections import defaultdict
-
 import pytest
 
 from knowledge.config import REPO_ROOT
+from tests.e2e.bot_env import json_lines_by
 from tests.e2e.conftest import MODEL
-
-BOT_PYTHON = REPO_ROOT / ".venv-bot" / "bin" / "python"
 
 
 def test_quick_load_parses_the_heldout_set_as_rasa_does() -> None:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test` (it trains first).")
-    done = subprocess.run(
-        [str(BOT_PYTHON), str(REPO_ROOT / "tests" / "e2e" / "diet_load_comparison.py"), str(MODEL),
-         str(REPO_ROOT / "eval" / "nlu_heldout.yml")],
-        cwd=REPO_ROOT, env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=600, check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    by_load: dict[str, list[dict]] = defaultdict(list)
-    for line in done.stdout.splitlines():
-        if line.startswith("{"):
-            row = json.loads(line)
-            by_load[row.pop("load")].append(row)
+    by_load = json_lines_by("load", REPO_ROOT / "tests" / "e2e" / "diet_load_comparison.py", str(MODEL),
+                            str(REPO_ROOT / "eval" / "nlu_heldout.yml"))
     assert len(by_load["rasa"]) >= 200, "the held-out set was not parsed"
     differing = [(q["text"], q, r) for q, r in zip(by_load["quick"], by_load["rasa"]) if q != r]
     assert len(by_load["quick"]) == len(by_load["rasa"])

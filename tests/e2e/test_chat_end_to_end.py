@@ -119,7 +119,9 @@ def test_shared_otp_is_warned_about_and_never_stored_or_logged(stack: Stack) -> 
     assert all("482913" not in t for t in texts)
     _, [custom] = ask(stack, "so cccd cua toi 001095001234", sender)
     assert custom["type"] == "warning"
-    stored = stack.config.tracker_db.read_bytes()
+    # The database file and its write-ahead log (where the latest turns are until a checkpoint).
+    db = stack.config.tracker_db
+    stored = b"".join(p.read_bytes() for p in db.parent.glob(f"{db.name}*"))
     assert sender.encode() in stored  # the conversation was stored...
     assert b"482913" not in stored and b"001095001234" not in stored  # ...without the secrets
     logs = b"".join(p.read_bytes() for p in stack.config.log_dir.glob("*.log"))

@@ -55,10 +55,15 @@ class GuardSettings:
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardSettings":
+        """The channel's keys in credentials.yml; a key left out keeps the default above."""
         c = credentials or {}
-        return cls(ChatRateLimits.from_credentials(c), int(c.get("max_message_chars", 1000)),
-                   frozenset(c.get("always_offered", ["/request_human", live_handoff.RESUME_COMMAND])),
-                   int(c.get("concurrent_turns", 4)))
+        given = {key: convert(c[key]) for key, convert in _OPTIONAL_SETTINGS.items() if key in c}
+        return cls(ChatRateLimits.from_credentials(c), **given)
+
+
+_OPTIONAL_SETTINGS: Dict[Text, Callable[[Any], Any]] = {
+    "max_message_chars": int, "always_offered": frozenset, "concurrent_turns": int,
+}
 
 
 async def offered_commands(sender_id: Text) -> Set[Text]:

@@ -29,8 +29,10 @@ LOG_DIR := build/logs
 TOOLS_VENV := build/tools
 UV := $(TOOLS_VENV)/bin/uv
 # uv reads no pip configuration: the machine's own wheels (here the CPU build of torch) are found
-# where pip's configuration says they are.
-WHEELS_DIR ?= $(or $(PIP_FIND_LINKS),$(shell $(PYTHON311) -m pip config get global.find-links 2>/dev/null))
+# where pip's configuration says they are. Looked up on first use only, and then once.
+ifeq ($(origin WHEELS_DIR),undefined)
+WHEELS_DIR = $(eval WHEELS_DIR := $(or $(PIP_FIND_LINKS),$(shell $(PYTHON311) -m pip config get global.find-links 2>/dev/null)))$(WHEELS_DIR)
+endif
 # Each environment's installer output goes to its own log, as both are built at once; on failure its
 # end is shown.
 install_logged = >> $(LOG_DIR)/install-$(1).log 2>&1 || { tail -n 40 $(LOG_DIR)/install-$(1).log; \

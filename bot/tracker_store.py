@@ -31,12 +31,12 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 SQLITE_POOL_SIZE = 4
 
 
-def _tune_sqlite(dbapi_connection: Any, _: Any) -> None:
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+def _tune_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
+    """Listens to the SQLite engine's connects only."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):
@@ -84,7 +84,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
                 return
             session.execute(self._insert, [self._row(tracker.sender_id, *event) for event in new_events])
             session.commit()
-        if self.event_broker is not None:
+        if self.event_broker is not None:  # Rasa's `_stream_new_events`, without serialising each event again
             for _, data in new_events:
                 self.event_broker.publish({"sender_id": tracker.sender_id, **data})
 

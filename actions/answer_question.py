@@ -15,6 +15,18 @@ from actions.shared_client import UsesKnowledgeClient
 _HAS_WORD = re.compile(r"\w", re.UNICODE)
 
 
+# Entities of a "/intent{...}" payload are set by Rasa's RegexMessageHandler; the channels let
+# such a payload through only when the bot offered it as a button (bot/channels/guard.py).
+PAYLOAD_EXTRACTOR = "RegexMessageHandler"
+
+
+def chosen_document(tracker: Tracker) -> str | None:
+    """The document of a "choose" button the citizen pressed; a document id read from typed
+    text (the NLU can tag one in "choose_document document_id …") chooses nothing."""
+    return next((e.get("value") for e in tracker.latest_message.get("entities") or []
+                 if e.get("entity") == "document_id" and e.get("extractor") == PAYLOAD_EXTRACTOR), None)
+
+
 class ActionAnswerQuestion(UsesKnowledgeClient, Action):
     """Thin: validate the message, ask the knowledge service, render the outcome."""
 
@@ -24,7 +36,7 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        chosen_id = next(tracker.get_latest_entity_values("document_id"), None)
+        chosen_id = chosen_document(tracker)
         question = (tracker.latest_message.get("text") or "").strip()
         try:
             if chosen_id:

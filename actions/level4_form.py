@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.form_advice import DocumentMissing, FormAdviceAction
 from actions.form_validation import ConditionalSlotsValidation
 from actions.knowledge_client import KnowledgeUnavailable
-from actions.rendering import FEEDBACK_BUTTONS, choose_button, document_fields, single_message
+from actions.rendering import FEEDBACK_BUTTONS, choose_button, document_fields, quoted, single_message
 from actions.shared_client import UsesKnowledgeClient
 from knowledge.contract import source_ref, turn_payload
 from knowledge.text import normalize_for_matching
@@ -136,7 +136,7 @@ class ActionAskProcedureName(Action):
             dispatcher.utter_message(response="utter_ask_procedure_name")
             return []
         buttons = [_procedure_button(option["title"]) for option in offered["options"]]
-        dispatcher.utter_message(response="utter_level4_choose_procedure", procedure_name=offered["asked"],
+        dispatcher.utter_message(response="utter_level4_choose_procedure", procedure_name=quoted(offered["asked"]),
                                  buttons=[*buttons, _procedure_button(OTHER_PROCEDURE)])
         return []
 
@@ -193,7 +193,7 @@ class ActionLevel4Advice(FormAdviceAction):
         submission = await self.fetch(SUBMISSION_DOCUMENT)
         payment = await self.fetch(PAYMENT_DOCUMENT)
         delivery = await self.fetch(DELIVERY_DOCUMENT)
-        dispatcher.utter_message(response="utter_level4_procedure_not_listed", procedure_name=procedure_name)
+        dispatcher.utter_message(response="utter_level4_procedure_not_listed", procedure_name=quoted(procedure_name))
         dispatcher.utter_message(response="utter_document_section", **document_fields(lead))
         if portal in PORTAL_HINT:
             dispatcher.utter_message(response=PORTAL_HINT[portal])

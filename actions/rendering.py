@@ -17,6 +17,20 @@ FEEDBACK_BUTTONS = (
 )
 
 
+# What the widget would read as Markdown or a link in a citizen's words quoted back.
+_MARKUP = re.compile(r"[*_`\[\]()<>\\|#~]+")
+_LINK_PARTS = re.compile(r"(?i)[a-z][a-z0-9+.-]*:/+|www\.|(?<=\w)[.@](?=\w)")
+QUOTE_LIMIT = 80
+
+
+def quoted(text: str) -> str:
+    """A citizen's words quoted inside a bot message, as plain text: no Markdown marks and
+    nothing the widget would turn into a link ("https://x.vn" reads "https x vn"), so a bot
+    bubble can never carry a link the citizen (or someone posing as one) typed."""
+    plain = _LINK_PARTS.sub(" ", _MARKUP.sub(" ", text))
+    return " ".join(plain.split())[:QUOTE_LIMIT]
+
+
 def single_message(markdown: str) -> str:
     """Rasa's REST channel splits text on blank lines into separate messages; an answer
     must stay one message, so paragraphs are separated by single line breaks instead."""

@@ -1,49 +1,57 @@
-"""Mask personal data and secrets in citizens' messages before anything stores or logs them.
+"""Mask personal data and secrets before anything stores or logs them: citizens' messages
+and metadata, staff replies and names, conversation ids, records, exports and logs.
 
 Standard library only: Rasa's input channels (Python 3.10) call it on every message (text and
 metadata), and the knowledge layer again on every record it stores.
 
-The text is normalised to NFC first and then searched and replaced in that same string: a
-folded, lower-cased copy with exactly one character per character gives the offsets, so a
-message typed in decomposed Unicode (base letter + combining mark, as some phone keyboards
-send) is masked like any other.
+Detection runs on a normalised copy of the text (knowledge/normalised_view.py: format
+characters removed, digits of any script and spelled digits read, percent-encoding decoded)
+and each finding is replaced in the NFC original, over the span it came from, so the
+citizen's other words stay as typed. Numbers are found whatever separates their digits
+(knowledge/number_spans.py); secrets by the words that announce them.
 """
 
+import hashlib
+import hmac
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.text import fold_diacritics
+from knowledge.normalised_view import NormalisedView, normalised_view
+from knowledge.number_spans import ID_NUMBER, PHONE, SECRET, number_spans
 
 SECRET_PLACEHOLDER = "[đã ẩn: mã bí mật]"
 ID_NUMBER_PLACEHOLDER = "[đã ẩn: số định danh]"
 PHONE_PLACEHOLDER = "[đã ẩn: số điện thoại]"
+# A value nested deeper than this in metadata is dropped whole, not walked.
+MAX_DEPTH = 8
+DROPPED_PLACEHOLDER = "[đã lược bỏ]"
+_PLACEHOLDERS = {SECRET: SECRET_PLACEHOLDER, ID_NUMBER: ID_NUMBER_PLACEHOLDER, PHONE: PHONE_PLACEHOLDER}
 
-_SEP = r"[\s./-]{0,3}"
-# A 12-digit personal ID number, in groups or glued to a word ("CCCD001203004573").
-_ID_NUMBER = re.compile(rf"(?<!\d)\d(?:{_SEP}\d){{11}}(?!\d)")
-# Phone numbers: 0…, 84…, +84…, (+84) …; mobiles (10 digits) and landlines (11 digits).
-_PHONE = re.compile(r"(?<![\d+])(?:\(?\+?84\)?[\s.-]{0,2}|0)\d(?:[\s.-]{0,2}\d){8,9}(?!\d)")
-_SECRET_WORD = (r"(?:ma\s+)?otp|ma\s+xac\s+(?:thuc|nhan)|passcode|pass\s*code|mat\s+khau|mat\s+ma|mk|pass(?:word)?"
+_PASSWORD_WORD = r"mat\s*khau|mat\s+ma|mk|pass(?:word)?|passwd|pwd|pw"
+_SECRET_WORD = (rf"(?:ma\s+)?otp|ma\s+xac\s+(?:thuc|nhan)|passcode|pass\s*code|{_PASSWORD_WORD}"
                 r"|ma\s+pin|pin|code")
 # "<word> [up to five words] là|:|=|is <secret>": the copula says the next token is the secret.
 _DECLARED_SECRET = re.compile(
     rf"\b(?:{_SECRET_WORD})\b(?:\s+[\w@.]{{1,12}}){{0,5}}?\s*(?:\bla\b|\bis\b|:|=)\s*(?P<secret>[^\s,;]{{3,64}})"
 )
-# "<word> <secret with a digit>": "otp 123456", "mã xác thực 482 917", "mật khẩu Abc@1234".
+# "<word> <secret with a digit>": "otp 123456", "mã xác thực 482917", "mật khẩu Abc@1234".
 _NAMED_SECRET = re.compile(
     rf"\b(?:{_SECRET_WORD})\b(?:\s+(?:cua\s+)?(?:toi|em|minh|tao|anh|chi|moi|cu)\b)*\s*[:=-]?\s*"
     r"(?P<secret>\d(?:[\s.-]?\d){3,7}(?!\d)|(?=\S*\d)\S{4,64})"
+)
+# "mật khẩu vneid Hoa@2026q": a password a few words after its keyword, with no copula; it
+# must look like one (a letter and a digit or a symbol).
+_PASSWORD_LATER = re.compile(
+    rf"\b(?:{_PASSWORD_WORD})\b(?:\s+[^\W\d_]{{1,12}}){{1,3}}?\s*[:=-]?\s*(?P<secret>(?=\S*[^\W\d_])(?=\S*[\d@#$%^&*!?])\S{{6,64}})"
 )
 # A six-digit number on its own is an OTP being pasted or read out ("tôi nhận được 482919").
 _SIX_DIGITS = re.compile(r"(?<![\d.,=/_-])\d{6}(?![\d.,/_-]?\d)")
 # A message that is only a short code is almost always an OTP or passcode being pasted.
 _BARE_CODE = re.compile(r"\s*(\d{4,8})\s*")
-# Digits spelled out, four or more in a row ("bốn tám hai chín một bảy").
-_DIGIT_WORDS = r"(?:khong|mot|hai|ba|bon|nam|sau|bay|tam|chin|linh|zero|one|two|three|four|five|six|seven|eight|nine)"
-_SPELLED_CODE = re.compile(rf"\b{_DIGIT_WORDS}(?:[\s,.-]+{_DIGIT_WORDS}){{3,}}\b")
 _SPECIAL = set("@#$%^&*!?_+=~<>{}[]|\\/")
 
 
@@ -57,11 +65,6 @@ class MaskedText:
         return bool(self.kinds & {"secret", "id_number"})
 
 
-def _matching_form(text: str) -> str:
-    """Folded and lower-cased with one character per character of the NFC text."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in fold_diacritics(text))
-
-
 def _looks_secret(token: str) -> bool:
     """After "là"/":"/"is": a digit, a symbol, inner capitals, or a long unaccented word
     (a password), but not an ordinary reply word ("mật khẩu là gì", "… là sao")."""
@@ -73,62 +76,86 @@ def _looks_secret(token: str) -> bool:
     return letters.isascii() and letters.isalpha() and len(letters) >= 8
 
 
-def _secret_spans(original: str, folded: str) -> Iterator[tuple[int, int]]:
-    bare = _BARE_CODE.fullmatch(folded)
+def _secret_spans(original: str, view: NormalisedView) -> Iterator[tuple[int, int]]:
+    """Spans of the view's text that hold a secret."""
+    bare = _BARE_CODE.fullmatch(view.text)
     if bare:
-        yield bare.start(1), bare.end(1)
-    for match in _DECLARED_SECRET.finditer(folded):
-        start, end = match.span("secret")
-        if _looks_secret(original[start:end]):
-            yield start, end
-    for match in _NAMED_SECRET.finditer(folded):
+        yield bare.span(1)
+    for pattern in (_DECLARED_SECRET, _PASSWORD_LATER):
+        for match in pattern.finditer(view.text):
+            start, end = match.span("secret")
+            begin, finish = view.original_span(start, end)
+            if _looks_secret(original[begin:finish]):
+                yield start, end
+    for match in _NAMED_SECRET.finditer(view.text):
         yield match.span("secret")
-    for pattern in (_SPELLED_CODE, _SIX_DIGITS):
-        for match in pattern.finditer(folded):
-            yield match.span()
+    for match in _SIX_DIGITS.finditer(view.text):
+        yield match.span()
 
 
 def mask_sensitive(text: str) -> MaskedText:
-    """Replace secrets, 12-digit ID numbers and phone numbers with placeholders (NFC text)."""
+    """Replace secrets, ID numbers and phone numbers with placeholders (NFC text)."""
     text = unicodedata.normalize("NFC", text)
-    folded = _matching_form(text)
-    spans: list[tuple[int, int, str]] = []
-    kinds: set[str] = set()
+    numbers, words = normalised_view(text), normalised_view(text, spelled_digits=False)
+    found = [(*numbers.original_span(n.start, n.end), n.kind) for n in number_spans(numbers)]
+    found += [(*words.original_span(s, e), SECRET) for s, e in _secret_spans(text, words) if e > s]
+    merged: list[tuple[int, int, str]] = []  # spans of the original; overlapping findings joined
+    for start, end, kind in sorted(found):
+        while start > 0 and text[start - 1] in "(+" and kind != SECRET:  # "(+84) …" whole
+            start -= 1
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), merged[-1][2])
+        else:
+            merged.append((start, end, kind))
+    for start, end, kind in reversed(merged):
+        text = text[:start] + _PLACEHOLDERS[kind] + text[end:]
+    return MaskedText(text, frozenset(kind for _, _, kind in merged))
 
-    def add(start: int, end: int, placeholder: str, kind: str) -> None:
-        if end <= start or any(start < e and end > s for s, e, _ in spans):
-            return
-        spans.append((start, end, placeholder))
-        kinds.add(kind)
 
-    for match in _ID_NUMBER.finditer(folded):
-        add(*match.span(), ID_NUMBER_PLACEHOLDER, "id_number")
-    for start, end in _secret_spans(text, folded):
-        add(start, end, SECRET_PLACEHOLDER, "secret")
-    for match in _PHONE.finditer(folded):
-        add(*match.span(), PHONE_PLACEHOLDER, "phone")
-    for start, end, placeholder in sorted(spans, reverse=True):
-        text = text[:start] + placeholder + text[end:]
-    return MaskedText(text, frozenset(kinds))
+def _masked_scalar(value: Any) -> tuple[Any, frozenset[str]]:
+    """A string, or a number that reads as personal data (a JSON number 179123456744)."""
+    if isinstance(value, bool) or value is None:
+        return value, frozenset()
+    if isinstance(value, (int, float)):
+        masked = mask_sensitive(str(value))
+        return (masked.text, masked.kinds) if masked.kinds else (value, frozenset())
+    masked = mask_sensitive(value if isinstance(value, str) else str(value))
+    return masked.text, masked.kinds
 
 
 def mask_value(value: Any, depth: int = 0) -> tuple[Any, frozenset[str]]:
-    """Every string inside a JSON-like value (a message's metadata), masked."""
-    if isinstance(value, str):
-        masked = mask_sensitive(value)
-        return masked.text, masked.kinds
-    if depth > 8 or not isinstance(value, (dict, list)):
-        return value, frozenset()
-    found: set[str] = set()
+    """A JSON-like value (a message's metadata) with every key, string and number masked, at any
+    depth: what is nested deeper than MAX_DEPTH is dropped rather than stored unread."""
+    if depth > MAX_DEPTH:
+        return DROPPED_PLACEHOLDER, frozenset()
     if isinstance(value, dict):
         result: dict[Any, Any] = {}
+        found: set[str] = set()
         for key, item in value.items():
-            result[key], kinds = mask_value(item, depth + 1)
-            found |= kinds
+            masked_key, key_kinds = _masked_scalar(key)
+            result[masked_key], kinds = mask_value(item, depth + 1)
+            found |= key_kinds | kinds
         return result, frozenset(found)
-    items = []
-    for item in value:
-        masked_item, kinds = mask_value(item, depth + 1)
-        items.append(masked_item)
-        found |= kinds
-    return items, frozenset(found)
+    if isinstance(value, (list, tuple)):
+        pairs = [mask_value(item, depth + 1) for item in value]
+        return [item for item, _ in pairs], frozenset().union(*(kinds for _, kinds in pairs))
+    return _masked_scalar(value)
+
+
+def masked_json(value: Any) -> str:
+    """A JSON text with personal data masked, for stores that keep structured records."""
+    return json.dumps(mask_value(value)[0], ensure_ascii=False)
+
+
+def _letters(digest: bytes, count: int) -> str:
+    """Lower-case letters only: an id made of them can never read as a number."""
+    return "".join(chr(ord("a") + b % 26) for b in digest[:count])
+
+
+def private_conversation_id(conversation_id: str, key: bytes) -> str:
+    """A conversation id that is itself personal data (a phone number, an ID number, an e-mail)
+    is replaced by a keyed hash of it: the same id always gives the same conversation, and
+    nothing that stores it stores the number."""
+    if "@" not in conversation_id and not mask_sensitive(conversation_id).kinds:
+        return conversation_id
+    return "h" + _letters(hmac.new(key, conversation_id.encode("utf-8"), hashlib.sha256).digest(), 32)

@@ -1,7 +1,13 @@
 """Citizens' socket.io connections as the live handoff needs them: one socket.io server per
-chat server (set by the socket.io channel), staff messages sent into a conversation's room,
-and what a handed-over widget missed while it was away."""
+chat server (set by the socket.io channel), staff messages sent to the sockets that joined a
+conversation, and what a handed-over widget missed while it was away.
 
+A staff message counts as delivered only when a widget acknowledges it (socket.io's
+callback): a socket that vanished without closing stays in the room until its ping times
+out, and a message sent into that silence must wait for the citizen's return, not be lost.
+"""
+
+import asyncio
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -37,12 +43,27 @@ def connected(session_id: Text) -> bool:
         return False
 
 
+# How long a widget has to acknowledge a staff message before it counts as not delivered.
+ACK_SECONDS = 5.0
+
+
+async def _acknowledged(sid: Text, message: Dict[Text, Any]) -> bool:
+    try:
+        await _server["sio"].call(_server["event"], message, to=sid, namespace="/", timeout=ACK_SECONDS)
+        return True
+    except Exception:  # noqa: BLE001 — a timeout or a socket gone away: not delivered
+        return False
+
+
 async def send_staff_message(session_id: Text, text: Text, staff_name: Optional[Text]) -> bool:
-    """One message, text and payload together, marked as a person's; True if a widget got it."""
+    """One message, text and payload together, marked as a person's, to each socket of the
+    conversation; True only if a widget acknowledged it."""
     if not connected(session_id):
         return False
-    await _server["sio"].emit(_server["event"], {"text": text, "custom": staff_payload(staff_name)}, room=session_id)
-    return True
+    message = {"text": text, "custom": staff_payload(staff_name)}
+    sockets = list(_server["sio"].manager.get_participants("/", session_id))
+    sids = [participant[0] if isinstance(participant, tuple) else participant for participant in sockets]
+    return any(await asyncio.gather(*(_acknowledged(sid, message) for sid in sids)))
 
 
 async def citizen_returned(session_id: Text) -> None:

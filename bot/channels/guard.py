@@ -3,6 +3,7 @@ a length cap, masking, and commands only from the buttons the bot offered; and a
 reply instead of silence when the turn fails inside Rasa."""
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Set, Text
 
@@ -11,7 +12,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
 from bot import action_validation
-from bot.channels import live_handoff
+from bot.channels import identities, live_handoff
 from bot.channels.admission import admitted
 from bot.channels.privacy import mask_user_message
 from bot.channels.rate_limit import PLEASE_WAIT, ChatRateLimits
@@ -39,6 +40,9 @@ TOO_LONG = {
 # Set by a channel from the request (never from the client's own metadata) and removed
 # again here, so the address is used for limiting but never stored in the tracker.
 CLIENT_KEY = "_client_address"
+# What is stored instead: a keyed token of the address, by which the knowledge service counts
+# one address's open handoffs.
+ADDRESS_TOKEN_KEY = "client_key"
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,9 @@ async def as_text_unless_offered(message: UserMessage, settings: GuardSettings) 
     if not text.startswith("/") or text in settings.always_offered:
         return
     if text not in await offered_commands(message.sender_id):
-        message.text = text.lstrip("/").strip() or text.replace("/", " ")
+        # Plain words only: no braces or quotes from which an entity could be read.
+        words = re.sub(r"[/{}\[\]\"':,]+", " ", text).strip()
+        message.text = words or text.replace("/", " ")
 
 
 def guarded(
@@ -100,7 +106,9 @@ def guarded(
     async def handle(message: UserMessage) -> Any:
         metadata = message.metadata if isinstance(message.metadata, dict) else {}
         client: Optional[Text] = metadata.pop(CLIENT_KEY, None)
+        metadata.pop(ADDRESS_TOKEN_KEY, None)  # only the channel says where a message came from
         message.metadata = metadata
+        message.sender_id = identities.stored_conversation_id(message.sender_id)
         if not settings.limits.allow(message.sender_id, client):
             await message.output_channel.send_response(message.sender_id, dict(PLEASE_WAIT))
             return None
@@ -115,7 +123,10 @@ def guarded(
         try:
             async with admitted(settings.concurrent_turns):
                 await as_text_unless_offered(message, settings)
-                return await live_handoff.handle(mask_user_message(message), on_new_message)
+                masked = mask_user_message(message)
+                if client:
+                    masked.metadata = {**masked.metadata, ADDRESS_TOKEN_KEY: identities.address_key(client)}
+                return await live_handoff.handle(masked, on_new_message)
         except Exception:
             logger.exception("Turn failed for a conversation; the citizen is asked to retry")
             await message.output_channel.send_response(message.sender_id, dict(SERVICE_BUSY))

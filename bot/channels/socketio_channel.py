@@ -6,35 +6,56 @@ Rasa 3.6's `SocketIOOutput.send_custom_json` passes the payload as keyword argum
 `sio.emit`, so `{"type": "answer", ...}` raises a TypeError and the rest of the turn is
 lost. This channel emits it as data instead: `bot_uttered` → `{"custom": {...}}`.
 
-With session persistence a session id is all it takes to join a conversation's room, so a
-client-chosen id that is short or not random-looking is replaced by a fresh one.
+With session persistence a session id is all it takes to join a conversation's room, so
+the server issues the ids (bot/channels/identities.py): a socket that asks for one it was not
+issued gets a fresh one. A socket speaks only for the session it joined: the session id in
+its messages is that one, whatever the client wrote there. The client's address (for the
+guard's per-address limit) is read from the connection, never from what the client sends.
 
 A widget that was handed over to a person says so in its session request: it then gets the
 staff messages it missed, and its leaving is reported (bot/channels/citizen_sockets.py).
 """
 
-import re
-import uuid
+import json
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels import citizen_sockets
+from bot.channels import citizen_sockets, identities
 from bot.channels.guard import CLIENT_KEY, GuardSettings, guarded
 
-# What the widget generates: 32 hex digits (uuid4) or longer random url-safe text.
-RANDOM_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
-
-
 def checked_session_request(data: Any) -> Dict[Text, Any]:
-    """The session_request payload with a session id nobody can guess."""
+    """The session_request payload with a session id this server issued."""
     request = dict(data) if isinstance(data, dict) else {}
-    session_id = request.get("session_id")
-    if not isinstance(session_id, str) or not RANDOM_SESSION_ID.match(session_id):
-        request["session_id"] = uuid.uuid4().hex
+    if not identities.was_issued(request.get("session_id")):
+        request["session_id"] = identities.issue()
     return request
+
+
+def client_metadata(data: Dict[Text, Any]) -> Dict[Text, Any]:
+    """The message's metadata as a dict (Rasa also accepts it as JSON text), without any key
+    only the channel may set."""
+    metadata = data.get("metadata")
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except ValueError:
+            metadata = None
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    metadata.pop(CLIENT_KEY, None)
+    return metadata
+
+
+def connection_address(sio: Any, sid: Text, namespace: Text) -> Optional[Text]:
+    """The peer address of a socket's connection (python-socketio's Sanic driver fills
+    REMOTE_ADDR with a constant, so it is read from the request)."""
+    try:
+        request = sio.get_environ(sid, namespace=namespace)["sanic.request"]
+        return request.remote_addr or request.ip
+    except (KeyError, TypeError, AttributeError):
+        return None
 
 
 class ContractSocketIOOutput(SocketIOOutput):
@@ -53,8 +74,8 @@ class ContractSocketIOInput(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        """Rasa's own settings go to Rasa's constructor; the guard's stay here. Rate limits
-        per conversation only: socket.io hides the client address (nginx limits it in a cluster)."""
+        """Rasa's own settings go to Rasa's constructor; the guard's stay here (rate limits per
+        conversation and per connection address)."""
         channel = super().from_credentials(credentials)
         channel.settings = GuardSettings.from_credentials(credentials)
         return channel
@@ -69,8 +90,6 @@ class ContractSocketIOInput(SocketIOInput):
             # The parent handler builds a plain SocketIOOutput; swap in ours before Rasa
             # runs the turn. self.sio is set by the parent's blueprint() below.
             message.output_channel = ContractSocketIOOutput(self.sio, self.bot_message_evt)
-            if isinstance(message.metadata, dict):
-                message.metadata.pop(CLIENT_KEY, None)  # a client must not pick its own bucket
             if not isinstance(message.text, str):
                 message.text = ""
             if not message.text.strip():
@@ -84,10 +103,17 @@ class ContractSocketIOInput(SocketIOInput):
         rasa_message = handlers[self.user_message_evt]
 
         rasa_disconnect = handlers["disconnect"]
+        namespace = self.namespace or "/"
+        sessions: Dict[Text, Text] = {}  # socket id -> the session it joined
         handed_over: Dict[Text, Text] = {}  # socket id -> session id, for sockets in a handoff
 
         async def session_request(sid: Text, data: Any) -> None:
             request = checked_session_request(data)
+            previous = sessions.pop(sid, None)
+            if previous is not None and previous != request["session_id"]:
+                self.sio.leave_room(sid, previous, namespace=namespace)
+                handed_over.pop(sid, None)
+            sessions[sid] = request["session_id"]
             await rasa_session_request(sid, request)
             if request.get("handoff") is True:  # the widget was handed over: staff may have written
                 handed_over[sid] = request["session_id"]
@@ -95,14 +121,20 @@ class ContractSocketIOInput(SocketIOInput):
 
         async def disconnect(sid: Text) -> None:
             await rasa_disconnect(sid)
+            sessions.pop(sid, None)
             session_id = handed_over.pop(sid, None)
             if session_id:
                 await citizen_sockets.citizen_left(session_id)
 
         async def user_message(sid: Text, data: Any) -> None:
-            if isinstance(data, dict) and (not isinstance(data.get("session_id"), str)
-                                           or RANDOM_SESSION_ID.match(data["session_id"])):
-                await rasa_message(sid, data)
+            session_id = sessions.get(sid)
+            if session_id is None or not isinstance(data, dict):
+                return  # no session joined yet: nobody to speak for
+            metadata = client_metadata(data)
+            address = connection_address(self.sio, sid, namespace)
+            if address:
+                metadata[CLIENT_KEY] = address
+            await rasa_message(sid, {**data, "session_id": session_id, "metadata": metadata})
 
         handlers["session_request"] = session_request
         handlers["disconnect"] = disconnect

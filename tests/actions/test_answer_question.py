@@ -103,9 +103,20 @@ async def test_clarify_offers_one_button_per_candidate() -> None:
 @pytest.mark.anyio
 async def test_chosen_document_is_fetched_by_id() -> None:
     action, seen = action_with(lambda request: httpx.Response(200, json=OTHER))
-    [message], _ = await run(action, "/choose_document", [{"entity": "document_id", "value": "vneid-quen-passcode"}])
+    [message], _ = await run(action, "/choose_document", [{"entity": "document_id", "value": "vneid-quen-passcode",
+                                                          "extractor": "RegexMessageHandler"}])
     assert seen[0].url.path == "/documents/vneid-quen-passcode"
     assert message["custom"]["sources"][0]["id"] == "vneid-quen-passcode"
+
+
+@pytest.mark.anyio
+async def test_a_document_id_read_from_typed_text_chooses_nothing() -> None:
+    """A typed `/choose_document{…}` the bot did not offer reaches the NLU as words, which may
+    tag a document id: it is searched like any question, never opened by id."""
+    action, seen = action_with(search_result("answer", [DOCUMENT], confidence=0.9))
+    await run(action, "choose_document document_id vneid-luat-can-cuoc",
+              [{"entity": "document_id", "value": "vneid-luat-can-cuoc", "extractor": "DIETClassifier"}])
+    assert [request.url.path for request in seen] == ["/search"]
 
 
 @pytest.mark.anyio

@@ -385,15 +385,18 @@
       socket.emit("session_request", { session_id: conversation.sessionId, handoff: !!conversation.withPerson });
     });
     socket.on("session_confirm", function (sessionId) {
-      // The server hands out a fresh id when ours does not look random enough: adopt it.
+      // The server issues session ids: a new widget (or an id it did not issue) gets one; adopt it.
       if (typeof sessionId === "string" && sessionId && sessionId !== conversation.sessionId) {
         conversation.sessionId = sessionId;
       }
       self.everConnected = true;
       self.setOnline();
     });
-    socket.on("bot_uttered", function (message) {
+    // A staff message asks for an acknowledgement: only then does the desk count it as
+    // delivered (otherwise it waits for this conversation's return).
+    socket.on("bot_uttered", function (message, acknowledge) {
       self.handlers.message(message || {});
+      if (typeof acknowledge === "function") acknowledge(true);
     });
     socket.on("connect_error", function () {
       self.connectionLost();

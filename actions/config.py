@@ -24,6 +24,12 @@ class ActionSettings(BaseSettings):
     # The knowledge service's KB_RECORDS_TOKEN: only the action server writes feedback,
     # handoffs and unanswered questions.
     records_token: str = ""
+    # The secret Rasa sends in the X-Action-Secret header (bot/endpoints*.yml,
+    # ACTION_SERVER_SECRET); `python -m actions.server` refuses to start without one.
+    rasa_secret: str = ""
+    # Only Rasa calls the action server, so it listens on loopback unless told otherwise.
+    host: str = "127.0.0.1"
+    port: int = Field(default=5055, ge=1, le=65535)
 
 
 @lru_cache(maxsize=1)

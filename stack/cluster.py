@@ -29,6 +29,7 @@ from stack.services import (
     ServiceSpec,
     Stack,
     StackConfig,
+    action_endpoint_environment,
     actions_spec,
     check_ports_free,
     knowledge_spec,
@@ -141,8 +142,9 @@ class Cluster(Stack):
             [knowledge_spec(c, f"knowledge{n}", c.replica_port(c.knowledge_port, n), knowledge_env) for n in REPLICAS],
             [actions_spec(c, f"actions{n}", c.replica_port(c.actions_port, n), c.url(c.knowledge_port))
              for n in REPLICAS],
+            # Rasa replicas call the action servers through nginx, which passes the secret on.
             [rasa_spec(c, f"rasa{n}", c.replica_port(c.rasa_port, n), endpoints,
-                       {"ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook", **rasa_env}) for n in REPLICAS],
+                       {**action_endpoint_environment(c), **rasa_env}) for n in REPLICAS],
         ]
 
     def nginx_spec(self) -> ServiceSpec:

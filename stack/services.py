@@ -46,6 +46,9 @@ class StackConfig:
     records_token: str = field(default_factory=lambda: os.environ.get("KB_RECORDS_TOKEN") or secrets.token_urlsafe(32))
     # The shared secret with which only the knowledge service's handoff desk drives Rasa's staff bridge.
     bridge_token: str = field(default_factory=lambda: os.environ.get("KB_BRIDGE_TOKEN") or secrets.token_urlsafe(32))
+    # The shared secret with which only Rasa calls the action server (actions/server.py).
+    action_server_secret: str = field(
+        default_factory=lambda: os.environ.get("ACTION_SERVER_SECRET") or secrets.token_urlsafe(32))
     knowledge_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
     rasa_executable: Path = REPO_ROOT / ".venv-bot" / "bin" / "rasa"
 
@@ -154,6 +157,12 @@ def live_handoff_environment(config: StackConfig) -> tuple[dict[str, str], dict[
     return knowledge, rasa
 
 
+def action_endpoint_environment(config: StackConfig) -> dict[str, str]:
+    """How Rasa reaches the action server (bot/endpoints*.yml): its address and the secret."""
+    return {"ACTION_SERVER_URL": f"{config.url(config.actions_port)}/webhook",
+            "ACTION_SERVER_SECRET": config.action_server_secret}
+
+
 def base_environment(config: StackConfig) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO_ROOT), **config.extra_env}
 
@@ -172,11 +181,11 @@ def knowledge_spec(config: StackConfig, name: str, port: int, env: dict[str, str
 def actions_spec(config: StackConfig, name: str, port: int, knowledge_url: str) -> ServiceSpec:
     return ServiceSpec(
         name,
-        [str(config.knowledge_python), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        # Not `python -m rasa_sdk`: actions/server.py answers only Rasa (the secret).
+        [str(config.knowledge_python), "-m", "actions.server", "--host", config.host, "--port", str(port)],
         f"{config.url(port)}/health",
-        # rasa-sdk binds to SANIC_HOST (every interface when unset).
-        {**base_environment(config), "ACTIONS_KNOWLEDGE_URL": knowledge_url, "SANIC_HOST": config.host,
-         "ACTIONS_RECORDS_TOKEN": config.records_token},
+        {**base_environment(config), "ACTIONS_KNOWLEDGE_URL": knowledge_url,
+         "ACTIONS_RECORDS_TOKEN": config.records_token, "ACTIONS_RASA_SECRET": config.action_server_secret},
         (port,),
     )
 
@@ -211,7 +220,7 @@ class Stack:
                             "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url(), **knowledge_live}),
             actions_spec(c, "actions", c.actions_port, c.url(c.knowledge_port)),
             rasa_spec(c, "rasa", c.rasa_port, endpoints,
-                      {"ACTION_SERVER_URL": f"{c.url(c.actions_port)}/webhook", **tracker_env, **rasa_live}),
+                      {**action_endpoint_environment(c), **tracker_env, **rasa_live}),
         ]
 
     def start(self, timeout: float = 240.0, only: list[str] | None = None) -> None:

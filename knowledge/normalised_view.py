@@ -129,14 +129,16 @@ def _read_digit_words(view: NormalisedView) -> NormalisedView:
 
 
 def _read_lookalike_digits(view: NormalisedView) -> NormalisedView:
-    """An O or l glued to a digit and standing alone from letters is a digit ("O912345606")."""
+    """An O or l before two digits, or beside a digit and apart from letters, is a digit
+    ("O912345606", "CCCDO79…")."""
     chars = list(view.text)
     for k, char in enumerate(view.text):
         if char not in _LOOKALIKE_DIGITS:
             continue
         before = view.text[k - 1] if k > 0 else " "
-        after = view.text[k + 1] if k + 1 < len(view.text) else " "
-        if (before.isdigit() or after.isdigit()) and not before.isalpha() and not after.isalpha():
+        after, second = (view.text[k + 1:k + 3] + "  ")[:2]
+        glued_to_digits = after.isdigit() and second.isdigit()  # "CCCDO79…", "O912…"
+        if glued_to_digits or (before.isdigit() or after.isdigit()) and not before.isalpha() and not after.isalpha():
             chars[k] = _LOOKALIKE_DIGITS[char]
     return NormalisedView("".join(chars), view.starts, view.ends, view.spelled)
 

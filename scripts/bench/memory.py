@@ -12,7 +12,7 @@ from typing import Self
 import psutil
 
 # Checked in order: the action server's command line also contains "rasa".
-SERVICE_MARKERS = (("actions", "rasa_sdk"), ("knowledge", "uvicorn"), ("rasa", "rasa"))
+SERVICE_MARKERS = (("actions", "actions.server"), ("knowledge", "uvicorn"), ("rasa", "rasa"))
 MIB = 1024 * 1024
 
 

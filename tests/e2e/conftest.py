@@ -24,6 +24,9 @@ LIVE_HANDOFF_ENV = {
     "KB_PUBLIC_HOLIDAYS": "[]",
     "KB_STAFF_ONLINE_SECONDS": "5",
     "KB_HANDOFF_ABANDON_MINUTES": "0.05",
+    # Every e2e citizen writes from 127.0.0.1, as every e2e message is one address (the cap is
+    # tested with the API in tests/admin/test_handoff_desk.py).
+    "KB_HANDOFF_OPEN_PER_ADDRESS": "1000",
 }
 
 

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     admin_login_lockout_max_seconds: float = Field(default=900.0, gt=0)
     admin_max_document_bytes: int = Field(default=1_000_000, ge=1024)  # one request body
     admin_max_archive_bytes: int = Field(default=10_000_000, ge=1024)  # an uploaded ZIP or CSV
+    # An uploaded ZIP or Word file, inflated: each member (a Markdown file, a Word XML part) and
+    # all of them together. Checked before any parsing (knowledge/admin/archive_limits.py): a
+    # 62 KB .docx can hold 40 MB of XML, which python-docx turns into gigabytes.
+    admin_max_inflated_member_bytes: int = Field(default=5_000_000, ge=1024)
+    admin_max_inflated_bytes: int = Field(default=20_000_000, ge=1024)
     admin_stale_days: int = Field(default=365, ge=1)  # `reviewed` older than this is stale
     # Unanswered questions at least this similar are grouped (0.7 × e5 cosine + 0.3 × word
     # overlap, both on folded text); chosen on a small hand-labelled set of paraphrases.

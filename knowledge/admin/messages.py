@@ -10,6 +10,13 @@ STALE_VERSION = (
 INVALID_DOCUMENT = "Tài liệu chưa hợp lệ."
 INVALID_ARCHIVE = "Tệp tải lên chưa hợp lệ; không có gì được lưu."
 TOO_LARGE = "Nội dung quá lớn (tối đa {limit} byte)."
+# An uploaded ZIP or Word file whose parts inflate past the limits (knowledge/admin/archive_limits.py).
+INFLATED_MEMBER_TOO_LARGE = ("Phần “{name}” trong tệp tải lên khi giải nén vượt quá {limit} MB, mức tối đa cho mỗi "
+                             "phần; không có gì được lưu.")
+INFLATED_TOTAL_TOO_LARGE = ("Các phần trong tệp tải lên khi giải nén vượt quá {limit} MB, mức tối đa cho cả tệp; "
+                            "không có gì được lưu.")
+ARCHIVE_TOO_MANY_MEMBERS = "Tệp tải lên có {count} phần, nhiều hơn mức tối đa {limit}; không có gì được lưu."
+ARCHIVE_SIZE_MISMATCH = "{name}: kích thước khai báo ({declared} byte) khác kích thước thật ({actual} byte)"
 ID_MISMATCH = "Mã tài liệu trong nội dung ('{given}') khác với địa chỉ ('{id}')."
 PUBLISH_FAILED = "Không xây dựng được chỉ mục mới; chỉ mục cũ vẫn đang phục vụ. Chi tiết: {reason}"
 NOT_SEEDED = (

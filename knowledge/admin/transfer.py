@@ -10,12 +10,13 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy.orm import Session
 
 from knowledge.admin import audit, catalogue, messages
+from knowledge.admin.archive_limits import ArchiveLimits, read_members
 from knowledge.admin.csv_cells import neutralised, restored
 from knowledge.admin.document_store import (
     DocumentRecord,
@@ -30,7 +31,6 @@ from knowledge.admin.validation import checked_document, checked_source
 from knowledge.config import Settings
 from knowledge.retrieval.documents import KnowledgeDocument, parse_document, serialize_document
 
-MAX_ARCHIVE_FILES = 5000
 CSV_COLUMNS = ["id", "topic", "title", "question", "answer", "sources", "reviewed"]
 
 
@@ -128,30 +128,20 @@ def zip_archive(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def read_zip(data: bytes, max_file_bytes: int, max_total_bytes: int) -> list[SourceFile]:
-    """The Markdown files of an uploaded ZIP, refusing bombs and oversized entries."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = [i for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise InvalidInput(messages.INVALID_ARCHIVE, [f"zip: {exc}"]) from exc
-    markdown = [
-        i for i in entries
-        if i.filename.endswith(".md") and not any(part.startswith((".", "__")) for part in PurePosixPath(i.filename).parts)
-    ]
-    if len(markdown) > MAX_ARCHIVE_FILES:
-        raise TooLarge(messages.TOO_LARGE.format(limit=max_total_bytes))
-    if sum(i.file_size for i in markdown) > max_total_bytes or any(i.file_size > max_file_bytes for i in markdown):
-        raise TooLarge(messages.TOO_LARGE.format(limit=max_file_bytes))
+def _is_markdown(info: zipfile.ZipInfo) -> bool:
+    """A document of the archive: a .md file outside hidden and __MACOSX-style folders."""
+    return info.filename.endswith(".md") and not any(
+        part.startswith((".", "__")) for part in PurePosixPath(info.filename).parts)
+
+
+def read_zip(data: bytes, limits: ArchiveLimits) -> list[SourceFile]:
+    """The Markdown files of an uploaded ZIP, each read only as far as `limits` allow."""
     files, problems = [], []
-    for info in markdown:
+    for name, raw in read_members(data, limits, _is_markdown):
         try:
-            raw = archive.read(info)
-            if len(raw) > max_file_bytes:
-                raise TooLarge(messages.TOO_LARGE.format(limit=max_file_bytes))
-            files.append(SourceFile(info.filename, raw.decode("utf-8")))
-        except (UnicodeDecodeError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-            problems.append(f"{info.filename}: {exc}")
+            files.append(SourceFile(name, raw.decode("utf-8")))
+        except UnicodeDecodeError as exc:
+            problems.append(f"{name}: {exc}")
     if problems:
         raise InvalidInput(messages.INVALID_ARCHIVE, problems)
     if not files:
@@ -235,13 +225,14 @@ def read_upload(data: bytes, filename: str, settings: Settings) -> list[tuple[Kn
         return read_csv_upload(_text(data, "csv"))
     if suffix == ".json":
         return catalogue.read_catalogue_json(_text(data, "json"))
+    limits = ArchiveLimits.from_settings(settings)
     if suffix == ".docx":
-        return catalogue.read_catalogue_docx(data)
+        return catalogue.read_catalogue_docx(data, limits)
     if suffix not in ("", ".zip"):
         raise InvalidInput(messages.INVALID_ARCHIVE, [f"{filename}: chỉ nhận {', '.join(UPLOAD_KINDS)}"])
-    # Entries may be up to a document's limit each; inflated, at most five times the upload limit.
-    files = read_zip(data, settings.admin_max_document_bytes, settings.admin_max_archive_bytes * 5)
-    return parse_sources(files)
+    # Each Markdown file is one document, so it is held to a document's limit too.
+    member_bytes = min(limits.member_bytes, settings.admin_max_document_bytes)
+    return parse_sources(read_zip(data, replace(limits, member_bytes=member_bytes)))
 
 
 def read_path(path: Path, settings: Settings) -> list[tuple[KnowledgeDocument, str]]:

@@ -15,14 +15,16 @@ import docx
 import pytest
 
 from knowledge.admin import transfer
+from knowledge.admin.archive_limits import ArchiveLimits
 from knowledge.admin.catalogue import FIELD_COLUMNS
 from knowledge.retrieval.documents import KnowledgeDocument, load_documents
 from knowledge.retrieval.procedures import HEADINGS, SectionKey
 from tests.admin.conftest import AdminClient, table_counts
 from tests.admin.test_transfer_api import upload
-from knowledge.config import REPO_ROOT
+from knowledge.config import REPO_ROOT, Settings
 
 SECTION_COLUMNS = [key.value for key in SectionKey]
+LIMITS = ArchiveLimits.from_settings(Settings())
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +87,7 @@ def test_csv_json_and_word_catalogues_give_back_the_procedures(procedures: list[
     rows = [as_row(d) for d in procedures]
     assert parsed(transfer.read_csv_upload(csv_text(rows))) == expected
     assert parsed(transfer.catalogue.read_catalogue_json(json.dumps(rows, ensure_ascii=False, indent=2))) == expected
-    assert parsed(transfer.catalogue.read_catalogue_docx(word_file(procedures))) == expected
+    assert parsed(transfer.catalogue.read_catalogue_docx(word_file(procedures), LIMITS)) == expected
 
 
 def test_section_columns_may_be_named_by_their_heading_without_diacritics(procedures: list[KnowledgeDocument]) -> None:
@@ -151,7 +153,7 @@ def test_word_problems_name_their_paragraph() -> None:
     buffer = io.BytesIO()
     word.save(buffer)
     with pytest.raises(transfer.InvalidInput) as refused:
-        transfer.catalogue.read_catalogue_docx(buffer.getvalue())
+        transfer.catalogue.read_catalogue_docx(buffer.getvalue(), LIMITS)
     problems = refused.value.problems
     assert problems[0].startswith("đoạn 1:") and any(p.startswith("đoạn 4:") and "Mục bịa" in p for p in problems)
     broken_xml = io.BytesIO()
@@ -159,7 +161,7 @@ def test_word_problems_name_their_paragraph() -> None:
         archive.writestr("[Content_Types].xml", "<bad")
     for data in (b"PK\x03\x04 not really a zip", b"", broken_xml.getvalue()):
         with pytest.raises(transfer.InvalidInput):
-            transfer.catalogue.read_catalogue_docx(data)
+            transfer.catalogue.read_catalogue_docx(data, LIMITS)
 
 
 def test_catalogue_imports_are_drafts_until_published(admin: AdminClient, procedures: list[KnowledgeDocument]) -> None:

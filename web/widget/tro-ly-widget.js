@@ -388,6 +388,7 @@
       // The server issues session ids: a new widget (or an id it did not issue) gets one; adopt it.
       if (typeof sessionId === "string" && sessionId && sessionId !== conversation.sessionId) {
         conversation.sessionId = sessionId;
+        saveConversation(); // a reload must come back with the id the server issued
       }
       self.everConnected = true;
       self.setOnline();

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from knowledge.admin import messages
 from knowledge.admin.archive_limits import ArchiveLimits, read_members, rebuilt_zip
 from knowledge.admin.csv_cells import restored
-from knowledge.admin.errors import InvalidInput
+from knowledge.admin.errors import InvalidInput, TooLarge
 from knowledge.admin.validation import checked_document
 from knowledge.retrieval.documents import KnowledgeDocument, serialize_document
 from knowledge.retrieval.procedures import HEADINGS, ORDER, SUMMARY_HEADING, SectionKey
@@ -197,6 +197,22 @@ def read_catalogue_json(text: str) -> list[tuple[KnowledgeDocument, str]]:
 _LIST_STYLES = {"List Number": "number", "List Bullet": "bullet"}
 
 
+# python-docx spends about 40 µs and 450 bytes per paragraph: a body within the size limits can
+# still hold 700,000 empty ones (36 s, +326 MB). A catalogue of a province's procedures has a few
+# thousand; the national catalogue comes as CSV or JSON.
+MAX_DOCX_PARAGRAPHS = 50_000
+_PARAGRAPH_START = re.compile(rb"<w:p[\s/>]")
+
+
+def _check_paragraph_count(members: list[tuple[str, bytes]]) -> None:
+    """Counted on the raw XML before python-docx builds an object for each."""
+    body = next((content for name, content in members if name == "word/document.xml"), b"")
+    count = len(_PARAGRAPH_START.findall(body))
+    if count > MAX_DOCX_PARAGRAPHS:
+        raise TooLarge(messages.DOCX_TOO_MANY_PARAGRAPHS.format(count=f"{count:,}".replace(",", "."),
+                                                                  limit=f"{MAX_DOCX_PARAGRAPHS:,}".replace(",", ".")))
+
+
 def _docx_paragraphs(data: bytes, limits: ArchiveLimits) -> list[tuple[str, str, str]]:
     """(style name, list kind or "", text) of each paragraph of a Word file.
 
@@ -205,7 +221,9 @@ def _docx_paragraphs(data: bytes, limits: ArchiveLimits) -> list[tuple[str, str,
     import docx  # python-docx, imported here so only a Word import pays for it
     from docx.enum.style import WD_STYLE_TYPE
 
-    checked = rebuilt_zip(read_members(data, limits))
+    members = read_members(data, limits)
+    _check_paragraph_count(members)
+    checked = rebuilt_zip(members)
     try:
         document = docx.Document(io.BytesIO(checked))
     except Exception as exc:  # noqa: BLE001 — an uploaded file may break python-docx or lxml in any way

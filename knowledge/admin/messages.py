@@ -15,6 +15,8 @@ INFLATED_MEMBER_TOO_LARGE = ("Phần “{name}” trong tệp tải lên khi gi�
                              "phần; không có gì được lưu.")
 INFLATED_TOTAL_TOO_LARGE = ("Các phần trong tệp tải lên khi giải nén vượt quá {limit} MB, mức tối đa cho cả tệp; "
                             "không có gì được lưu.")
+DOCX_TOO_MANY_PARAGRAPHS = ("Tệp Word có {count} đoạn văn, vượt quá {limit} đoạn cho một lần nhập; không có gì "
+                            "được lưu. Bạn hãy chia danh mục thành nhiều tệp hoặc dùng tệp CSV/JSON.")
 ARCHIVE_TOO_MANY_MEMBERS = "Tệp tải lên có {count} phần, nhiều hơn mức tối đa {limit}; không có gì được lưu."
 ARCHIVE_SIZE_MISMATCH = "{name}: kích thước khai báo ({declared} byte) khác kích thước thật ({actual} byte)"
 ID_MISMATCH = "Mã tài liệu trong nội dung ('{given}') khác với địa chỉ ('{id}')."

@@ -24,7 +24,7 @@ import psutil
 import pytest
 
 from knowledge.admin.archive_limits import ArchiveLimits, megabytes, read_members, rebuilt_zip
-from knowledge.admin.catalogue import LineCounter, read_catalogue_docx, read_catalogue_json
+from knowledge.admin.catalogue import MAX_DOCX_PARAGRAPHS, LineCounter, read_catalogue_docx, read_catalogue_json
 from knowledge.admin.errors import InvalidInput, TooLarge
 from knowledge.config import REPO_ROOT
 from knowledge.retrieval.documents import load_documents
@@ -303,3 +303,19 @@ def test_a_nine_megabyte_json_catalogue_names_the_line_of_its_bad_procedure() ->
         read_catalogue_json(text)
     assert len(text) >= 8_900_000
     assert [p for p in refused.value.problems if "reviewed" in p][0].startswith(f"dòng {last_starts} ")
+
+
+def test_a_word_body_with_more_paragraphs_than_a_catalogue_has_is_413_before_parsing(admin: AdminClient) -> None:
+    """Within the size limits a body can still hold hundreds of thousands of empty paragraphs,
+    each an object in python-docx: counted on the raw XML first."""
+    head, tail = body(word_template().read("word/document.xml"))
+    size = 2 * MB  # within the 5 MB a part may inflate to; about 333,000 paragraphs
+    assert size // len(b"<w:p/>") > MAX_DOCX_PARAGRAPHS
+    data = word_with({"word/document.xml": (head, b"<w:p/>", size, tail)})
+    before = table_counts(admin.settings)
+    with measured() as cost:
+        response = upload(admin, "import.docx", "catalogue.docx", data)
+    assert response.status_code == 413, response.text
+    assert "đoạn văn" in response.json()["detail"]["message"]
+    assert table_counts(admin.settings) == before
+    assert cost.rss_growth < MAX_GROWTH

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     admin_login_free_failures: int = Field(default=3, ge=1)
     admin_login_lockout_seconds: float = Field(default=2.0, gt=0)
     admin_login_lockout_max_seconds: float = Field(default=900.0, gt=0)
+    # Argon2 checks one process runs at once (64 MiB and a core each), whatever the names.
+    admin_login_concurrent_checks: int = Field(default=4, ge=1)
+    # Proxies whose X-Forwarded-For names the client (addresses or networks, as JSON:
+    # KB_TRUSTED_PROXIES='["127.0.0.1"]'); empty: the peer is the client, the header is ignored.
+    # uvicorn must not rewrite the peer itself: `python -m stack` runs it with --no-proxy-headers.
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
     admin_max_document_bytes: int = Field(default=1_000_000, ge=1024)  # one request body
     admin_max_archive_bytes: int = Field(default=10_000_000, ge=1024)  # an uploaded ZIP or CSV
     # An uploaded ZIP or Word file, inflated: each member (a Markdown file, a Word XML part) and

@@ -94,10 +94,18 @@ http {{
     location = /nginx-health {{ return 200 "ok"; }}
     location / {{ proxy_pass http://actions; }}
   }}
+  # The knowledge service: the browser's Host (with its port: the login's Origin check), the
+  # client's address in place of whatever X-Forwarded-For it sent, paths logged without queries.
+  log_format path_only '$remote_addr - [$time_local] "$request_method $uri $server_protocol" $status $body_bytes_sent';
   server {{
     listen {host}:{knowledge_port};
+    access_log {workdir}/nginx-access.log path_only;
     location = /nginx-health {{ return 200 "ok"; }}
-    location / {{ proxy_pass http://knowledge; proxy_set_header Host $host; }}
+    location / {{
+      proxy_pass http://knowledge;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+    }}
   }}
 }}
 """
@@ -135,6 +143,7 @@ class Cluster(Stack):
             "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
             "KB_RECORDS_TOKEN": c.records_token,
             "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url(),
+            "KB_TRUSTED_PROXIES": json.dumps([c.host]),  # nginx reaches the replicas from the bind address
             **({"KB_ADMIN_DATABASE_URL": c.extra_env["KB_ADMIN_DATABASE_URL"]}
                if "KB_ADMIN_DATABASE_URL" in c.extra_env else {}),
         }

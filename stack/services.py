@@ -170,8 +170,10 @@ def base_environment(config: StackConfig) -> dict[str, str]:
 def knowledge_spec(config: StackConfig, name: str, port: int, env: dict[str, str]) -> ServiceSpec:
     return ServiceSpec(
         name,
+        # The service reads X-Forwarded-For itself, from KB_TRUSTED_PROXIES only (knowledge/api/
+        # forwarded.py): uvicorn's own proxy headers trust 127.0.0.1 by default.
         [str(config.knowledge_python), "-m", "uvicorn", "--factory", "knowledge.api.app:app_factory",
-         "--host", config.host, "--port", str(port)],
+         "--host", config.host, "--port", str(port), "--no-proxy-headers"],
         f"{config.url(port)}/health",
         {**base_environment(config), **env},
         (port,),

@@ -2,14 +2,20 @@
 
 Throttling never sleeps: after `admin_login_free_failures` wrong passwords for a username
 or from an address, further attempts are refused (429) until a lock that doubles with each
-failure has passed. The counters live in the database, so a restart does not reset them.
+failure has passed. The counters live in the database, so a restart does not reset them,
+and each attempt is counted before its password is checked, so a burst of concurrent
+attempts cannot get more checks than a sequence of them.
 """
 
 import datetime as dt
 import re
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from knowledge.admin import audit
@@ -72,6 +78,9 @@ def disable_user(db: Database, username: str) -> None:
 
 # An address is shared by an office behind one router: allow it more failures than a name.
 ADDRESS_FREE_FACTOR = 5
+# How long an attempt whose name and address are not locked waits for one of the process's
+# argon2 slots before it is refused as "try again shortly" (its reservation is given back).
+CHECK_WAIT_SECONDS = 5.0
 
 
 def _lock_seconds(settings: Settings, key: str, failures: int) -> float:
@@ -83,36 +92,91 @@ def _lock_seconds(settings: Settings, key: str, failures: int) -> float:
 
 
 def _throttle_keys(username: str, address: str) -> list[str]:
-    return [printable(f"user:{username.lower()}")[:200], printable(f"ip:{address}")[:200]]
+    return sorted([printable(f"user:{username.lower()}")[:200], printable(f"ip:{address}")[:200]])
 
 
-def _retry_after(session: Session, keys: list[str], now: dt.datetime) -> int:
-    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+def _retry_after(rows: Sequence[LoginThrottle], now: dt.datetime) -> int:
     waits = [(row.locked_until - now).total_seconds() for row in rows if row.locked_until and row.locked_until > now]
     return max((int(w) + 1 for w in waits), default=0)
 
 
-def _register_failure(session: Session, settings: Settings, keys: list[str], now: dt.datetime) -> None:
-    for key in keys:
-        row = session.get(LoginThrottle, key) or LoginThrottle(key=key, failures=0)
-        row.failures += 1
-        seconds = _lock_seconds(settings, key, row.failures)
-        row.locked_until = now + dt.timedelta(seconds=seconds) if seconds else None
-        session.add(row)
+def _insert_missing(session: Session, keys: list[str]) -> None:
+    """Rows for first attempts, without a race: of two concurrent inserts one does nothing."""
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    rows = [{"key": key, "failures": 0} for key in keys]
+    session.execute(insert(LoginThrottle).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+
+
+def _reserve_attempt(db: Database, settings: Settings, keys: list[str]) -> int:
+    """Count the attempt as a failure, and lock as that failure would, before its password is
+    checked; 0, or the seconds to wait when the name or the address is locked.
+
+    The rows are read and written in one transaction that holds them (SQLite: BEGIN
+    IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE in key order), so concurrent attempts
+    reserve one after another: once the reservations in flight would lock the name, the next
+    attempt is refused at once, unchecked. A name therefore has at most
+    `admin_login_free_failures + 1` passwords being checked at any moment, an address five
+    times that, in one process or across replicas sharing the database. A success deletes
+    the rows; an attempt that never finishes (a crash) stays counted as a failure.
+    """
+    with db.write() as session:
+        _insert_missing(session, keys)
+        rows = session.scalars(
+            select(LoginThrottle).where(LoginThrottle.key.in_(keys)).order_by(LoginThrottle.key).with_for_update()
+        ).all()
+        now = utc_now()
+        wait = _retry_after(rows, now)
+        if wait:
+            return wait
+        for row in rows:
+            row.failures += 1
+            seconds = _lock_seconds(settings, row.key, row.failures)
+            row.locked_until = now + dt.timedelta(seconds=seconds) if seconds else None
+    return 0
+
+
+def _give_back(db: Database, keys: list[str]) -> None:
+    """An attempt refused before its password was checked is not a failure (its provisional
+    lock, if any, lapses by itself)."""
+    with db.write() as session:
+        session.execute(update(LoginThrottle).where(LoginThrottle.key.in_(keys), LoginThrottle.failures > 0)
+                        .values(failures=LoginThrottle.failures - 1))
+
+
+@lru_cache(maxsize=4)
+def _check_slots(size: int) -> threading.BoundedSemaphore:
+    """Argon2 takes 64 MiB and a core per check: a process checks at most `size` at once,
+    whatever the names (per process: two replicas check up to twice as many together)."""
+    return threading.BoundedSemaphore(size)
+
+
+def _password_matches(settings: Settings, user: User | None, password: str) -> bool | None:
+    """None when no argon2 slot came free in time."""
+    slots = _check_slots(settings.admin_login_concurrent_checks)
+    if not slots.acquire(timeout=CHECK_WAIT_SECONDS):
+        return None
+    try:
+        return verify_password(user.password_hash if user else None, password) and user is not None and not user.disabled
+    finally:
+        slots.release()
 
 
 def login(db: Database, settings: Settings, username: str, password: str, address: str) -> LoginResult:
+    """The lockout is decided, atomically, before any password is hashed (see _reserve_attempt)."""
     keys = _throttle_keys(username, address)
-    with db.read() as session:
-        wait = _retry_after(session, keys, utc_now())
-        user = session.scalar(select(User).where(User.username == username))
+    wait = _reserve_attempt(db, settings, keys)
     if wait:
         return LoginResult(None, retry_after=wait)
-    valid = verify_password(user.password_hash if user else None, password) and user is not None and not user.disabled
+    with db.read() as session:
+        user = session.scalar(select(User).where(User.username == username))
+    valid = _password_matches(settings, user, password)
+    if valid is None:
+        _give_back(db, keys)
+        return LoginResult(None, retry_after=1)
     with db.write() as session:
         now = utc_now()
         if not valid or user is None:
-            _register_failure(session, settings, keys, now)
             audit.record(session, username[:64] or "?", "login.failed", address)
             return LoginResult(None)
         # A success clears the name's and the address's counters: an office shares one

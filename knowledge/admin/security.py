@@ -1,4 +1,5 @@
-"""Password hashing (argon2id) and session tokens (random, stored only as a hash)."""
+"""Password hashing (argon2id), session tokens (random, stored only as a hash) and the
+anti-forgery tokens derived from them."""
 
 import hashlib
 import hmac
@@ -31,9 +32,20 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _derived(secret: str, purpose: bytes) -> str:
+    return hmac.new(secret.encode(), purpose, hashlib.sha256).hexdigest()
+
+
 def csrf_token(session_token: str) -> str:
     """Bound to the session, so a form from another site cannot know it."""
-    return hmac.new(session_token.encode(), b"kb-admin-csrf", hashlib.sha256).hexdigest()
+    return _derived(session_token, b"kb-admin-csrf")
+
+
+def login_form_token(pre_session: str) -> str:
+    """The login form's field, bound to the random cookie set with the form (double submit):
+    another site can neither read that cookie nor the form, so it cannot log a staff
+    member's browser into an account of its choosing."""
+    return _derived(pre_session, b"kb-admin-login")
 
 
 def same_secret(a: str, b: str) -> bool:

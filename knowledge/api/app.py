@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from knowledge.admin.startup import open_admin
+from knowledge.api.access_log import strip_query_strings
 from knowledge.api.background import background_jobs
 from knowledge.api.deps import RecordWriters
 from knowledge.api.errors import install_error_handlers
@@ -51,4 +52,5 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
 def app_factory() -> FastAPI:
     """Entry point for `uvicorn --factory knowledge.api.app:app_factory`."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    strip_query_strings()  # uvicorn has configured its loggers by now
     return create_app()

@@ -80,7 +80,12 @@ def within_record_limits(request: Request, conversation_id: str | None) -> None:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The address the login limits count and the audit log records: the peer, or the client
+    that a configured proxy (KB_TRUSTED_PROXIES) names in X-Forwarded-For."""
+    from knowledge.api.forwarded import forwarded_client
+
+    return forwarded_client(request.client.host if request.client else None,
+                            request.headers.getlist("x-forwarded-for"), request.app.state.admin.settings.trusted_proxies)
 
 
 def set_session_cookie(response: Response, admin: AdminState, token: str) -> None:

@@ -1,6 +1,7 @@
 """Admin fixtures: an app on a temporary database and index, with an editor and a viewer."""
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,21 @@ class AdminClient:
         response = self.client.post("/admin/api/login", json={"username": username, "password": password})
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def login_form_token(client: TestClient) -> str:
+    """The login form's anti-forgery field (its cookie stays in the client), as a browser gets it."""
+    page = client.get("/admin/login").text
+    return re.search(r'name="login_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+
+def page_login(client: TestClient, username: str = "bien-tap", password: str = EDITOR_PASSWORD) -> str:
+    """Log in through the page's form, as a browser does; the page's anti-forgery token."""
+    data = {"username": username, "password": password, "login_token": login_form_token(client)}
+    response = client.post("/admin/login", data=data, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/admin/documents", response.text
+    page = client.get("/admin/documents").text
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
 
 
 def add_users(settings: Settings) -> None:

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from knowledge.admin.security import csrf_token
-from tests.admin.conftest import EDITOR_PASSWORD, VIEWER_PASSWORD, AdminClient, document_payload, sql
+from tests.admin.conftest import EDITOR_PASSWORD, VIEWER_PASSWORD, AdminClient, document_payload, page_login, sql
 
 WRITE_ENDPOINTS = [
     ("post", "/admin/api/documents", {"json": document_payload()}),
@@ -30,17 +30,24 @@ def admin_operations(client: TestClient) -> list[tuple[str, str]]:
     ]
 
 
-def test_login_returns_an_expiring_token_and_an_httponly_cookie(admin: AdminClient) -> None:
+def test_login_returns_an_expiring_token_and_sets_no_cookie(admin: AdminClient) -> None:
+    """No cookie: a forged cross-site post to the API's login would log the browser into nothing."""
     response = admin.client.post("/admin/api/login", json={"username": "bien-tap", "password": EDITOR_PASSWORD})
     assert response.status_code == 200
     body = response.json()
     assert body["role"] == "editor" and body["token_type"] == "bearer"
     expires = dt.datetime.fromisoformat(body["expires_at"])
     assert dt.timedelta(minutes=470) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=480)
-    cookie = response.headers["set-cookie"]
-    assert "kb_admin_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "set-cookie" not in response.headers and not admin.client.cookies
     me = admin.client.get("/admin/api/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.json() == {"username": "bien-tap", "role": "editor"}
+
+
+def test_the_page_login_sets_an_httponly_strict_cookie(admin: AdminClient) -> None:
+    page_login(admin.client)
+    cookie = admin.client.cookies.get("kb_admin_session")
+    assert cookie and admin.client.get("/admin/api/me").json()["username"] == "bien-tap"
+    assert "kb_admin_login" not in admin.client.cookies  # the login form's cookie is spent
 
 
 @pytest.mark.parametrize(("username", "password"), [("bien-tap", "sai-mat-khau"), ("khong-co", EDITOR_PASSWORD)])
@@ -83,13 +90,12 @@ def test_logout_ends_the_session(admin: AdminClient) -> None:
 
 
 def test_cookie_writes_need_the_csrf_token(admin: AdminClient) -> None:
-    login = admin.client.post("/admin/api/login", json={"username": "bien-tap", "password": EDITOR_PASSWORD}).json()
+    csrf = page_login(admin.client)  # the page's scripts call the API with the page's cookie
     assert admin.client.get("/admin/api/me").status_code == 200  # the cookie alone reads
     refused = admin.client.post("/admin/api/documents", json=document_payload())
     assert refused.status_code == 403
-    accepted = admin.client.post(
-        "/admin/api/documents", json=document_payload(), headers={"X-CSRF-Token": csrf_token(login["token"])}
-    )
+    assert csrf == csrf_token(admin.client.cookies["kb_admin_session"])
+    accepted = admin.client.post("/admin/api/documents", json=document_payload(), headers={"X-CSRF-Token": csrf})
     assert accepted.status_code == 201
 
 

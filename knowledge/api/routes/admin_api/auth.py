@@ -1,4 +1,9 @@
-"""Staff login and logout for the admin API (bearer token) and page (HttpOnly cookie)."""
+"""Staff login and logout for the admin API.
+
+The API's login answers a bearer token and sets no cookie: a site that made a staff
+member's browser post here would get nothing (login CSRF needs a cookie; the page's login
+form has its own guard, knowledge/api/login_form.py). Logout also ends a page session.
+"""
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
@@ -6,7 +11,7 @@ from knowledge.admin import accounts, messages
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.api.schemas.admin import LoginRequest, LoginResponse, MeResponse
 from knowledge.admin.security import csrf_token
-from knowledge.api.deps import SESSION_COOKIE, Admin, Viewer, client_address, set_session_cookie
+from knowledge.api.deps import SESSION_COOKIE, Admin, Viewer, client_address
 
 router = APIRouter(prefix="/admin/api", tags=["admin: accounts"], route_class=DocumentSizedRoute)
 
@@ -15,8 +20,8 @@ router = APIRouter(prefix="/admin/api", tags=["admin: accounts"], route_class=Do
     "/login", response_model=LoginResponse,
     responses={401: {"description": "Wrong username or password"}, 429: {"description": "Too many wrong passwords"}},
 )
-def login(body: LoginRequest, request: Request, response: Response, admin: Admin) -> LoginResponse:
-    """A session token (also set as an HttpOnly cookie); wrong passwords lock the name for a while."""
+def login(body: LoginRequest, request: Request, admin: Admin) -> LoginResponse:
+    """A bearer token; wrong passwords lock the name for a while."""
     result = accounts.login(admin.db, admin.settings, body.username, body.password, client_address(request))
     if result.retry_after:
         raise HTTPException(
@@ -25,7 +30,6 @@ def login(body: LoginRequest, request: Request, response: Response, admin: Admin
         )
     if result.principal is None or result.expires_at is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=messages.LOGIN_FAILED)
-    set_session_cookie(response, admin, result.principal.token)
     return LoginResponse(
         token=result.principal.token, expires_at=result.expires_at, username=result.principal.username,
         role=result.principal.role.value, csrf_token=csrf_token(result.principal.token),

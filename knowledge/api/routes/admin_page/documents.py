@@ -29,6 +29,7 @@ from knowledge.api.deps import (
     set_session_cookie,
 )
 from knowledge.api.errors import error_detail, error_status
+from knowledge.api.login_form import LOGIN_COOKIE, LOGIN_PATH, genuine_login_post, login_page
 from knowledge.api.pages import redirect, render
 from knowledge.api.views import try_question
 from knowledge.retrieval.documents import serialize_document
@@ -46,20 +47,25 @@ def home() -> RedirectResponse:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> HTMLResponse:
-    return render(request, "login.html", None)
+def login_form(request: Request, admin: Admin) -> HTMLResponse:
+    return login_page(request, admin.settings)
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, admin: Admin, username: Annotated[str, Form(max_length=64)],
-          password: Annotated[str, Form(max_length=1024)]) -> Response:
+          password: Annotated[str, Form(max_length=1024)],
+          login_token: Annotated[str, Form(max_length=128)] = "") -> Response:
+    """Only our own form, from this site, may log a browser in (knowledge/api/login_form.py)."""
+    if not genuine_login_post(request, login_token):
+        return login_page(request, admin.settings, status.HTTP_403_FORBIDDEN, forged=True)
     result = accounts.login(admin.db, admin.settings, username, password, client_address(request))
     if result.principal is None:
         error = messages.LOGIN_LOCKED.format(seconds=result.retry_after) if result.retry_after else messages.LOGIN_FAILED
         code = status.HTTP_429_TOO_MANY_REQUESTS if result.retry_after else status.HTTP_401_UNAUTHORIZED
-        return render(request, "login.html", None, code, error=error, username=username)
+        return login_page(request, admin.settings, code, error=error, username=username)
     response = redirect("/admin/documents")
     set_session_cookie(response, admin, result.principal.token)
+    response.delete_cookie(LOGIN_COOKIE, path=LOGIN_PATH)
     return response
 
 
@@ -235,10 +241,18 @@ def seed(request: Request, admin: Admin, principal: Staff, csrf: Csrf) -> Respon
 
 
 @router.get("/try", response_class=HTMLResponse)
-def try_page(request: Request, service: Service, principal: Staff,
-             q: Annotated[str | None, Query(max_length=1000)] = None) -> HTMLResponse:
+def try_page(request: Request, principal: Staff) -> HTMLResponse:
+    return render(request, "try.html", principal, q=None, result=None, verdicts=VERDICTS)
+
+
+@router.post("/try", response_class=HTMLResponse)
+def try_asked(request: Request, service: Service, principal: Staff, csrf: Csrf,
+              q: Annotated[str, Form(max_length=1000)] = "") -> HTMLResponse:
+    """Posted, not in the URL: staff paste citizens' questions (ID numbers and all), and a URL
+    ends up in access logs, proxies and the browser's history."""
+    check_csrf(principal, csrf)
     result = None
-    if q and q.strip():
+    if q.strip():
         s = service.settings
         result = try_question(service.searcher, q.strip(), 5, s.answer_threshold, s.clarify_threshold)
     return render(request, "try.html", principal, q=q, result=result, verdicts=VERDICTS)

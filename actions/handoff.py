@@ -3,7 +3,12 @@ citizen is told honestly whether someone is there now or when the office opens.
 
 A request the citizen made pauses the bot (Rasa's ConversationPaused): what they write next
 goes to the desk (bot/channels/live_handoff.py) until staff end it or the citizen goes back
-to the bot. After repeated fallbacks the bot only offers this; it does not go silent."""
+to the bot. After repeated fallbacks the bot only offers this; it does not go silent.
+
+The request says which channel the citizen uses (only socket.io reports whether they are
+still there) and carries the keyed hash of their address the channel put in the message's
+metadata, so the desk can cap one address's open requests; over the cap the citizen is
+pointed to the other ways of reaching a person."""
 
 import logging
 from typing import Any
@@ -13,7 +18,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import transcript
-from actions.knowledge_client import KnowledgeUnavailable
+from actions.knowledge_client import HandoffRefused, KnowledgeUnavailable, client_key_of
 from actions.shared_client import UsesKnowledgeClient
 from knowledge.contract import turn_payload
 
@@ -30,15 +35,18 @@ class ActionHandoff(UsesKnowledgeClient, Action):
         requested = (tracker.latest_message.get("intent") or {}).get("name") == "request_human"
         reason = "requested" if requested else "repeated_fallback"
         try:
-            opening = await self._client.record_handoff(tracker.sender_id, reason, transcript(tracker),
-                                                        tracker.get_slot("last_document_id"))
+            opening = await self._client.record_handoff(
+                tracker.sender_id, reason, transcript(tracker), tracker.get_slot("last_document_id"),
+                channel=tracker.get_latest_input_channel(),
+                client_key=client_key_of(tracker.latest_message.get("metadata")))
         except KnowledgeUnavailable as exc:
-            # No desk to reach: the citizen still gets the human channels.
-            logger.error("Handoff for %s not stored: %s", tracker.sender_id, exc)
+            # No desk to reach, or no room on it for this address: the citizen still gets the human channels.
+            refused = isinstance(exc, HandoffRefused)
+            logger.log(logging.WARNING if refused else logging.ERROR, "Handoff not stored: %s", exc)
             if not requested:
                 dispatcher.utter_message(response="utter_handoff_after_fallbacks")
             dispatcher.utter_message(response="utter_handoff_channels", json_message=turn_payload("handoff"))
-            return [SlotSet("turn_status", "unavailable")]
+            return [SlotSet("turn_status", "rejected" if refused else "unavailable")]
         if not requested:
             dispatcher.utter_message(response="utter_handoff_after_fallbacks")
             dispatcher.utter_message(response="utter_handoff_channels", json_message=turn_payload("handoff"))

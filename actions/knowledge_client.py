@@ -1,5 +1,7 @@
 """HTTP client of the knowledge service: the only way actions reach the knowledge base."""
 
+import asyncio
+import re
 from typing import Any
 
 import httpx
@@ -7,10 +9,35 @@ import httpx
 from actions.config import ActionSettings
 
 RECORDS_TOKEN_HEADER = "X-Records-Token"  # knowledge/api/deps.py checks it
+# As knowledge/api/schemas/public.py HandoffRequest accepts it: a key of another shape is not
+# sent, so a request for a person never fails on it.
+CLIENT_KEY = re.compile(r"[0-9a-fA-F]{16,64}")
+# A request for a person is retried once after a refusal that may pass (rate limit, busy database).
+RETRY_STATUSES = frozenset({429, 503})
+RETRY_PAUSE_SECONDS = 0.5
+OPEN_PER_ADDRESS = "open_per_address"  # the desk's reason for a 429 that a retry cannot change
 
 
 class KnowledgeUnavailable(Exception):
     """The knowledge service could not be reached or answered with an error."""
+
+
+class HandoffRefused(KnowledgeUnavailable):
+    """The desk took no new request: the citizen's address already has its open ones."""
+
+
+def client_key_of(metadata: Any) -> str | None:
+    """The keyed hash of the citizen's address the chat channel put in the message's metadata."""
+    key = metadata.get("client_key") if isinstance(metadata, dict) else None
+    return key if isinstance(key, str) and CLIENT_KEY.fullmatch(key) else None
+
+
+def _refusal_reason(response: httpx.Response) -> str | None:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return None
+    return detail.get("reason") if isinstance(detail, dict) else None
 
 
 class KnowledgeClient:
@@ -22,11 +49,17 @@ class KnowledgeClient:
             transport=transport,
         )
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any] | None:
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = await self._client.request(method, path, **kwargs)
+            return await self._client.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise KnowledgeUnavailable(str(exc)) from exc
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any] | None:
+        return self._result(method, path, await self._send(method, path, **kwargs))
+
+    @staticmethod
+    def _result(method: str, path: str, response: httpx.Response) -> dict[str, Any] | None:
         if response.status_code == 404:
             return None
         if response.status_code >= 400:
@@ -61,11 +94,25 @@ class KnowledgeClient:
         await self._request("POST", "/feedback", json=payload, headers=self._records_headers)
 
     async def record_handoff(self, conversation_id: str, reason: str, transcript: list[dict[str, str]],
-                             last_document_id: str | None) -> dict[str, Any]:
-        """On the staff's desk; says whether a person can take it now, else when the office opens."""
+                             last_document_id: str | None, channel: str | None = None,
+                             client_key: str | None = None) -> dict[str, Any]:
+        """On the staff's desk; says whether a person can take it now, else when the office opens.
+
+        `channel` tells the desk whether the citizen's presence is reported (socketio) or the
+        request is abandoned when they stop writing; `client_key` counts the open requests of
+        their address. Retried once on 429/503: a citizen asking for a person is not dropped
+        for a passing refusal. HandoffRefused: their address has too many open requests."""
         payload = {"conversation_id": conversation_id, "reason": reason, "transcript": transcript,
-                   "last_document_id": last_document_id}
-        result = await self._request("POST", "/handoffs", json=payload, headers=self._records_headers)
+                   "last_document_id": last_document_id, "channel": channel, "client_key": client_key}
+        for attempt in range(2):
+            if attempt:
+                await asyncio.sleep(RETRY_PAUSE_SECONDS)
+            response = await self._send("POST", "/handoffs", json=payload, headers=self._records_headers)
+            if response.status_code == 429 and _refusal_reason(response) == OPEN_PER_ADDRESS:
+                raise HandoffRefused("POST /handoffs -> 429 (open requests per address)")
+            if response.status_code not in RETRY_STATUSES:
+                break
+        result = self._result("POST", "/handoffs", response)
         if result is None:
             raise KnowledgeUnavailable("POST /handoffs -> 404")
         return result

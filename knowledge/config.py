@@ -29,11 +29,17 @@ class Settings(BaseSettings):
     # What citizens leave for staff (POST /feedback, /handoffs, /unanswered) is written only
     # by the action server, which sends this shared secret (ACTIONS_RECORDS_TOKEN) in the
     # X-Records-Token header; unset refuses every write. `python -m stack` generates one per
-    # run. Each conversation may leave records_per_conversation records per minute, all
-    # conversations together records_per_minute, each at most records_max_bytes.
+    # run. Each conversation may leave records_per_conversation records per minute (its
+    # handoff requests a budget of that size of their own), all conversations together
+    # records_per_minute: far above what one address gets through the chat edge (600 REST
+    # messages a minute), so one noisy client cannot starve the others. Handoff requests are
+    # outside that shared budget (capped per client address instead, below); the chat
+    # server's turn-status batches (POST /turns) have their own, turn_batches_per_minute.
+    # Each record is at most records_max_bytes.
     records_token: SecretStr | None = None
     records_per_conversation: int = Field(default=10, ge=1)
-    records_per_minute: int = Field(default=600, ge=1)
+    records_per_minute: int = Field(default=10_000, ge=1)
+    turn_batches_per_minute: int = Field(default=600, ge=1)
     records_max_bytes: int = Field(default=64_000, ge=1024)
     # Replicas sharing index_dir pick up each other's publishes within this many seconds.
     index_follow_seconds: float = Field(default=1.0, gt=0)
@@ -113,7 +119,10 @@ class Settings(BaseSettings):
     # the office is open (Vietnam time: office_days, Monday = 0; office_periods as HH:MM
     # pairs; never on public_holidays) and a staff member had the inbox open within
     # staff_online_seconds. Outside that the citizen is told when someone will read the
-    # question. A request whose citizen left (socket closed) this many minutes ago is abandoned.
+    # question. A request whose citizen left (socket closed) this many minutes ago is abandoned;
+    # on a channel without presence (REST), one whose citizen last wrote this long ago.
+    # A client address (the keyed hash the chat channels send as `client_key`, never the
+    # address itself) may hold handoff_open_per_address open requests at once.
     office_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     office_periods: tuple[tuple[str, str], ...] = (("07:30", "11:30"), ("13:30", "17:00"))
     # Fixed-date holidays only; Tết and the Hùng Kings' day move with the lunar calendar and are
@@ -122,6 +131,7 @@ class Settings(BaseSettings):
                                             dt.date(2027, 9, 2))
     staff_online_seconds: float = Field(default=60.0, gt=0)
     handoff_abandon_minutes: float = Field(default=10.0, gt=0)
+    handoff_open_per_address: int = Field(default=3, ge=1)
     # Where the knowledge service reaches Rasa's staff bridge (bot/channels/staff_bridge.py), and
     # the secret both hold (STAFF_BRIDGE_TOKEN on Rasa's side); unset: replies wait for the
     # citizen's next connection.

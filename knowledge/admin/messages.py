@@ -86,3 +86,12 @@ HANDOFF_ENDED = "Cuộc trò chuyện này đã kết thúc ({status}); không g
 NO_OPEN_HANDOFF = "Cuộc trò chuyện này không có yêu cầu hỗ trợ nào đang mở."
 CHAT_SERVER_DOWN = ("Máy chủ trò chuyện chưa phản hồi nên chưa {action} được; không có gì thay đổi. "
                     "Vui lòng thử lại sau ít giây.")
+HANDOFF_TOO_MANY_OPEN = ("Đã có {limit} yêu cầu gặp cán bộ đang mở từ cùng một địa chỉ mạng; chưa mở thêm được "
+                         "cho tới khi cán bộ xử lý xong một yêu cầu.")
+# Staff see a handoff by its number, never by the conversation id (the citizen's session secret).
+HANDOFF_CITIZEN_LABEL = "Người dân #{id}"
+DISPLAY_NAME_PERSONAL = ("Tên hiển thị không được chứa thông tin cá nhân (số điện thoại, số định danh, mật khẩu "
+                         "hay mã bí mật): người dân nào cũng thấy tên này. Hãy dùng tên gọi hoặc số hiệu, ví dụ: "
+                         "Lan, hoặc Cán bộ số 3.")
+PERSONAL_DATA_KINDS = {"phone": "có số điện thoại", "id_number": "có số định danh cá nhân",
+                       "secret": "có mật khẩu hoặc mã bí mật"}

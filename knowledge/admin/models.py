@@ -211,6 +211,12 @@ class Handoff(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     citizen_seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # last message or connection
     citizen_present: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # The citizen's channel reports the widget's presence (socket.io); without it (REST) the
+    # citizen counts as absent and the request is abandoned when they stop writing.
+    has_presence: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # A keyed hash of the citizen's address (from the chat channel), never the address: it only
+    # counts the open requests of one address.
+    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
     helpful: Mapped[bool | None] = mapped_column(Boolean)  # the citizen's answer after it ended
 
 

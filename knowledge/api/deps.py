@@ -14,6 +14,7 @@ from knowledge.admin import messages
 from knowledge.admin.accounts import Principal, resolve_session
 from knowledge.admin.security import csrf_token, same_secret
 from knowledge.admin.startup import AdminState
+from knowledge.config import Settings
 from knowledge.rate_limit import Limit, SlidingWindowLimiter
 from knowledge.retrieval.service import KnowledgeService
 
@@ -47,18 +48,32 @@ Admin = Annotated[AdminState, Depends(get_admin)]
 
 
 class RecordWriters:
-    """Rate limits of the record endpoints, per conversation and for everyone together."""
+    """Rate limits of the record endpoints. Each conversation has a budget (and its handoff
+    requests one of their own), so a noisy conversation only stops itself; citizens' records
+    of all conversations together share one far above what a client address gets through the
+    chat edge; the chat server's turn-status batches have their own. A request for a person
+    is outside the shared budget: the desk caps it per client address instead."""
 
-    def __init__(self, per_conversation: int, per_minute: int) -> None:
+    def __init__(self, per_conversation: int, per_minute: int, turn_batches_per_minute: int | None = None) -> None:
         self.conversations = SlidingWindowLimiter(Limit(per_conversation, 60.0))
+        self.handoff_conversations = SlidingWindowLimiter(Limit(per_conversation, 60.0))
         self.everyone = SlidingWindowLimiter(Limit(per_minute, 60.0))
+        self.turn_batches = SlidingWindowLimiter(Limit(turn_batches_per_minute or per_minute, 60.0))
 
-    def allow(self, conversation_id: str | None) -> bool:
-        """None: a batch of many conversations' records (turn statuses), counted once against
-        the limit for everyone together."""
-        if conversation_id is not None and not self.conversations.allow(conversation_id):
-            return False
-        return self.everyone.allow("*")
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "RecordWriters":
+        return cls(settings.records_per_conversation, settings.records_per_minute, settings.turn_batches_per_minute)
+
+    def allow_record(self, conversation_id: str) -> bool:
+        return self.conversations.allow(conversation_id) and self.everyone.allow("*")
+
+    def allow_handoff(self, conversation_id: str) -> bool:
+        """Never refused because other conversations were noisy (no shared budget)."""
+        return self.handoff_conversations.allow(conversation_id)
+
+    def allow_turn_batch(self) -> bool:
+        """A batch holds many conversations' turns: it counts once, apart from citizens' records."""
+        return self.turn_batches.allow("*")
 
 
 def record_writer(request: Request, admin: Admin,
@@ -73,10 +88,25 @@ def record_writer(request: Request, admin: Admin,
 RecordWriter = Annotated[AdminState, Depends(record_writer)]
 
 
-def within_record_limits(request: Request, conversation_id: str | None) -> None:
-    if not request.app.state.record_writers.allow(conversation_id):
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail={"message": messages.RECORDS_TOO_MANY},
-                            headers={"Retry-After": "60"})
+def _too_many() -> HTTPException:
+    return HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail={"message": messages.RECORDS_TOO_MANY},
+                         headers={"Retry-After": "60"})
+
+
+def within_record_limits(request: Request, conversation_id: str) -> None:
+    """A citizen's record (feedback, unanswered question, live message, rating)."""
+    if not request.app.state.record_writers.allow_record(conversation_id):
+        raise _too_many()
+
+
+def within_handoff_limits(request: Request, conversation_id: str) -> None:
+    if not request.app.state.record_writers.allow_handoff(conversation_id):
+        raise _too_many()
+
+
+def within_turn_batch_limits(request: Request) -> None:
+    if not request.app.state.record_writers.allow_turn_batch():
+        raise _too_many()
 
 
 def client_address(request: Request) -> str:

@@ -77,6 +77,26 @@ def viewer(stack: Stack) -> Iterator[AdminApi]:
     kb_command(stack, "disable-user", username)
 
 
+def newest_id(staff: AdminApi) -> int:
+    """The newest request's number, whatever its status (each view of the desk is newest first)."""
+    views = [staff.call("GET", "/handoffs", params={"status": view, "per_page": 1})["handoffs"]
+             for view in ("open", "closed", "abandoned")]
+    return max((listed[0]["id"] for listed in views if listed), default=0)
+
+
+def request_after(staff: AdminApi, after: int) -> dict[str, Any]:
+    """The request the test's citizen opened: staff see no conversation id (it is the citizen's
+    secret), so it is the one request newer than `after` (the tests run one at a time)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        newer = [h for h in staff.call("GET", "/handoffs")["handoffs"] if h["id"] > after]
+        if newer:
+            [request] = newer
+            return request
+        time.sleep(0.3)
+    raise AssertionError(f"no request after #{after} on the desk")
+
+
 def wait_until_nobody_is_online(viewer: AdminApi) -> None:
     """An earlier test's inbox counts as online for 5 s after its last poll (KB_STAFF_ONLINE_SECONDS)."""
     deadline = time.monotonic() + 30
@@ -86,7 +106,7 @@ def wait_until_nobody_is_online(viewer: AdminApi) -> None:
 
 
 def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
-        stack: Stack, staff_page: Any, citizen: Widget) -> None:
+        stack: Stack, staff_page: Any, citizen: Widget, viewer: AdminApi) -> None:
     from playwright.sync_api import expect
 
     staff_page.get_by_label("Tên hiển thị với người dân (bên cạnh “Cán bộ hỗ trợ”)").fill(STAFF_NAME)
@@ -95,11 +115,15 @@ def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
 
     citizen.ask("quên mật khẩu vneid thì làm sao")
     expect(citizen.bot_turns("answer").last).to_be_visible()
+    before = newest_id(viewer)
     citizen.page.get_by_role("button", name="Gặp nhân viên hỗ trợ").click()
     expect(citizen.bot_turns("handoff").last).to_contain_text("đã chuyển yêu cầu của bạn tới cán bộ hỗ trợ đang trực")
 
-    # The request appears in the inbox without a reload, with the document the bot last used.
-    request = staff_page.locator(f'li[data-conversation="{citizen.session_id}"]')
+    # The request appears in the inbox without a reload, with the document the bot last used,
+    # under its number: the page never holds the conversation id.
+    handoff_id = request_after(viewer, before)["id"]
+    request = staff_page.locator(f'li[data-handoff="{handoff_id}"]')
+    expect(request).to_contain_text(f"Người dân #{handoff_id}")
     expect(request).to_contain_text("Đang chờ")
     expect(request).to_contain_text("Quên mật khẩu")
     request.click()
@@ -107,6 +131,7 @@ def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
     staff_page.get_by_role("button", name="Nhận hỗ trợ").click()
     expect(citizen.bot_turns("handoff").last).to_contain_text("Cán bộ hỗ trợ đã tham gia cuộc trò chuyện")
 
+    assert citizen.session_id not in staff_page.content()
     reply_box = staff_page.get_by_label("Nội dung trả lời")
     reply_box.fill("Chào bạn, mình là cán bộ hỗ trợ. Bạn đã thử đặt lại mật khẩu bằng số điện thoại chưa?")
     staff_page.get_by_role("button", name="Gửi", exact=True).click()
@@ -145,6 +170,7 @@ def test_with_nobody_online_the_question_is_left_and_the_reply_waits_for_the_cit
     wait_until_nobody_is_online(viewer)
     staff = AdminApi(knowledge_url(stack), *editor)
     try:
+        before = newest_id(viewer)  # a viewer reading the desk does not count as online
         citizen.page.get_by_role("button", name="Gặp nhân viên hỗ trợ").click()
         expect(citizen.bot_turns("handoff").last).to_contain_text("Hiện chưa có cán bộ trực")
         expect(citizen.log).to_contain_text("ngay khi có cán bộ trực")
@@ -153,7 +179,7 @@ def test_with_nobody_online_the_question_is_left_and_the_reply_waits_for_the_cit
         session, page_url, context = citizen.session_id, citizen.page.url, citizen.page.context
         citizen.page.close()  # the citizen leaves
 
-        [request] = [h for h in staff.call("GET", "/handoffs")["handoffs"] if h["conversation_id"] == session]
+        request = request_after(viewer, before)
         assert request["live"] is False and "bị khoá" in request["messages"][0]["text"]
         staff.call("POST", f"/handoffs/{request['id']}/claim")
         sent = staff.http.post(f"/admin/api/handoffs/{request['id']}/messages",
@@ -168,7 +194,7 @@ def test_with_nobody_online_the_question_is_left_and_the_reply_waits_for_the_cit
         if not returned.panel.is_visible():
             returned.open()
         expect(staff_bubbles(returned).last).to_contain_text("mở khoá")
-        [after] = [h for h in staff.call("GET", "/handoffs")["handoffs"] if h["conversation_id"] == session]
+        after = staff.call("GET", f"/handoffs/{request['id']}")
         assert after["messages"][-1]["delivered"] is True
         staff.call("POST", f"/handoffs/{request['id']}/close")
         expect(returned.log).to_contain_text("Sự hỗ trợ vừa rồi có hữu ích với bạn không?")
@@ -183,14 +209,16 @@ def test_a_request_whose_citizen_closed_the_tab_is_abandoned(
 
     staff = AdminApi(knowledge_url(stack), *editor)
     try:
+        before = newest_id(staff)
         citizen.page.get_by_role("button", name="Gặp nhân viên hỗ trợ").click()
         expect(citizen.bot_turns("handoff").last).to_be_visible()
-        session = citizen.session_id
+        handoff_id = request_after(staff, before)["id"]
         citizen.page.close()
         deadline, request = time.monotonic() + 30, None
         while (request is None or request["status"] != "abandoned") and time.monotonic() < deadline:
             time.sleep(0.5)
-            request = next(h for h in staff.call("GET", "/handoffs")["handoffs"] if h["conversation_id"] == session)
+            staff.call("GET", "/handoffs")  # reading the desk sweeps abandoned requests
+            request = staff.call("GET", f"/handoffs/{handoff_id}")
         assert request is not None and request["status"] == "abandoned"
         assert staff.http.post(f"/admin/api/handoffs/{request['id']}/claim").status_code == 409
     finally:
@@ -201,10 +229,10 @@ def test_a_conversation_stays_with_the_person_when_rasa_restarts(stack: Stack, e
     staff = AdminApi(knowledge_url(stack), *editor)
     sender = uuid.uuid4().hex
     try:
-        staff.call("GET", "/handoffs")  # the editor is online
+        before = newest_id(staff)  # and the editor is online
         texts, [custom] = ask(stack, "cho tôi gặp cán bộ hỗ trợ", sender)
         assert custom["type"] == "handoff" and "đang trực" in texts[0]
-        [request] = [h for h in staff.call("GET", "/handoffs")["handoffs"] if h["conversation_id"] == sender]
+        request = request_after(staff, before)
         staff.call("POST", f"/handoffs/{request['id']}/claim")
 
         stack.stop_service("rasa")

@@ -1,5 +1,7 @@
-/* The staff's handoff inbox (/admin/handoffs): polls /admin/api/handoffs, shows open
-   requests and the selected conversation, and claims, replies and ends through the same API.
+/* The staff's handoff inbox (/admin/handoffs): polls one page of /admin/api/handoffs (open
+   requests by default, newest first) and the selected request's conversation, and claims,
+   replies and ends through the same API. A request is known by its number only: the
+   conversation id is the citizen's secret and never reaches this page.
    All text from citizens is put in the page as text, never as markup. */
 (function () {
   "use strict";
@@ -9,8 +11,12 @@
   var csrf = root.getAttribute("data-csrf");
   var canEdit = root.getAttribute("data-can-edit") === "true";
   var POLL_MS = 2000;
+  var PER_PAGE = 20;
   var STATUS = { waiting: "Đang chờ", claimed: "Đang hỗ trợ", closed: "Đã kết thúc", abandoned: "Người dân đã rời đi" };
-  var state = { desk: null, selected: null, actionsKey: "" };
+  var EMPTY = { open: "Không có yêu cầu nào đang mở.", waiting: "Không có yêu cầu nào đang chờ.",
+    claimed: "Không có cuộc trò chuyện nào đang được hỗ trợ.", closed: "Chưa có cuộc trò chuyện nào kết thúc.",
+    abandoned: "Không có yêu cầu nào bị bỏ dở." };
+  var state = { desk: null, view: "open", page: 1, selected: null, current: null, actionsKey: "" };
 
   function $(id) { return document.getElementById(id); }
 
@@ -65,11 +71,6 @@
     });
   }
 
-  function selectedHandoff() {
-    if (!state.desk) return null;
-    return state.desk.handoffs.filter(function (h) { return h.id === state.selected; })[0] || null;
-  }
-
   function renderStatus() {
     var d = state.desk;
     var office = d.office_open ? "Đang trong giờ làm việc" : "Ngoài giờ làm việc";
@@ -81,16 +82,16 @@
   function renderQueue() {
     var list = $("queue");
     list.textContent = "";
-    var open = state.desk.handoffs;
-    if (!open.length) list.appendChild(el("li", { className: "muted", text: "Chưa có yêu cầu nào." }));
-    open.forEach(function (h) {
+    var listed = state.desk.handoffs;
+    if (!listed.length) list.appendChild(el("li", { className: "muted", text: EMPTY[state.view] || EMPTY.open }));
+    listed.forEach(function (h) {
       var wait = h.status === "waiting" ? "chờ " + duration(h.waiting_seconds) : (h.claimed_by ? "cán bộ: " + h.claimed_by : "");
       var item = el("li", {
-        "data-handoff": String(h.id), "data-conversation": h.conversation_id, tabindex: "0", "aria-current": String(h.id === state.selected),
+        "data-handoff": String(h.id), tabindex: "0", "aria-current": String(h.id === state.selected),
         onclick: function () { select(h.id); },
         onkeydown: function (event) { if (event.key === "Enter") select(h.id); },
       }, [
-        el("strong", { text: "Yêu cầu #" + h.id + " " }),
+        el("strong", { text: h.label + " " }),
         el("span", { className: "badge " + h.status, text: STATUS[h.status] || h.status }),
         el("div", { className: "muted", text: clock(h.created_at) + (h.live ? "" : " · để lại ngoài giờ") + " · " + wait }),
         el("div", { className: "muted", text: h.last_document ? "Tài liệu bot dùng gần nhất: " + (h.last_document.title || h.last_document.id) : "" }),
@@ -99,15 +100,25 @@
     });
   }
 
+  function renderPager() {
+    var d = state.desk;
+    var pages = Math.max(1, Math.ceil(d.total / d.per_page));
+    $("pager-text").textContent = d.total ? "Trang " + d.page + "/" + pages + " · " + d.total + " yêu cầu" : "";
+    $("pager").hidden = !d.total;
+    $("page-newer").hidden = $("page-older").hidden = pages < 2;
+    $("page-newer").disabled = d.page <= 1;
+    $("page-older").disabled = d.page >= pages;
+  }
+
   function line(kind, who, text) {
     return el("div", { className: "line " + kind }, [el("span", { className: "who", text: who }), document.createTextNode(text)]);
   }
 
   function renderChat() {
-    var h = selectedHandoff();
+    var h = state.current;
     $("chat").hidden = !h;
     if (!h) return;
-    $("chat-title").textContent = "Yêu cầu #" + h.id + " · " + (STATUS[h.status] || h.status);
+    $("chat-title").textContent = h.label + " · " + (STATUS[h.status] || h.status);
     $("chat-meta").textContent = (h.citizen_present ? "Người dân đang mở cửa sổ trò chuyện." : "Người dân không còn mở cửa sổ trò chuyện.") +
       (h.last_document ? " Tài liệu bot dùng gần nhất: " + (h.last_document.title || h.last_document.id) + "." : "");
     var log = $("chat-log");
@@ -156,7 +167,10 @@
     if (!text) return;
     textarea.value = "";
     api("POST", "/" + id + "/messages", { text: text }).then(function (sent) {
-      showError(sent.delivered ? "" : "Người dân chưa mở cửa sổ trò chuyện; tin nhắn sẽ hiện khi họ quay lại.");
+      var notes = [];
+      if (sent.text !== text.normalize("NFC")) notes.push("Thông tin cá nhân hoặc mã bí mật trong tin nhắn đã được ẩn trước khi gửi.");
+      if (!sent.delivered) notes.push("Người dân chưa mở cửa sổ trò chuyện; tin nhắn sẽ hiện khi họ quay lại.");
+      showError(notes.join(" "));
       return refresh();
     }).catch(function (error) { textarea.value = text; showError(error.message); });
   }
@@ -166,15 +180,31 @@
       .catch(function (error) { showError(error.message); return refresh(); });
   }
 
+  /* The selected request stays open while staff page or filter the list: if it is not on
+     the page shown, it is read on its own. */
+  function loadSelected() {
+    var id = state.selected;
+    var listed = state.desk ? state.desk.handoffs.filter(function (h) { return h.id === id; })[0] : null;
+    if (id === null || listed) { state.current = listed || null; renderChat(); return Promise.resolve(); }
+    return api("GET", "/" + id).then(function (h) {
+      if (state.selected !== id) return;
+      state.current = h;
+      renderChat();
+    });
+  }
+
   function select(id) {
     state.selected = id;
     state.actionsKey = "";
     renderQueue();
-    renderChat();
+    return loadSelected().catch(function (error) { showError(error.message); });
   }
 
   function refresh() {
-    return api("GET", "").then(function (desk) {
+    var query = "?status=" + encodeURIComponent(state.view) + "&page=" + state.page + "&per_page=" + PER_PAGE;
+    return api("GET", query).then(function (desk) {
+      var pages = Math.max(1, Math.ceil(desk.total / desk.per_page));
+      if (state.page > pages) { state.page = pages; return refresh(); }  /* requests left the view */
       state.desk = desk;
       if (state.selected === null && desk.handoffs.length) {
         var first = desk.handoffs.filter(function (h) { return h.status === "waiting" || h.mine; })[0];
@@ -182,9 +212,23 @@
       }
       renderStatus();
       renderQueue();
-      renderChat();
+      renderPager();
+      return loadSelected();
     }).catch(function (error) { showError(error.message); });
   }
+
+  function showPage(page) {
+    state.page = page;
+    return refresh();
+  }
+
+  $("desk-view").addEventListener("change", function (event) {
+    state.view = event.target.value;
+    state.page = 1;
+    refresh();
+  });
+  $("page-newer").addEventListener("click", function () { showPage(state.page - 1); });
+  $("page-older").addEventListener("click", function () { showPage(state.page + 1); });
 
   var nameForm = $("display-name-form");
   if (nameForm) {

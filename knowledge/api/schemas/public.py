@@ -174,6 +174,12 @@ class TranscriptTurn(BaseModel):
     text: Annotated[str, Field(max_length=5000)]
 
 
+# A keyed hash of the citizen's address, which the chat channels put in each message's metadata.
+CLIENT_KEY_PATTERN = r"^[0-9a-fA-F]{16,64}$"
+ClientKey = Annotated[str, StringConstraints(pattern=CLIENT_KEY_PATTERN, max_length=64, to_lower=True)]
+ChannelName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.-]{1,32}$")]
+
+
 class HandoffRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -182,6 +188,12 @@ class HandoffRequest(BaseModel):
     transcript: Annotated[list[TranscriptTurn], Field(max_length=200)]
     last_document_id: Annotated[str | None, Field(pattern=DOCUMENT_ID_PATTERN, max_length=80, description=(
         "The document the bot last answered from, for the staff member who takes over."))] = None
+    channel: ChannelName | None = Field(default=None, description=(
+        "The Rasa input channel. Only socketio reports whether the widget is connected; on any other "
+        "(or none) the request is abandoned when the citizen has not written for KB_HANDOFF_ABANDON_MINUTES."))
+    client_key: ClientKey | None = Field(default=None, description=(
+        "Keyed hash of the citizen's address (16-64 hex characters, from the chat channel): at most "
+        "KB_HANDOFF_OPEN_PER_ADDRESS open requests per key, else 429. Never the address itself."))
 
 
 class HandoffOpened(BaseModel):

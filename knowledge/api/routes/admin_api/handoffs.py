@@ -1,27 +1,33 @@
 """The staff's handoff desk: open requests, claiming one, replying live, ending it.
 
 Reading the desk counts as being online (the inbox page polls it), which is what lets the
-bot offer a person. Replies and ends go through the chat server's staff bridge; a claim or
-an end the chat server did not confirm changes nothing (503), a reply it could not deliver
-stays stored and reaches the citizen's widget when it connects again.
+bot offer a person. The desk is paged and lists requests without their conversations; staff
+never see a conversation id (the citizen's session secret), only the request's number.
+Replies and ends go through the chat server's staff bridge; a claim or an end the chat
+server did not confirm changes nothing (503), a reply it could not deliver stays stored and
+reaches the citizen's widget when it connects again.
 """
 
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Query, status
 from sqlalchemy.orm import Session
 
-from knowledge.admin import live_handoff
+from knowledge.admin import live_handoff, messages
+from knowledge.admin.accounts import Principal
 from knowledge.admin.local_time import in_vietnam
 from knowledge.admin.models import Handoff, HandoffStatus, utc_now
 from knowledge.admin.office_hours import OfficeHours
+from knowledge.admin.startup import AdminState
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.api.deps import Admin, Editor, Service, Viewer
 from knowledge.api.errors import ERRORS
 from knowledge.api.rasa_bridge import RasaBridge
 from knowledge.api.schemas.admin import MAX_ROW_ID
 from knowledge.api.schemas.handoffs import (
+    MAX_PER_PAGE,
+    DeskView,
     DisplayNameRequest,
     HandoffDesk,
     HandoffView,
@@ -44,8 +50,9 @@ def _view(session: Session, handoff: Handoff, username: str, service: KnowledgeS
     until = handoff.claimed_at or (handoff.closed_at if handoff.status != HandoffStatus.WAITING.value else now)
     document = service.searcher.index.documents.get(handoff.last_document_id) if handoff.last_document_id else None
     return HandoffView(
-        id=handoff.id, conversation_id=handoff.conversation_id, created_at=in_vietnam(handoff.created_at),
-        status=handoff.status, live=handoff.live, reason=handoff.reason,  # type: ignore[arg-type]
+        id=handoff.id, label=messages.HANDOFF_CITIZEN_LABEL.format(id=handoff.id),
+        created_at=in_vietnam(handoff.created_at), status=handoff.status,  # type: ignore[arg-type]
+        live=handoff.live, reason=handoff.reason,
         waiting_seconds=max(0, int((until - handoff.created_at).total_seconds())),
         claimed_by=handoff.staff_name or handoff.claimed_by, mine=handoff.claimed_by == username,
         citizen_present=handoff.citizen_present, helpful=handoff.helpful,
@@ -58,30 +65,40 @@ def _view(session: Session, handoff: Handoff, username: str, service: KnowledgeS
     )
 
 
-@router.get("", response_model=HandoffDesk, responses=ERRORS)
-def desk(admin: Admin, service: Service, principal: Viewer) -> HandoffDesk:
-    """Open requests (oldest first) and the latest ended ones; polled by the inbox page."""
+def _desk(admin: AdminState, service: KnowledgeService, principal: Principal, view: str, page: int,
+          per_page: int) -> HandoffDesk:
     now = utc_now()
     settings = admin.settings
     office = OfficeHours.from_settings(settings)
     with admin.db.write() as session:
         presence = live_handoff.heartbeat(session, principal.username, now) if principal.can_edit else None
         live_handoff.sweep_abandoned(session, now, settings.handoff_abandon_minutes)
-        rows = live_handoff.desk(session)
+        listed = live_handoff.desk(session, view, page, per_page)
         return HandoffDesk(
             office_open=office.is_open(now), office_hours=office.describe(),
             staff_online=live_handoff.staff_online(session, now, settings.staff_online_seconds),
             display_name=presence.display_name if presence else None,
-            handoffs=[_view(session, h, principal.username, service, now) for h in rows],
+            status=view, page=page, per_page=per_page, total=listed.total,  # type: ignore[arg-type]
+            handoffs=[_view(session, h, principal.username, service, now) for h in listed.handoffs],
         )
+
+
+@router.get("", response_model=HandoffDesk, responses=ERRORS)
+def desk(admin: Admin, service: Service, principal: Viewer, view: Annotated[DeskView, Query(alias="status")] = "open",
+         page: Annotated[int, Query(ge=1, le=MAX_ROW_ID)] = 1,
+         per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20) -> HandoffDesk:
+    """One page of requests, newest first: the open ones (the inbox's default, which it polls)
+    or those of one status, with how many there are in all."""
+    return _desk(admin, service, principal, view, page, per_page)
 
 
 @router.put("/display-name", response_model=HandoffDesk, responses=ERRORS)
 def display_name(body: DisplayNameRequest, admin: Admin, service: Service, editor: Editor) -> HandoffDesk:
-    """The name citizens see beside "Cán bộ hỗ trợ" (e.g. a first name); none by default."""
+    """The name citizens see beside "Cán bộ hỗ trợ" (e.g. a first name); none by default. A name
+    with personal data in it (a phone number, an ID) is refused (422)."""
     with admin.db.write() as session:
         live_handoff.set_display_name(session, editor.username, body.display_name, utc_now())
-    return desk(admin, service, editor)
+    return _desk(admin, service, editor, "open", 1, 20)
 
 
 @router.get("/{handoff_id}", response_model=HandoffView, responses=DESK_ERRORS)
@@ -103,7 +120,7 @@ def claim(handoff_id: HandoffId, admin: Admin, service: Service, editor: Editor)
 @router.post("/{handoff_id}/messages", response_model=StaffMessageSent, status_code=status.HTTP_201_CREATED,
              responses=DESK_ERRORS)
 def reply(handoff_id: HandoffId, body: StaffReply, admin: Admin, editor: Editor) -> StaffMessageSent:
-    """Stored first, then sent to the citizen's widget, marked as a person's message."""
+    """Masked, stored, then sent to the citizen's widget, marked as a person's message."""
     with admin.db.write() as session:
         message = live_handoff.staff_reply(session, handoff_id, editor.username, body.text, utc_now())
         handoff = live_handoff.get(session, handoff_id)
@@ -112,7 +129,7 @@ def reply(handoff_id: HandoffId, body: StaffReply, admin: Admin, editor: Editor)
     if delivered:
         with admin.db.write() as session:
             live_handoff.mark_delivered(session, conversation, [message_id])
-    return StaffMessageSent(id=message_id, delivered=delivered)
+    return StaffMessageSent(id=message_id, text=text, delivered=delivered)
 
 
 @router.post("/{handoff_id}/close", response_model=HandoffView, responses=DESK_ERRORS)

@@ -1,5 +1,6 @@
 """The staff's handoff inbox page: the desk itself is drawn by web/admin/inbox.js from
-/admin/api/handoffs, which it polls, so new requests and messages appear without a reload."""
+/admin/api/handoffs, which it polls (one page at a time, open requests first, newest on top),
+so new requests and messages appear without a reload."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse

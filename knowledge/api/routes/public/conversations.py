@@ -1,16 +1,17 @@
 """What the bot records for staff: citizens' feedback on answers, handoff requests (and the
 live conversation with the person who takes one) and the questions it could not answer.
 Written only by the action server and the chat server (shared secret), within size and
-rate limits."""
+rate limits: each conversation has its own budget, so one noisy conversation or address
+cannot use up another citizen's (knowledge/api/deps.py RecordWriters)."""
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, HTTPException, Request, status
 
 from knowledge.admin import citizen_records, live_handoff, turn_log
 from knowledge.admin.local_time import in_vietnam
 from knowledge.admin.models import HandoffStatus, utc_now
 from knowledge.admin.office_hours import OfficeHours, opening_text
 from knowledge.api.body_limit import RecordSizedRoute
-from knowledge.api.deps import RecordWriter, within_record_limits
+from knowledge.api.deps import RecordWriter, within_handoff_limits, within_record_limits, within_turn_batch_limits
 from knowledge.api.schemas.admin import UnansweredIntake
 from knowledge.api.schemas.public import (
     CitizenLiveMessage,
@@ -32,6 +33,9 @@ from knowledge.api.schemas.public import (
 router = APIRouter(tags=["conversations"], route_class=RecordSizedRoute)
 REFUSALS = {401: {"description": "Not the action server (X-Records-Token)"}, 413: {"description": "Too large"},
             429: {"description": "Too many records"}}
+HANDOFF_REFUSALS = {**REFUSALS, 429: {"description": (
+    "Too many requests from this conversation, or its client address already has KB_HANDOFF_OPEN_PER_ADDRESS "
+    "open requests (detail.reason = open_per_address)")}}
 
 
 @router.post("/feedback", response_model=RecordCreated, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
@@ -44,16 +48,27 @@ def record_feedback(body: FeedbackRequest, request: Request, admin: RecordWriter
     return RecordCreated(id=record_id)
 
 
-@router.post("/handoffs", response_model=HandoffOpened, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
+@router.post("/handoffs", response_model=HandoffOpened, status_code=status.HTTP_201_CREATED,
+             responses=HANDOFF_REFUSALS)
 def record_handoff(body: HandoffRequest, request: Request, admin: RecordWriter) -> HandoffOpened:
     """A conversation handed over to a person, with its (masked) transcript: on the staff's
-    desk, taken live if someone is online in office hours, else read when the office opens."""
-    within_record_limits(request, body.conversation_id)
+    desk, taken live if someone is online in office hours, else read when the office opens.
+
+    Asking again returns the conversation's open request. Outside the budget all conversations
+    share, so others' noise never drops it; capped per conversation and per client address."""
+    within_handoff_limits(request, body.conversation_id)
     transcript = [turn.model_dump() for turn in body.transcript]
-    office = OfficeHours.from_settings(admin.settings)
-    with admin.db.quick_write() as session:
-        opening = live_handoff.open_request(session, office, admin.settings.staff_online_seconds, body.conversation_id,
-                                            body.reason, transcript, body.last_document_id, utc_now())
+    settings = admin.settings
+    office = OfficeHours.from_settings(settings)
+    try:
+        with admin.db.quick_write() as session:
+            opening = live_handoff.open_request(
+                session, office, settings.staff_online_seconds, body.conversation_id, body.reason, transcript,
+                body.last_document_id, utc_now(), channel=body.channel, client_key=body.client_key,
+                open_per_address=settings.handoff_open_per_address)
+    except live_handoff.TooManyOpenRequests as refused:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
+                            detail={"message": refused.message, "reason": "open_per_address"}) from refused
     return HandoffOpened(id=opening.id, live=opening.live,
                          next_opening=in_vietnam(opening.next_opening) if opening.next_opening else None,
                          next_opening_text=opening_text(opening.next_opening), office_hours=office.describe())
@@ -109,13 +124,13 @@ def record_turns(body: TurnBatch, request: Request, admin: RecordWriter) -> Turn
     """Each bot turn's status (the response contract's `type`) for the staff dashboard, sent
     in batches by the chat server's event broker.
 
-    A batch holds turns of many conversations, so it counts once against the limit for all
-    conversations together (KB_RECORDS_PER_MINUTE batches a minute) and not per conversation:
-    a busy conversation's turns are not its citizen's requests, which the chat channels
-    already limit. What one batch can write is bounded by the shared secret, 200 turns and
-    KB_RECORDS_MAX_BYTES. A batch with a time that cannot be true is refused whole (422;
+    A batch holds turns of many conversations, so it counts once (KB_TURN_BATCHES_PER_MINUTE
+    batches a minute), apart from citizens' records so that neither can crowd out the other,
+    and not per conversation: a busy conversation's turns are not its citizen's requests,
+    which the chat channels already limit. What one batch can write is bounded by the shared
+    secret, 200 turns and KB_RECORDS_MAX_BYTES. A batch with a time that cannot be true is refused whole (422;
     knowledge/admin/turn_log.py says why it is not clamped)."""
-    within_record_limits(request, None)
+    within_turn_batch_limits(request)
     turns = [turn_log.Turn(**turn.model_dump()) for turn in body.turns]
     turn_log.check_times(turns, admin.settings.retention_days)
     with admin.db.quick_write() as session:

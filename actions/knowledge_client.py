@@ -7,11 +7,12 @@ from typing import Any
 import httpx
 
 from actions.config import ActionSettings
+from knowledge.contract import CLIENT_KEY_METADATA, CLIENT_KEY_PATTERN
 
 RECORDS_TOKEN_HEADER = "X-Records-Token"  # knowledge/api/deps.py checks it
 # As knowledge/api/schemas/public.py HandoffRequest accepts it: a key of another shape is not
 # sent, so a request for a person never fails on it.
-CLIENT_KEY = re.compile(r"[0-9a-fA-F]{16,64}")
+CLIENT_KEY = re.compile(CLIENT_KEY_PATTERN)
 # A request for a person is retried once after a refusal that may pass (rate limit, busy database).
 RETRY_STATUSES = frozenset({429, 503})
 RETRY_PAUSE_SECONDS = 0.5
@@ -28,7 +29,7 @@ class HandoffRefused(KnowledgeUnavailable):
 
 def client_key_of(metadata: Any) -> str | None:
     """The keyed hash of the citizen's address the chat channel put in the message's metadata."""
-    key = metadata.get("client_key") if isinstance(metadata, dict) else None
+    key = metadata.get(CLIENT_KEY_METADATA) if isinstance(metadata, dict) else None
     return key if isinstance(key, str) and CLIENT_KEY.fullmatch(key) else None
 
 

@@ -131,7 +131,7 @@ class Settings(BaseSettings):
                                             dt.date(2027, 9, 2))
     staff_online_seconds: float = Field(default=60.0, gt=0)
     handoff_abandon_minutes: float = Field(default=10.0, gt=0)
-    handoff_open_per_address: int = Field(default=3, ge=1)
+    handoff_open_per_address: int = Field(default=10, ge=1)
     # Where the knowledge service reaches Rasa's staff bridge (bot/channels/staff_bridge.py), and
     # the secret both hold (STAFF_BRIDGE_TOKEN on Rasa's side); unset: replies wait for the
     # citizen's next connection.

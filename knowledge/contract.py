@@ -39,6 +39,11 @@ def turn_payload(
     }
 
 
+# The records contract's key in a message's metadata for the keyed hash of the citizen's address
+# (set by the chat channels, read by the handoff action, counted by the desk), and its form.
+CLIENT_KEY_METADATA = "client_key"
+CLIENT_KEY_PATTERN = r"^[0-9a-fA-F]{16,64}$"
+
 # A message from a staff member in a handed-over conversation: not a bot turn (no turn
 # status), drawn by the widget as "Cán bộ hỗ trợ · <display name>".
 STAFF_MESSAGE = "staff"

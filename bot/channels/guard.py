@@ -16,7 +16,7 @@ from bot.channels import identities, live_handoff
 from bot.channels.admission import admitted
 from bot.channels.privacy import mask_user_message
 from bot.channels.rate_limit import PLEASE_WAIT, ChatRateLimits
-from knowledge.contract import turn_payload
+from knowledge.contract import CLIENT_KEY_METADATA, turn_payload
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,8 @@ TOO_LONG = {
 # again here, so the address is used for limiting but never stored in the tracker.
 CLIENT_KEY = "_client_address"
 # What is stored instead: a keyed token of the address, by which the knowledge service counts
-# one address's open handoffs.
-ADDRESS_TOKEN_KEY = "client_key"
+# one address's open handoffs (the records contract's key).
+ADDRESS_TOKEN_KEY = CLIENT_KEY_METADATA
 
 
 @dataclass(frozen=True)

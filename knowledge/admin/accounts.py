@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from knowledge.admin import audit
+from knowledge.admin import audit, messages
 from knowledge.admin.database import Database
 from knowledge.admin.errors import AlreadyExists, InvalidInput, NotFound
 from knowledge.admin.models import AuthSession, LoginThrottle, Role, User, utc_now
@@ -47,6 +47,14 @@ class LoginResult:
     principal: Principal | None
     expires_at: dt.datetime | None = None
     retry_after: int = 0  # seconds; > 0 means the attempt was refused without checking
+    busy: bool = False  # refused because no password check could run in time (not a lockout)
+
+    @property
+    def refusal(self) -> str | None:
+        """What the staff member is told when the attempt was refused before any check."""
+        if self.busy:
+            return messages.LOGIN_BUSY.format(seconds=self.retry_after)
+        return messages.LOGIN_LOCKED.format(seconds=self.retry_after) if self.retry_after else None
 
 
 def create_user(db: Database, settings: Settings, username: str, password: str, role: Role, *, update: bool = False) -> None:
@@ -173,7 +181,7 @@ def login(db: Database, settings: Settings, username: str, password: str, addres
     valid = _password_matches(settings, user, password)
     if valid is None:
         _give_back(db, keys)
-        return LoginResult(None, retry_after=1)
+        return LoginResult(None, retry_after=1, busy=True)
     with db.write() as session:
         now = utc_now()
         if not valid or user is None:

@@ -28,6 +28,7 @@ NOT_SEEDED = (
 )
 LOGIN_FAILED = "Sai tên đăng nhập hoặc mật khẩu."
 LOGIN_LOCKED = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {seconds} giây."
+LOGIN_BUSY = "Hệ thống đang kiểm tra nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau {seconds} giây."
 NOT_AUTHENTICATED = "Bạn cần đăng nhập."
 SESSION_EXPIRED = "Phiên đăng nhập đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại."
 FORBIDDEN = "Tài khoản của bạn chỉ được xem, không được sửa hay xuất bản."

@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
         admin, _ = open_admin(resolved, app.state.knowledge_service)  # migrates; chooses what is served
         app.state.knowledge_service = admin.service
         app.state.admin = admin
-        app.state.record_writers = RecordWriters(resolved.records_per_conversation, resolved.records_per_minute)
+        app.state.record_writers = RecordWriters.from_settings(resolved)
         async with background_jobs(admin.service, resolved):
             yield
         admin.close()

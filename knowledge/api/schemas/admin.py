@@ -222,7 +222,9 @@ class LoginResponse(BaseModel):
     expires_at: dt.datetime
     username: str
     role: Literal["editor", "viewer"]
-    csrf_token: str = Field(description="Send as X-CSRF-Token on writes authenticated by the cookie.")
+    csrf_token: str = Field(description=(
+        "The session's anti-forgery token: the admin page's scripts send it as X-CSRF-Token on writes they "
+        "authenticate with the page's cookie. The API login sets no cookie: a bearer token needs none."))
 
 
 class MeResponse(BaseModel):

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
-from knowledge.contract import TurnType
+from knowledge.contract import CLIENT_KEY_PATTERN, TurnType
 from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel, SectionKey, heading_of
 from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, DocumentKind, KnowledgeDocument, Topic
 from knowledge.retrieval.search import DocumentHit, RankingMode, SearchStatus
@@ -175,7 +175,6 @@ class TranscriptTurn(BaseModel):
 
 
 # A keyed hash of the citizen's address, which the chat channels put in each message's metadata.
-CLIENT_KEY_PATTERN = r"^[0-9a-fA-F]{16,64}$"
 ClientKey = Annotated[str, StringConstraints(pattern=CLIENT_KEY_PATTERN, max_length=64, to_lower=True)]
 ChannelName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.-]{1,32}$")]
 

@@ -25,7 +25,7 @@ def login(body: LoginRequest, request: Request, admin: Admin) -> LoginResponse:
     result = accounts.login(admin.db, admin.settings, body.username, body.password, client_address(request))
     if result.retry_after:
         raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, detail=messages.LOGIN_LOCKED.format(seconds=result.retry_after),
+            status.HTTP_429_TOO_MANY_REQUESTS, detail=result.refusal,
             headers={"Retry-After": str(result.retry_after)},
         )
     if result.principal is None or result.expires_at is None:

@@ -60,7 +60,7 @@ def login(request: Request, admin: Admin, username: Annotated[str, Form(max_leng
         return login_page(request, admin.settings, status.HTTP_403_FORBIDDEN, forged=True)
     result = accounts.login(admin.db, admin.settings, username, password, client_address(request))
     if result.principal is None:
-        error = messages.LOGIN_LOCKED.format(seconds=result.retry_after) if result.retry_after else messages.LOGIN_FAILED
+        error = result.refusal or messages.LOGIN_FAILED
         code = status.HTTP_429_TOO_MANY_REQUESTS if result.retry_after else status.HTTP_401_UNAUTHORIZED
         return login_page(request, admin.settings, code, error=error, username=username)
     response = redirect("/admin/documents")

@@ -109,6 +109,22 @@ async def test_an_unknown_procedure_is_said_so_and_points_to_searching_the_porta
     assert any("vneid-dang-nhap-cong-dvc-tinh" in payload for payload in provincial_buttons)
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize("typed", ["làm [sổ đỏ](https://dichvucong-gov.vn.example/login)",
+                                   "làm sổ đỏ https://dichvucong-gov.vn.example/login **gấp**"])
+async def test_what_the_citizen_typed_is_quoted_back_as_plain_text(typed: str) -> None:
+    """The form quotes the procedure name back inside a bot message, which the widget renders
+    as Markdown with links: a name typed by someone posing as the citizen must not become one."""
+    messages, _ = await advise(knowledge("no_answer", "vneid-la-gi"), procedure_name=typed, service_portal="provincial")
+    quoted_name = messages[0]["procedure_name"]
+    assert "sổ đỏ" in quoted_name
+    assert not any(mark in quoted_name for mark in ("[", "](", "://", "**", ".vn", "gov.vn"))
+    dispatcher = CollectingDispatcher()
+    offered = {"asked": typed, "options": [{"id": PROCEDURE_ID, "title": "Đăng ký xe lần đầu"}]}
+    await ActionAskProcedureName().run(dispatcher, tracker({"procedure_choices": offered}), {})
+    assert "://" not in dispatcher.messages[0]["procedure_name"]
+
+
 async def validate(transport: httpx.BaseTransport, typed: str, **slots: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     action = ValidateLevel4Form(KnowledgeClient(get_action_settings(), transport=transport))
     dispatcher = CollectingDispatcher()

@@ -5,18 +5,11 @@ from rasa_sdk import Tracker
 
 from actions.form_advice import SingleDocumentAdvice
 from actions.form_validation import ConditionalSlotsValidation
-
-DOCUMENT_FOR_CARRIER = {
-    "token": "cks-usb-token",
-    "sim": "cks-sim-ca",
-    "remote": "cks-ky-so-tu-xa",
-    "unsure": "cks-chon-loai-phu-hop",
-}
-# A private individual filing a personal dossier usually needs no digital signature at all.
-NO_SIGNATURE_NEEDED = "cks-khi-nao-can"
+from knowledge.required_documents import DOCUMENT_FOR_CARRIER, NO_SIGNATURE_NEEDED_DOCUMENT
 
 
 def needs_no_signature(tracker: Tracker) -> bool:
+    """A private individual filing a personal dossier usually needs no digital signature at all."""
     return (
         tracker.get_slot("signature_holder") == "individual"
         and tracker.get_slot("signature_purpose") == "public_service"
@@ -39,7 +32,7 @@ class ActionSignatureAdvice(SingleDocumentAdvice):
 
     def document_id(self, tracker: Tracker) -> str | None:
         if needs_no_signature(tracker):
-            return NO_SIGNATURE_NEEDED
+            return NO_SIGNATURE_NEEDED_DOCUMENT
         return DOCUMENT_FOR_CARRIER.get(tracker.get_slot("signature_carrier") or "")
 
     def responses_after(self, tracker: Tracker) -> list[str]:

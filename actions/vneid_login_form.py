@@ -8,17 +8,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.form_advice import SingleDocumentAdvice
 from actions.form_validation import ConditionalSlotsValidation
-
-# The knowledge document that resolves each failing step.
-DOCUMENT_FOR_STEP = {
-    "activation": "vneid-kich-hoat-tai-khoan",
-    "otp": "vneid-khong-nhan-duoc-otp",
-    "password": "vneid-quen-mat-khau",
-    "passcode": "vneid-quen-passcode",
-    "new_phone": "vneid-dien-thoai-moi-nfc",
-    "lost_phone": "vneid-mat-dien-thoai-khoa-tai-khoan",
-    "qr_login": "vneid-dang-nhap-dvc-quoc-gia-qr",
-}
+from knowledge.required_documents import DOCUMENT_FOR_LOGIN_STEP
 
 
 class ValidateVneidLoginForm(ConditionalSlotsValidation):
@@ -32,7 +22,7 @@ class ValidateVneidLoginForm(ConditionalSlotsValidation):
     def validate_login_step(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"login_step": value if value in DOCUMENT_FOR_STEP else None}
+        return {"login_step": value if value in DOCUMENT_FOR_LOGIN_STEP else None}
 
     def validate_has_nfc(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -50,7 +40,7 @@ class ActionVneidLoginAdvice(SingleDocumentAdvice):
         return "action_vneid_login_advice"
 
     def document_id(self, tracker: Tracker) -> str | None:
-        return DOCUMENT_FOR_STEP.get(tracker.get_slot("login_step") or "")
+        return DOCUMENT_FOR_LOGIN_STEP.get(tracker.get_slot("login_step") or "")
 
     def responses_before(self, tracker: Tracker) -> list[str]:
         return ["utter_no_nfc_hint"] if tracker.get_slot("has_nfc") is False else []

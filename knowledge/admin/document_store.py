@@ -23,6 +23,7 @@ from knowledge.admin.models import (
     StoredDocument,
     utc_now,
 )
+from knowledge.admin.protected_documents import check_deletable
 from knowledge.retrieval.documents import KnowledgeDocument, parse_document
 from knowledge.text import fold_diacritics
 
@@ -158,8 +159,11 @@ def edit_document(session: Session, document: KnowledgeDocument, source: str, ba
 
 
 def delete_document(session: Session, document_id: str, base_version: int, actor: str) -> StoredDocument:
-    """Marks the document deleted in a new version; it leaves the bot at the next publish."""
-    source = get_document(session, document_id).source
+    """Marks the document deleted in a new version; it leaves the bot at the next publish.
+    A document a form fetches by id is refused (RequiredDocument), for the page and the API."""
+    record = get_document(session, document_id)
+    check_deletable(document_id, record.head.title)
+    source = record.source
     head = _conditional_update(
         session, document_id, base_version,
         {"deleted": True, "status": DocumentStatus.DRAFT.value, "updated_at": utc_now(), "updated_by": actor},

@@ -46,6 +46,15 @@ class NotSeeded(AdminError):
         self.missing = missing
 
 
+class RequiredDocument(AdminError):
+    """The change would take away a document a form fetches by id
+    (knowledge/required_documents.py); `required_by` maps each such id to those forms."""
+
+    def __init__(self, message: str, required_by: dict[str, list[str]]) -> None:
+        super().__init__(message)
+        self.required_by = required_by
+
+
 class PublishFailed(AdminError):
     """The new index could not be built; the old one keeps serving."""
 

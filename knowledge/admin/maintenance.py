@@ -14,8 +14,6 @@ from knowledge.config import Settings
 from knowledge.retrieval.storage import write_text_atomically
 
 DEFAULT_NOTICE = "Trợ lý đang được bảo trì, bạn vui lòng quay lại sau ít phút."
-# The knowledge-base document listing the human channels, shown under the notice.
-CONTACTS_DOCUMENT = "hotro-lien-he-nhan-vien"
 
 
 class MaintenanceState(BaseModel):

@@ -26,6 +26,24 @@ NOT_SEEDED = (
     "liệu chưa có, xuất bản bây giờ sẽ gỡ chúng. Hãy nạp tài liệu từ kho trước (nút “Nạp tài liệu "
     "từ kho” hoặc lệnh kb import)."
 )
+# Documents a form fetches by id (knowledge/required_documents.py): staff may edit, not remove them.
+REQUIRED_FORM_NAMES = {
+    "level4_form": "phần hướng dẫn nộp hồ sơ trực tuyến toàn trình",
+    "signature_form": "phần tư vấn chọn chữ ký số",
+    "vneid_login_form": "phần hỗ trợ lỗi đăng nhập VNeID",
+    "maintenance_notice": "thông báo bảo trì (các kênh liên hệ cán bộ)",
+}
+REQUIRED_DOCUMENT_DELETE = (
+    "Không xoá được tài liệu '{id}' ({title}): trợ lý lấy nội dung từ tài liệu này cho "
+    "{forms}; xoá đi thì phần đó sẽ không trả lời được. Bạn vẫn sửa được nội dung. "
+    "Không có gì thay đổi."
+)
+REQUIRED_DOCUMENT_PUBLISH = (
+    "Chưa thể xuất bản: lần xuất bản này sẽ gỡ khỏi bot tài liệu mà trợ lý cần: {documents}. "
+    "Hãy mở trang lịch sử của tài liệu (/admin/documents/<mã>/history), bấm “Khôi phục bản "
+    "này” ở phiên bản trước khi xoá, rồi xuất bản lại. Không có gì thay đổi."
+)
+REQUIRED_DOCUMENT_ITEM = "'{id}' (cho {forms})"
 LOGIN_FAILED = "Sai tên đăng nhập hoặc mật khẩu."
 LOGIN_LOCKED = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {seconds} giây."
 LOGIN_BUSY = "Hệ thống đang kiểm tra nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau {seconds} giây."

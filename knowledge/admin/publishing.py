@@ -28,6 +28,7 @@ from knowledge.admin.models import (
     utc_now,
 )
 from knowledge.admin.document_source import documents_of, published_sources
+from knowledge.admin.protected_documents import check_not_dropped
 from knowledge.retrieval.service import KnowledgeService
 
 logger = logging.getLogger(__name__)
@@ -88,10 +89,12 @@ class Publisher:
             with self._db.read() as session:
                 plan = plan_publication(session)
                 first = published_sources(session) is None
+            served = self._service.searcher.index.documents
             if first:
-                missing = sorted(set(self._service.searcher.index.documents) - set(plan.live))
+                missing = sorted(set(served) - set(plan.live))
                 if missing:
                     raise NotSeeded(messages.NOT_SEEDED.format(count=len(missing)), missing)
+            check_not_dropped(served, plan.live)
             try:
                 searcher = self._service.serve(documents_of(plan.live))
             except Exception as exc:  # any build failure: keep serving the old index

@@ -18,6 +18,7 @@ from knowledge.admin.errors import (
     NotFound,
     NotSeeded,
     PublishFailed,
+    RequiredDocument,
     TooLarge,
     VersionConflict,
 )
@@ -30,6 +31,7 @@ STATUS = {
     HandoffConflict: status.HTTP_409_CONFLICT,
     VersionConflict: status.HTTP_409_CONFLICT,
     NotSeeded: status.HTTP_409_CONFLICT,
+    RequiredDocument: status.HTTP_409_CONFLICT,
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
     TooLarge: status.HTTP_413_CONTENT_TOO_LARGE,
     PublishFailed: status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -56,6 +58,8 @@ def error_detail(error: AdminError) -> dict[str, object]:
         detail["current_version"] = error.current_version
     if isinstance(error, NotSeeded):
         detail["missing"] = error.missing
+    if isinstance(error, RequiredDocument):
+        detail["required_by"] = error.required_by
     return detail
 
 

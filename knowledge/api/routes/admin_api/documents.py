@@ -39,7 +39,9 @@ ERRORS = {
     401: {"description": "Not logged in"}, 403: {"description": "Not an editor"},
     404: {"description": "No such document"}, 413: {"description": "Body too large"},
 }
-WRITE_ERRORS = {**ERRORS, 409: {"description": "Stale version or existing id"}}
+WRITE_ERRORS = {
+    **ERRORS, 409: {"description": "Stale version, existing id, or a document a form needs"},
+}
 
 
 def _detail(admin: Admin, document_id: str) -> DocumentDetail:
@@ -94,7 +96,8 @@ def delete_document(
     document_id: DocumentIdPath, admin: Admin, editor: Editor,
     version: Annotated[int, Query(ge=1, le=MAX_VERSION, description="The version being deleted")],
 ) -> DocumentSummary:
-    """Deleted in a new version (history kept); the bot stops citing it at the next publish."""
+    """Deleted in a new version (history kept); the bot stops citing it at the next publish.
+    A document a form fetches by id (knowledge/required_documents.py) is refused with 409."""
     with admin.db.write() as session:
         store.delete_document(session, document_id, version, editor.username)
         revision = store.get_revision(session, document_id, version + 1)

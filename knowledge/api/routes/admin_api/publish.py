@@ -22,7 +22,9 @@ router = APIRouter(prefix="/admin/api", tags=["admin: publishing"], route_class=
 
 
 @router.post("/publish", response_model=PublishView,
-             responses={**ERRORS, 503: {"description": "Index build failed; the old index keeps serving"}})
+             responses={**ERRORS,
+                        409: {"description": "Would drop served documents a form needs, or not imported yet"},
+                        503: {"description": "Index build failed; the old index keeps serving"}})
 def publish(admin: Admin, editor: Editor) -> PublishView:
     """Make the latest version of every document live; the bot answers from it when this returns."""
     assert admin.publisher is not None

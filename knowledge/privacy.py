@@ -152,10 +152,17 @@ def _letters(digest: bytes, count: int) -> str:
     return "".join(chr(ord("a") + b % 26) for b in digest[:count])
 
 
+# A random token (a UUID, with or without dashes): its runs of digits are chance, not a number.
+_RANDOM_TOKEN = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
+
+
 def private_conversation_id(conversation_id: str, key: bytes) -> str:
     """A conversation id that is itself personal data (a phone number, an ID number, an e-mail)
     is replaced by a keyed hash of it: the same id always gives the same conversation, and
-    nothing that stores it stores the number."""
+    nothing that stores it stores the number. A UUID is kept as it is: one in three holds nine
+    digits in a row by chance."""
+    if _RANDOM_TOKEN.fullmatch(conversation_id) and any(c.isalpha() for c in conversation_id):
+        return conversation_id
     if "@" not in conversation_id and not mask_sensitive(conversation_id).kinds:
         return conversation_id
     return "h" + _letters(hmac.new(key, conversation_id.encode("utf-8"), hashlib.sha256).digest(), 32)

@@ -2,11 +2,12 @@
 password, no piece of it survives masking in text or metadata (hypothesis, seeded). A failure
 prints the shrunk shape."""
 
+import uuid
 from typing import Any
 
 from hypothesis import given, seed, settings
 
-from knowledge.privacy import mask_sensitive, mask_value
+from knowledge.privacy import mask_sensitive, mask_value, private_conversation_id
 from tests.pii_shapes import SEED, Shape, collected, shapes
 
 
@@ -43,3 +44,13 @@ def test_metadata_keys_numbers_and_deep_values_are_masked() -> None:
     text = repr(masked)
     assert "079123456788" not in text and "179123456744" not in text and "079123456789" not in text
     assert masked["ok"] == 3 and masked["flag"] is True and kinds == {"id_number"}
+
+
+def test_conversation_ids_that_are_personal_data_are_hashed_and_random_ones_kept() -> None:
+    key = b"k" * 32
+    for personal in ["0912345678", "079123456789", "citizen@example.vn", "web-0912345678", "+84912345678"]:
+        hashed = private_conversation_id(personal, key)
+        assert hashed != personal and hashed.isalpha() and hashed == private_conversation_id(personal, key)
+    for random_id in [uuid.UUID(int=n * 7919 + 10**30).hex for n in range(200)] + [str(uuid.uuid4()), "t1", "abc"]:
+        assert private_conversation_id(random_id, key) == random_id
+    assert private_conversation_id("0" * 32, key) != "0" * 32  # digits only: not a random token

@@ -4,13 +4,14 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_client import KnowledgeUnavailable
-from knowledge.contract import source_ref, turn_payload
 from actions.rendering import choose_button, utter_document
 from actions.shared_client import UsesKnowledgeClient
+from actions.turn_status import utter_turn
+from knowledge.contract import source_ref
 
 _HAS_WORD = re.compile(r"\w", re.UNICODE)
 
@@ -42,23 +43,23 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
             if chosen_id:
                 document = await self._client.get_document(chosen_id)
                 if document is None:
-                    return self._decline(dispatcher, "utter_no_answer", "no_answer")
+                    return utter_turn(dispatcher, "not_found", "utter_no_answer")
                 return self._answer(dispatcher, document, confidence=None)
             if not _HAS_WORD.search(question):
-                return self._decline(dispatcher, "utter_ask_rephrase", "rejected")
+                return utter_turn(dispatcher, "rejected", "utter_ask_rephrase")
             if len(question) > self._settings.max_question_chars:
-                return self._decline(dispatcher, "utter_question_too_long", "rejected")
+                return utter_turn(dispatcher, "rejected", "utter_question_too_long")
             result = await self._client.search(question, top_k=self._settings.clarify_choices,
                                                context_document=tracker.get_slot("last_document_id"))
         except KnowledgeUnavailable:
-            return self._decline(dispatcher, "utter_knowledge_unavailable", "unavailable")
+            return utter_turn(dispatcher, "unavailable", "utter_knowledge_unavailable")
 
-        if result["status"] == "answer":
+        if result["status"] == "answered":
             return self._answer(dispatcher, result["hits"][0], confidence=result["confidence"])
-        if result["status"] == "clarify":
+        if result["status"] == "clarified":
             return self._clarify(dispatcher, result["hits"], result["confidence"])
         await self._client.report_unanswered(tracker.sender_id, question, "fallback")
-        return self._decline(dispatcher, "utter_no_answer", "no_answer", confidence=result["confidence"])
+        return utter_turn(dispatcher, "not_found", "utter_no_answer", confidence=result["confidence"])
 
     def _answer(
         self, dispatcher: CollectingDispatcher, document: dict[str, Any], confidence: float | None
@@ -68,21 +69,6 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
     def _clarify(
         self, dispatcher: CollectingDispatcher, hits: list[dict[str, Any]], confidence: float
     ) -> list[EventType]:
-        buttons = [choose_button(hit["title"], hit["id"]) for hit in hits]
-        dispatcher.utter_message(
-            response="utter_clarify",
-            buttons=buttons,
-            json_message=turn_payload(
-                "clarify",
-                topic=hits[0]["topic"],
-                sources=[source_ref(hit) for hit in hits],
-                confidence=confidence,
-            ),
-        )
-        return [SlotSet("turn_status", "clarified")]
-
-    def _decline(
-        self, dispatcher: CollectingDispatcher, response: str, status: str, confidence: float | None = None
-    ) -> list[EventType]:
-        dispatcher.utter_message(response=response, json_message=turn_payload("fallback", confidence=confidence))
-        return [SlotSet("turn_status", status)]
+        return utter_turn(dispatcher, "clarified", "utter_clarify", topic=hits[0]["topic"],
+                          sources=[source_ref(hit) for hit in hits], confidence=confidence,
+                          buttons=[choose_button(hit["title"], hit["id"]) for hit in hits])

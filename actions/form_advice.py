@@ -9,9 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.form_questions import REASKED_SLOT
 from actions.knowledge_client import KnowledgeUnavailable
-from knowledge.contract import turn_payload
 from actions.rendering import utter_document
 from actions.shared_client import UsesKnowledgeClient
+from actions.turn_status import utter_turn
 
 
 class DocumentMissing(Exception):
@@ -42,11 +42,9 @@ class FormAdviceAction(UsesKnowledgeClient, Action, ABC):
         try:
             events = await self.advise(dispatcher, tracker)
         except KnowledgeUnavailable:
-            dispatcher.utter_message(response="utter_knowledge_unavailable", json_message=turn_payload("fallback"))
-            return [*reset, SlotSet("turn_status", "unavailable")]
+            return [*reset, *utter_turn(dispatcher, "unavailable", "utter_knowledge_unavailable")]
         except DocumentMissing:
-            dispatcher.utter_message(response="utter_no_answer", json_message=turn_payload("fallback"))
-            return [*reset, SlotSet("turn_status", "no_answer")]
+            return [*reset, *utter_turn(dispatcher, "not_found", "utter_no_answer")]
         return [*reset, *events]
 
 

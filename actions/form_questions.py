@@ -14,6 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from knowledge.contract import status_of
+
 REASKED_SLOT = "form_reasked"
 LISTEN = "action_listen"
 EXTRACT_SLOTS = "action_extract_slots"
@@ -37,7 +39,7 @@ def asked_something_since_message(tracker: Tracker) -> bool:
         if event.get("event") == "user":
             return False
         custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
-        if isinstance(custom, dict) and custom.get("type") == "clarify":
+        if status_of(custom) == "clarified":
             return True
     return False
 

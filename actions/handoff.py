@@ -8,19 +8,20 @@ to the bot. After repeated fallbacks the bot only offers this; it does not go si
 The request says which channel the citizen uses (only socket.io reports whether they are
 still there) and carries the keyed hash of their address the channel put in the message's
 metadata, so the desk can cap one address's open requests; over the cap the citizen is
-pointed to the other ways of reaching a person."""
+pointed to the other ways of reaching a person. A request the desk did not take is no
+handoff: its turn is `rejected` (over the cap) or `unavailable` (no desk), not handed_over."""
 
 import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import transcript
 from actions.knowledge_client import HandoffRefused, KnowledgeUnavailable, client_key_of
 from actions.shared_client import UsesKnowledgeClient
-from knowledge.contract import turn_payload
+from actions.turn_status import status_set, utter_turn
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +46,14 @@ class ActionHandoff(UsesKnowledgeClient, Action):
             logger.log(logging.WARNING if refused else logging.ERROR, "Handoff not stored: %s", exc)
             if not requested:
                 dispatcher.utter_message(response="utter_handoff_after_fallbacks")
-            dispatcher.utter_message(response="utter_handoff_channels", json_message=turn_payload("handoff"))
-            return [SlotSet("turn_status", "rejected" if refused else "unavailable")]
+            return utter_turn(dispatcher, "rejected" if refused else "unavailable", "utter_handoff_channels")
         if not requested:
             dispatcher.utter_message(response="utter_handoff_after_fallbacks")
-            dispatcher.utter_message(response="utter_handoff_channels", json_message=turn_payload("handoff"))
-            return [SlotSet("turn_status", "handed_over")]
+            return utter_turn(dispatcher, "handed_over", "utter_handoff_channels")
         if opening.get("live"):
             dispatcher.utter_message(response="utter_handoff_live")
         else:  # nobody to take it now: when someone will read it, and the channels for urgent needs
             dispatcher.utter_message(response="utter_handoff_later", next_opening=opening.get("next_opening_text"),
                                      office_hours=opening.get("office_hours"))
             dispatcher.utter_message(response="utter_handoff_channels")
-        return [SlotSet("turn_status", "handed_over"), ConversationPaused()]
+        return [status_set("handed_over"), ConversationPaused()]  # the domain responses carry the payload

@@ -69,7 +69,8 @@ class KnowledgeClient:
 
     async def search(self, query: str, top_k: int, kind: str | None = None,
                      context_document: str | None = None) -> dict[str, Any]:
-        """Ranked documents (only procedures with kind="procedure") and answer/clarify/no_answer;
+        """Ranked documents (only procedures with kind="procedure") and the search's status
+        (answered, clarified or not_found: knowledge/contract.py's SearchConclusion);
         `context_document`, the last document answered from, resolves subject-less follow-ups."""
         body: dict[str, Any] = {"query": query, "top_k": top_k, **({"kind": kind} if kind else {}),
                                 **({"context_document": context_document} if context_document else {})}

@@ -21,14 +21,17 @@ from actions.form_validation import ConditionalSlotsValidation
 from actions.knowledge_client import KnowledgeUnavailable
 from actions.rendering import FEEDBACK_BUTTONS, choose_button, document_fields, quoted, single_message
 from actions.shared_client import UsesKnowledgeClient
-from knowledge.contract import source_ref, turn_payload
+from actions.turn_status import utter_turn
+from knowledge.contract import source_ref
+from knowledge.required_documents import (
+    DELIVERY_DOCUMENT,
+    FIND_PROCEDURE_DOCUMENT,
+    PAYMENT_DOCUMENT,
+    PROVINCIAL_LOGIN_DOCUMENT,
+    SUBMISSION_DOCUMENT,
+)
 from knowledge.text import normalize_for_matching
 
-SUBMISSION_DOCUMENT = "dvc-nop-ho-so-truc-tuyen"
-PAYMENT_DOCUMENT = "dvc-thanh-toan-truc-tuyen"
-DELIVERY_DOCUMENT = "dvc-nhan-ket-qua-buu-chinh"
-FIND_PROCEDURE_DOCUMENT = "dvc-tim-thu-tuc"
-PROVINCIAL_LOGIN_DOCUMENT = "vneid-dang-nhap-cong-dvc-tinh"
 PORTAL_HINT = {
     "provincial": "utter_level4_provincial_portal",
     "vneid": "utter_level4_vneid_portal",
@@ -163,14 +166,11 @@ class ActionLevel4Advice(FormAdviceAction):
         delivery = await self.fetch(DELIVERY_DOCUMENT) if online else None
         dispatcher.utter_message(response="utter_level4_procedure", **self._procedure_fields(procedure))
         if payment is not None and delivery is not None:
-            self._utter_remaining_steps(dispatcher, [procedure, payment, delivery], "national")
+            events = self._utter_remaining_steps(dispatcher, [procedure, payment, delivery], "national")
         else:
-            dispatcher.utter_message(
-                response="utter_level4_in_person_end", buttons=list(FEEDBACK_BUTTONS),
-                json_message=turn_payload("answer", topic=procedure["topic"], sources=[source_ref(procedure)],
-                                          confidence=1.0),
-            )
-        return [SlotSet("turn_status", "answered"), SlotSet("last_document_id", procedure["id"])]
+            events = utter_turn(dispatcher, "answered", "utter_level4_in_person_end", topic=procedure["topic"],
+                                sources=[source_ref(procedure)], confidence=1.0, buttons=list(FEEDBACK_BUTTONS))
+        return [*events, SlotSet("last_document_id", procedure["id"])]
 
     @staticmethod
     def _procedure_fields(procedure: dict[str, Any]) -> dict[str, str]:
@@ -198,13 +198,13 @@ class ActionLevel4Advice(FormAdviceAction):
         if portal in PORTAL_HINT:
             dispatcher.utter_message(response=PORTAL_HINT[portal])
         dispatcher.utter_message(response="utter_document_section", **document_fields(submission))
-        self._utter_remaining_steps(dispatcher, [lead, submission, payment, delivery], portal)
-        return [SlotSet("turn_status", "answered"), SlotSet("last_document_id", lead["id"])]
+        events = self._utter_remaining_steps(dispatcher, [lead, submission, payment, delivery], portal)
+        return [*events, SlotSet("last_document_id", lead["id"])]
 
     @staticmethod
     def _utter_remaining_steps(
         dispatcher: CollectingDispatcher, documents: list[dict[str, Any]], portal: str
-    ) -> None:
+    ) -> list[EventType]:
         """Payment and result delivery one tap away, so the answer stays short; this last
         message cites every document of the turn and carries the feedback buttons."""
         payment, delivery = documents[-2:]
@@ -214,15 +214,12 @@ class ActionLevel4Advice(FormAdviceAction):
         ]
         if portal == "provincial":
             buttons.append(choose_button("Đăng nhập cổng của tỉnh", PROVINCIAL_LOGIN_DOCUMENT))
-        dispatcher.utter_message(
-            response="utter_level4_remaining_steps",
+        return utter_turn(
+            dispatcher, "answered", "utter_level4_remaining_steps",
+            topic="dich_vu_cong",
+            sources=[source_ref(document) for document in documents],
+            confidence=1.0,
             payment_title=payment["title"],
             delivery_title=delivery["title"],
             buttons=[*buttons, *FEEDBACK_BUTTONS],
-            json_message=turn_payload(
-                "answer",
-                topic="dich_vu_cong",
-                sources=[source_ref(document) for document in documents],
-                confidence=1.0,
-            ),
         )

@@ -7,7 +7,8 @@ from typing import Any
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.contract import source_ref, turn_payload
+from actions.turn_status import utter_turn
+from knowledge.contract import TurnStatus, source_ref
 
 
 # The same buttons as utter_answer's, for answers assembled from several messages.
@@ -57,12 +58,13 @@ def document_fields(document: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _response_of(document: dict[str, Any]) -> tuple[str, dict[str, str], str]:
-    """Which response shows this hit, its extra variables, and the turn status stored."""
+def _response_of(document: dict[str, Any]) -> tuple[str, dict[str, str], TurnStatus]:
+    """Which response shows this hit, its extra variables, and the turn's status: a section
+    the procedure has no sourced fact for is said to be missing, and is no answer."""
     procedure, section, missing = document.get("procedure"), document.get("section"), document.get("missing_section")
-    if procedure and missing:  # asked for a section the procedure has no sourced fact for
+    if procedure and missing:
         return ("utter_procedure_section_missing",
-                {"section": missing["heading"], "portal_url": procedure["portal_url"]}, "no_content")
+                {"section": missing["heading"], "portal_url": procedure["portal_url"]}, "no_verified_content")
     if procedure and section:
         return "utter_procedure_section", {"section": section["heading"], "portal_url": procedure["portal_url"]}, "answered"
     return "utter_answer", {}, "answered"
@@ -74,12 +76,6 @@ def utter_document(
     """One answer message: title (and a procedure's section), the text, source and review
     date, with the contract payload; a procedure's missing section is said to be missing."""
     response, extra, status = _response_of(document)
-    dispatcher.utter_message(
-        response=response,
-        **document_fields(document),
-        **extra,
-        json_message=turn_payload(
-            "answer", topic=document["topic"], sources=[source_ref(document)], confidence=confidence
-        ),
-    )
-    return [SlotSet("turn_status", status), SlotSet("last_document_id", document["id"])]
+    events = utter_turn(dispatcher, status, response, topic=document["topic"], sources=[source_ref(document)],
+                        confidence=confidence, **document_fields(document), **extra)
+    return [*events, SlotSet("last_document_id", document["id"])]

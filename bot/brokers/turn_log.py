@@ -1,8 +1,8 @@
 """Rasa event broker that keeps each bot turn's status for the staff dashboard.
 
-Every turn sends exactly one contract payload (knowledge/contract.py); its `type` is the
-turn's status (answer, clarify, fallback, handoff, smalltalk, warning, form) and an answer's
-first source its document. The broker picks those out of the events the tracker store
+Every turn sends exactly one contract payload (knowledge/contract.py); its `status` is the
+turn's status in the contract's one vocabulary (not the widget's `type`), and its first
+source the turn's document. The broker picks those out of the events the tracker store
 publishes and sends them in batches to the knowledge service (POST /turns) from the event
 loop, so a turn never waits for it; a batch the service refuses or cannot take is logged
 and dropped (the conversation itself is in the tracker store).
@@ -17,7 +17,7 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.channels import live_link
-from knowledge.contract import TURN_TYPES
+from knowledge.contract import status_of
 
 logger = logging.getLogger(__name__)
 BATCH = 200
@@ -28,12 +28,13 @@ MAX_WAITING = 10_000  # beyond this (service down for long) the oldest statuses 
 def turn_of(event: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
     """The turn status a published event carries, if it is a bot message with the contract payload."""
     custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
-    if not isinstance(custom, dict) or custom.get("type") not in TURN_TYPES or not event.get("sender_id"):
+    status = status_of(custom)
+    if status is None or not event.get("sender_id"):
         return None
     sources = custom.get("sources") or []
     first = sources[0].get("id") if sources and isinstance(sources[0], dict) else None
     moment = dt.datetime.fromtimestamp(float(event.get("timestamp") or 0), dt.timezone.utc)
-    return {"conversation_id": str(event["sender_id"])[:128], "status": custom["type"],
+    return {"conversation_id": str(event["sender_id"])[:128], "status": status,
             "document_id": first if isinstance(first, str) else None, "at": moment.isoformat()}
 
 

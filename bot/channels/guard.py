@@ -28,7 +28,7 @@ action_validation.install()
 # Rasa would otherwise log the error and send nothing at all.
 SERVICE_BUSY = {
     "text": "Xin lỗi, hệ thống đang bận nên chưa xử lý được tin nhắn của bạn. Bạn vui lòng gửi lại sau ít phút.",
-    "custom": turn_payload("fallback"),
+    "custom": turn_payload("unavailable"),
 }
 # Said instead of running the NLU on a message over the length cap.
 TOO_LONG = {

@@ -2,8 +2,9 @@
 
 When the action server is down or an action crashes, Rasa logs the error, drops the
 action's events and listens again: the citizen gets no reply at all. Every custom action
-of this bot reports its outcome in the `turn_status` slot, so an action that ran without
-setting it failed; this policy then predicts a polite apology with top priority.
+of this bot reports its outcome in the `turn_status` slot (a status of knowledge/contract.py),
+so an action that ran without setting it failed; this policy then predicts a polite apology
+with top priority (utter_action_failed, whose status is `unavailable`).
 """
 
 from typing import Any, Dict, Optional, Text
@@ -19,6 +20,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policies.deterministic import DeterministicPolicy, events_since_last_message
+from knowledge.contract import TURN_STATUS_SLOT
 
 
 @DefaultV1Recipe.register(
@@ -30,7 +32,7 @@ class ActionFailurePolicy(DeterministicPolicy):
         return {
             # Above RulePolicy (6), which would otherwise predict action_listen.
             "priority": 7,
-            "status_slot": "turn_status",
+            "status_slot": TURN_STATUS_SLOT,
             "failure_response": "utter_action_failed",
         }
 

@@ -16,6 +16,7 @@ from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policies.deterministic import DeterministicPolicy, events_since_last_message
+from knowledge.contract import FROM_A_DOCUMENT, TURN_STATUS_SLOT, status_of
 
 
 def _latest_turn(tracker: DialogueStateTracker) -> tuple[list[dict[str, Any]], set[str]]:
@@ -44,14 +45,14 @@ class FormPatiencePolicy(DeterministicPolicy):
             "pause_action": "action_pause_form",
             "interrupting_actions": ["action_answer_question"],
             "reasked_slot": "form_reasked",
-            "status_slot": "turn_status",
+            "status_slot": TURN_STATUS_SLOT,
             # The topic of each form's own documents: an answer from another topic is a change of subject.
             "form_topics": {"vneid_login_form": "vneid", "signature_form": "chu_ky_so", "level4_form": "dich_vu_cong"},
         }
 
     def _changed_topic(self, form: str, payloads: list[dict[str, Any]]) -> bool:
         own_topic = self.config["form_topics"].get(form)
-        answers = [p for p in payloads if p.get("type") == "answer" and p.get("topic")]
+        answers = [p for p in payloads if status_of(p) in FROM_A_DOCUMENT and p.get("topic")]
         return bool(own_topic and answers and all(p["topic"] != own_topic for p in answers))
 
     def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:

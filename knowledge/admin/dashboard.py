@@ -2,14 +2,18 @@
 its CSV export and its JSON API, so that all three say the same.
 
 A day is a Vietnam calendar day (UTC+7): a turn at 16:59 UTC is on one day, at 17:01 UTC on
-the next. Statuses staff do not follow one by one (small talk, forms) count as "other", so
-that a day's shares add up to 100 %. A median or a share of nothing is None, not 0: "no
+the next. Turns are counted by their status (knowledge/contract.py), "no verified content"
+apart from answered: such a reply cites a document but tells the citizen it has nothing
+verified on what they asked, a gap for staff to fill. Statuses staff do not follow one by one
+(small talk, forms, ratings, messages not processed) count as "other", so that a day's
+shares add up to 100 %. A median or a share of nothing is None, not 0: "no
 handoff yet" must not read as "answered at once".
 """
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -21,11 +25,17 @@ from knowledge.admin.models import Handoff, HandoffStatus, TurnRecord, utc_now
 from knowledge.admin.reports import DocumentFeedback, feedback_by_document
 from knowledge.admin.unanswered import QuestionGroup
 from knowledge.admin.vietnam_days import vietnam_date
+from knowledge.contract import TurnStatus
 from knowledge.retrieval.embedding import Embedder
 
-SHOWN_STATUSES = ("answer", "clarify", "fallback", "handoff", "warning")
+# In this order on the page: its first three are the headline figures, the chart stacks them up.
+SHOWN_STATUSES: tuple[TurnStatus, ...] = (
+    "answered", "no_verified_content", "not_found", "clarified", "out_of_scope", "unavailable", "handed_over",
+    "warning",
+)
 OTHER = "other"
-CHART_STATUSES = (*SHOWN_STATUSES, OTHER)
+ChartStatus = TurnStatus | Literal["other"]
+CHART_STATUSES: tuple[ChartStatus, ...] = (*SHOWN_STATUSES, OTHER)
 DEFAULT_DAYS = 14
 MAX_DAYS = 366
 # Outside these years a day's UTC bounds could overflow, and no turn exists there anyway.
@@ -98,7 +108,7 @@ def period_of(start: str | None, end: str | None, today: dt.date | None = None) 
 
 @dataclass(frozen=True)
 class StatusShare:
-    status: str  # one of CHART_STATUSES
+    status: ChartStatus
     count: int
     share: float  # per cent, one decimal
 
@@ -187,7 +197,8 @@ def _top_documents(session: Session, period: Period, titles: Mapping[str, str], 
     answers = func.count().label("answers")
     rows = session.execute(
         select(TurnRecord.document_id, answers)
-        .where(period.holds(TurnRecord.created_at), TurnRecord.status == "answer", TurnRecord.document_id.is_not(None))
+        .where(period.holds(TurnRecord.created_at), TurnRecord.status == "answered",
+               TurnRecord.document_id.is_not(None))
         .group_by(TurnRecord.document_id).order_by(answers.desc(), TurnRecord.document_id).limit(top)
     )
     return [DocumentAnswers(str(document), titles.get(str(document), ""), count) for document, count in rows]

@@ -60,8 +60,12 @@ TURN_IN_FUTURE = "muộn hơn giờ máy chủ quá 1 ngày (đồng hồ của 
 TURN_TOO_OLD = "sớm hơn {earliest} (giờ Việt Nam), mốc cũ nhất được lưu giữ"
 
 # The dashboard (/admin/dashboard and its CSV export): the bot's turns as staff name them.
-TURN_STATUS_NAMES = {"answer": "Trả lời", "clarify": "Hỏi lại để chọn", "fallback": "Chưa trả lời được",
-                     "handoff": "Chuyển cán bộ", "warning": "Cảnh báo", "other": "Khác"}
+TURN_STATUS_NAMES = {
+    "answered": "Trả lời", "no_verified_content": "Chưa có thông tin kiểm chứng",
+    "not_found": "Chưa trả lời được", "clarified": "Hỏi lại để chọn", "out_of_scope": "Ngoài phạm vi",
+    "unavailable": "Hệ thống gián đoạn", "handed_over": "Chuyển cán bộ", "warning": "Cảnh báo",
+    "other": "Khác",
+}
 DASHBOARD_BAD_DAY = ("Ngày “{value}” không hợp lệ. Hãy chọn ngày trên lịch hoặc gõ theo dạng ngày/tháng/năm, "
                      "ví dụ 01/12/2026.")
 DASHBOARD_DAY_OUT_OF_RANGE = "Ngày phải nằm trong khoảng từ năm {first} đến năm {last}."

@@ -245,12 +245,12 @@ class StaffPresence(Base):
 
 
 class TurnRecord(Base):
-    """The status of one bot turn (the response contract's payload type), for the dashboard."""
+    """The status of one bot turn (knowledge/contract.py's TurnStatus), for the dashboard."""
 
     __tablename__ = "turns"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
     conversation_id: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
-    status: Mapped[str] = mapped_column(String(16), nullable=False)  # answer | clarify | fallback | …
+    status: Mapped[str] = mapped_column(String(32), nullable=False)  # answered | no_verified_content | …
     document_id: Mapped[str | None] = mapped_column(String(80))  # the first source of an answer

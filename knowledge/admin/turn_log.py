@@ -1,4 +1,4 @@
-"""Each bot turn's status (the response contract's payload type), kept for the dashboard.
+"""Each bot turn's status (knowledge/contract.py's TurnStatus), kept for the dashboard.
 
 The Rasa event broker sends turns in batches and may send them late (it retries), so a turn
 is stored with the time the bot sent it, not the time it arrived: the per-day figures stay
@@ -19,6 +19,7 @@ from knowledge.admin import messages
 from knowledge.admin.errors import InvalidInput
 from knowledge.admin.local_time import vietnam_text
 from knowledge.admin.models import TurnRecord, utc_now
+from knowledge.contract import TurnStatus
 from knowledge.retrieval.document_rules import printable
 
 MAX_AHEAD = dt.timedelta(days=1)
@@ -29,7 +30,7 @@ MAX_PROBLEMS = 20  # a refused batch names this many of its bad turns at most
 @dataclass(frozen=True)
 class Turn:
     conversation_id: str
-    status: str  # one of knowledge.contract.TURN_TYPES
+    status: TurnStatus
     document_id: str | None  # the first source of an answer
     at: dt.datetime  # aware
 

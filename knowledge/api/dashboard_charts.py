@@ -17,11 +17,13 @@ PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_HEIGHT, X_LABELS = 48, 8, 12, 200, 28
 MAX_DAY_LABELS = 14
 ROW_HEIGHT, BAR_HEIGHT, LABEL_WIDTH, VALUE_ROOM = 28, 18, 300, 48
 MAX_LABEL_CHARS = 42
-# Okabe–Ito: told apart with the common colour-vision deficiencies.
+# Okabe–Ito: told apart with the common colour-vision deficiencies. "No verified content" is
+# the yellow beside the answers' green, so a gap in the content shows on its own.
 COLORS = {
-    "answer": "#009E73", "clarify": "#56B4E9", "fallback": "#E69F00", "handoff": "#CC79A7",
-    "warning": "#D55E00", "other": "#999999", "conversations": "#0072B2", "answers": "#0072B2",
-    "helpful": "#009E73", "not_helpful": "#D55E00",
+    "answered": "#009E73", "no_verified_content": "#F0E442", "not_found": "#E69F00", "clarified": "#56B4E9",
+    "out_of_scope": "#0072B2", "unavailable": "#000000", "handed_over": "#CC79A7", "warning": "#D55E00",
+    "other": "#999999", "conversations": "#0072B2", "answers": "#0072B2", "helpful": "#009E73",
+    "not_helpful": "#D55E00",
 }
 
 
@@ -47,7 +49,7 @@ class Column:
     width: float
     center: float
     labelled: bool  # its day is written under the axis (not every one fits)
-    segments: list[Segment]  # the day's shares, "answer" at the bottom; empty shares left out
+    segments: list[Segment]  # the day's shares, "answered" at the bottom; empty shares left out
     bar_y: float  # the day's conversations
     bar_height: float
 

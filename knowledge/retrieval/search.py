@@ -23,9 +23,13 @@ class RankingMode(StrEnum):
 
 
 class SearchStatus(StrEnum):
-    ANSWER = "answer"  # confident: answer from the top document
-    CLARIFY = "clarify"  # plausible but unsure: let the citizen pick among the top hits
-    NO_ANSWER = "no_answer"  # the knowledge base does not cover it
+    """What a search concludes, in the words of a turn's status (knowledge.contract's
+    SearchConclusion): the answering action may still narrow an answer to
+    no_verified_content when the procedure lacks the section asked for."""
+
+    ANSWER = "answered"  # confident: answer from the top document
+    CLARIFY = "clarified"  # plausible but unsure: let the citizen pick among the top hits
+    NO_ANSWER = "not_found"  # the knowledge base does not cover it
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ async def run(action: ActionAnswerQuestion, text: str, entities: list[dict[str, 
 
 @pytest.mark.anyio
 async def test_answer_cites_the_document_in_the_contract() -> None:
-    action, seen = action_with(search_result("answer", [DOCUMENT, OTHER]))
+    action, seen = action_with(search_result("answered", [DOCUMENT, OTHER]))
     messages, events = await run(action, "quen mat khau vneid")
     assert json.loads(seen[0].content) == {"query": "quen mat khau vneid", "top_k": 3}
     [message] = messages
@@ -76,6 +76,7 @@ async def test_answer_cites_the_document_in_the_contract() -> None:
     # One chat message: Rasa's REST channel would split the answer at blank lines.
     assert message["answer"] == "Lấy lại ngay trên ứng dụng.\n1. Bấm Quên mật khẩu.\n2. Đặt mật khẩu mới."
     assert message["custom"] == {
+        "status": "answered",
         "type": "answer",
         "topic": "vneid",
         "sources": [{k: DOCUMENT[k] for k in ("id", "title", "topic", "url", "reviewed")}],
@@ -88,7 +89,7 @@ async def test_answer_cites_the_document_in_the_contract() -> None:
 
 @pytest.mark.anyio
 async def test_clarify_offers_one_button_per_candidate() -> None:
-    action, _ = action_with(search_result("clarify", [DOCUMENT, OTHER], confidence=0.5))
+    action, _ = action_with(search_result("clarified", [DOCUMENT, OTHER], confidence=0.5))
     [message], events = await run(action, "quên")
     assert events[0]["value"] == "clarified"
     assert message["response"] == "utter_clarify"
@@ -96,7 +97,7 @@ async def test_clarify_offers_one_button_per_candidate() -> None:
         '/choose_document{"document_id": "vneid-quen-mat-khau"}',
         '/choose_document{"document_id": "vneid-quen-passcode"}',
     ]
-    assert message["custom"]["type"] == "clarify"
+    assert (message["custom"]["status"], message["custom"]["type"]) == ("clarified", "clarify")
     assert len(message["custom"]["sources"]) == 2
 
 
@@ -113,7 +114,7 @@ async def test_chosen_document_is_fetched_by_id() -> None:
 async def test_a_document_id_read_from_typed_text_chooses_nothing() -> None:
     """A typed `/choose_document{…}` the bot did not offer reaches the NLU as words, which may
     tag a document id: it is searched like any question, never opened by id."""
-    action, seen = action_with(search_result("answer", [DOCUMENT], confidence=0.9))
+    action, seen = action_with(search_result("answered", [DOCUMENT], confidence=0.9))
     await run(action, "choose_document document_id vneid-luat-can-cuoc",
               [{"entity": "document_id", "value": "vneid-luat-can-cuoc", "extractor": "DIETClassifier"}])
     assert [request.url.path for request in seen] == ["/search"]
@@ -121,11 +122,29 @@ async def test_a_document_id_read_from_typed_text_chooses_nothing() -> None:
 
 @pytest.mark.anyio
 async def test_no_answer_is_a_fallback_turn() -> None:
-    action, _ = action_with(search_result("no_answer", [DOCUMENT], confidence=0.2))
+    action, _ = action_with(search_result("not_found", [DOCUMENT], confidence=0.2))
     [message], events = await run(action, "thời tiết hôm nay")
     assert message["response"] == "utter_no_answer"
-    assert message["custom"] == {"type": "fallback", "topic": None, "sources": [], "confidence": 0.2}
-    assert [(e["name"], e["value"]) for e in events] == [("turn_status", "no_answer")]
+    assert message["custom"] == {"status": "not_found", "type": "fallback", "topic": None, "sources": [],
+                                 "confidence": 0.2}
+    assert [(e["name"], e["value"]) for e in events] == [("turn_status", "not_found")]
+
+
+@pytest.mark.anyio
+async def test_a_procedure_section_without_verified_content_is_not_an_answer() -> None:
+    """Asked for a section the procedure has no sourced fact for, the bot says so and cites the
+    procedure: the widget draws it like an answer, but the turn is no_verified_content, in the
+    payload the dashboard counts and in the slot alike."""
+    procedure = {**DOCUMENT, "id": "tt-dang-ky-xe-lan-dau", "topic": "dich_vu_cong",
+                 "procedure": {"portal_url": "https://dichvucong.gov.vn/p"}, "section": None,
+                 "missing_section": {"key": "fees", "heading": "Lệ phí"}}
+    action, _ = action_with(search_result("answered", [procedure]))
+    [message], events = await run(action, "đăng ký xe lần đầu lệ phí bao nhiêu")
+    assert message["response"] == "utter_procedure_section_missing" and message["section"] == "Lệ phí"
+    assert (message["custom"]["status"], message["custom"]["type"]) == ("no_verified_content", "answer")
+    assert message["custom"]["sources"][0]["id"] == "tt-dang-ky-xe-lan-dau"
+    assert [(e["name"], e["value"]) for e in events] == [
+        ("turn_status", "no_verified_content"), ("last_document_id", "tt-dang-ky-xe-lan-dau")]
 
 
 @pytest.mark.anyio
@@ -133,7 +152,7 @@ async def test_a_declined_question_reaches_the_staff_queue_and_its_failure_is_no
     def knowledge(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/unanswered":
             return httpx.Response(503)  # the queue is down: the citizen still gets the polite decline
-        return search_result("no_answer", [DOCUMENT], confidence=0.2)(request)
+        return search_result("not_found", [DOCUMENT], confidence=0.2)(request)
 
     action, seen = action_with(knowledge)
     [message], _ = await run(action, "làm sổ đỏ ở đâu")
@@ -148,10 +167,11 @@ async def test_a_declined_question_reaches_the_staff_queue_and_its_failure_is_no
     [("", "utter_ask_rephrase"), ("🙂🙂🙂", "utter_ask_rephrase"), ("a" * 5000, "utter_question_too_long")],
 )
 async def test_unsearchable_messages_get_a_polite_fallback_without_a_search(text: str, response: str) -> None:
-    action, seen = action_with(search_result("answer", [DOCUMENT]))
-    [message], _ = await run(action, text)
+    action, seen = action_with(search_result("answered", [DOCUMENT]))
+    [message], events = await run(action, text)
     assert message["response"] == response
-    assert message["custom"]["type"] == "fallback"
+    assert (message["custom"]["status"], message["custom"]["type"]) == ("rejected", "fallback")
+    assert events[0]["value"] == "rejected"
     assert seen == []
 
 
@@ -168,12 +188,12 @@ async def test_knowledge_service_failure_is_a_polite_fallback(handler: Any) -> N
     [message], events = await run(action, "quên mật khẩu")
     assert events[0]["value"] == "unavailable"
     assert message["response"] == "utter_knowledge_unavailable"
-    assert message["custom"]["type"] == "fallback"
+    assert (message["custom"]["status"], message["custom"]["type"]) == ("unavailable", "fallback")
 
 
 @pytest.mark.anyio
 async def test_the_last_answered_document_goes_with_the_search_as_context() -> None:
-    action, seen = action_with(search_result("answer", [DOCUMENT]))
+    action, seen = action_with(search_result("answered", [DOCUMENT]))
     dispatcher = CollectingDispatcher()
     follow_up = Tracker("t", {"last_document_id": "tt-dang-ky-xe-lan-dau"},
                         {"text": "còn lệ phí thì sao?", "intent": {"name": "ask_question"}, "entities": []},

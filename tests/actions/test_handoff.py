@@ -104,7 +104,8 @@ async def test_a_second_refusal_points_the_citizen_to_the_other_channels() -> No
     messages, events = await run(action, tracker())
     assert len(seen) == 2
     assert [m["response"] for m in messages] == ["utter_handoff_channels"]
-    assert messages[0]["custom"]["type"] == "handoff"
+    # Not handed over: the payload and the slot say the desk was unavailable (drawn as a fallback).
+    assert (messages[0]["custom"]["status"], messages[0]["custom"]["type"]) == ("unavailable", "fallback")
     assert slot(events, "turn_status") == "unavailable" and all(e["event"] != "pause" for e in events)
 
 
@@ -114,5 +115,5 @@ async def test_too_many_open_requests_from_the_address_are_not_retried(intent: s
     action, seen = action_answering(httpx.Response(429, json=TOO_MANY_OPEN))
     messages, events = await run(action, tracker("rest", {"client_key": CLIENT_KEY}, intent=intent))
     assert len(seen) == 1  # a retry cannot change it
-    assert messages[-1]["response"] == "utter_handoff_channels" and messages[-1]["custom"]["type"] == "handoff"
+    assert messages[-1]["response"] == "utter_handoff_channels" and messages[-1]["custom"]["status"] == "rejected"
     assert slot(events, "turn_status") == "rejected" and all(e["event"] != "pause" for e in events)

@@ -51,7 +51,7 @@ def knowledge(search_status: str, top_id: str, named: list[str] | None = None, c
             return httpx.Response(200, json={"procedures": found, "chosen": chosen})
         if request.url.path == "/search":
             hits = [document(top_id), document("tt-sang-ten-xe")]
-            confidence = {"answer": 0.95, "clarify": 0.7}.get(search_status, 0.2)
+            confidence = {"answered": 0.95, "clarified": 0.7}.get(search_status, 0.2)
             return httpx.Response(200, json={"query": "q", "status": search_status, "confidence": confidence, "hits": hits})
         document_id = request.url.path.rsplit("/", 1)[-1]
         return httpx.Response(200, json=procedure(document_id, online) if document_id.startswith("tt-") else document(document_id))
@@ -76,7 +76,7 @@ def cited_ids(messages: list[dict[str, Any]]) -> list[str]:
 
 @pytest.mark.anyio
 async def test_a_catalogue_procedure_says_how_it_is_filed_then_payment_and_delivery() -> None:
-    messages, events = await advise(knowledge("answer", PROCEDURE_ID), procedure_name="đăng ký xe", procedure_id=PROCEDURE_ID)
+    messages, events = await advise(knowledge("answered", PROCEDURE_ID), procedure_name="đăng ký xe", procedure_id=PROCEDURE_ID)
     assert [m["response"] for m in messages] == ["utter_level4_procedure", "utter_level4_remaining_steps"]
     first = messages[0]
     assert "toàn trình" in first["status"] and "ứng dụng VNeID" in first["status"]
@@ -92,7 +92,7 @@ async def test_a_catalogue_procedure_says_how_it_is_filed_then_payment_and_deliv
 
 @pytest.mark.anyio
 async def test_an_in_person_procedure_offers_no_online_payment() -> None:
-    messages, _ = await advise(knowledge("answer", "tt-dang-ky-ket-hon", online="in_person"), procedure_id="tt-dang-ky-ket-hon")
+    messages, _ = await advise(knowledge("answered", "tt-dang-ky-ket-hon", online="in_person"), procedure_id="tt-dang-ky-ket-hon")
     assert [m["response"] for m in messages] == ["utter_level4_procedure", "utter_level4_in_person_end"]
     assert "chưa nộp trực tuyến" in messages[0]["status"] and "VNeID" not in messages[0]["status"]
     assert cited_ids(messages) == ["tt-dang-ky-ket-hon"]
@@ -100,7 +100,7 @@ async def test_an_in_person_procedure_offers_no_online_payment() -> None:
 
 @pytest.mark.anyio
 async def test_an_unknown_procedure_is_said_so_and_points_to_searching_the_portal() -> None:
-    messages, _ = await advise(knowledge("no_answer", "vneid-la-gi"), procedure_name="làm sổ đỏ", service_portal="provincial")
+    messages, _ = await advise(knowledge("not_found", "vneid-la-gi"), procedure_name="làm sổ đỏ", service_portal="provincial")
     assert messages[0]["response"] == "utter_level4_procedure_not_listed"
     assert messages[0]["procedure_name"] == "làm sổ đỏ"
     assert cited_ids(messages)[0] == "dvc-tim-thu-tuc"
@@ -115,7 +115,7 @@ async def test_an_unknown_procedure_is_said_so_and_points_to_searching_the_porta
 async def test_what_the_citizen_typed_is_quoted_back_as_plain_text(typed: str) -> None:
     """The form quotes the procedure name back inside a bot message, which the widget renders
     as Markdown with links: a name typed by someone posing as the citizen must not become one."""
-    messages, _ = await advise(knowledge("no_answer", "vneid-la-gi"), procedure_name=typed, service_portal="provincial")
+    messages, _ = await advise(knowledge("not_found", "vneid-la-gi"), procedure_name=typed, service_portal="provincial")
     quoted_name = messages[0]["procedure_name"]
     assert "sổ đỏ" in quoted_name
     assert not any(mark in quoted_name for mark in ("[", "](", "://", "**", ".vn", "gov.vn"))
@@ -133,7 +133,7 @@ async def validate(transport: httpx.BaseTransport, typed: str, **slots: Any) -> 
 
 @pytest.mark.anyio
 async def test_a_named_procedure_is_chosen_and_the_portal_question_skipped() -> None:
-    result, _ = await validate(knowledge("no_answer", "x", named=[PROCEDURE_ID], chosen=PROCEDURE_ID), "dang ky xe may moi")
+    result, _ = await validate(knowledge("not_found", "x", named=[PROCEDURE_ID], chosen=PROCEDURE_ID), "dang ky xe may moi")
     assert result == {"procedure_name": f"Tiêu đề {PROCEDURE_ID}", "procedure_id": PROCEDURE_ID, "procedure_choices": None}
     assert ValidateLevel4Form().skipped_slots(tracker({"procedure_id": PROCEDURE_ID})) == {"service_portal"}
     assert ValidateLevel4Form().skipped_slots(tracker({})) == set()
@@ -141,20 +141,20 @@ async def test_a_named_procedure_is_chosen_and_the_portal_question_skipped() -> 
 
 @pytest.mark.anyio
 async def test_an_unclear_name_offers_the_likely_procedures_once_then_keeps_what_was_typed() -> None:
-    result, _ = await validate(knowledge("clarify", PROCEDURE_ID), "đăng ký xe")
+    result, _ = await validate(knowledge("clarified", PROCEDURE_ID), "đăng ký xe")
     assert result["procedure_name"] is None
     assert result["procedure_choices"]["asked"] == "đăng ký xe"
     assert [o["id"] for o in result["procedure_choices"]["options"]] == [PROCEDURE_ID, "tt-sang-ten-xe"]
     offered = result["procedure_choices"]
-    other, _ = await validate(knowledge("clarify", PROCEDURE_ID), "thu tuc khac", procedure_choices=offered)
+    other, _ = await validate(knowledge("clarified", PROCEDURE_ID), "thu tuc khac", procedure_choices=offered)
     assert other == {"procedure_name": "đăng ký xe", "procedure_id": None, "procedure_choices": None}
-    again, _ = await validate(knowledge("clarify", PROCEDURE_ID), "xe điện", procedure_choices=offered)
+    again, _ = await validate(knowledge("clarified", PROCEDURE_ID), "xe điện", procedure_choices=offered)
     assert again == {"procedure_name": "xe điện", "procedure_id": None, "procedure_choices": None}
 
 
 @pytest.mark.anyio
 async def test_a_confident_search_among_procedures_chooses_one() -> None:
-    result, _ = await validate(knowledge("answer", PROCEDURE_ID), "xe mới mua")
+    result, _ = await validate(knowledge("answered", PROCEDURE_ID), "xe mới mua")
     assert result["procedure_id"] == PROCEDURE_ID
 
 
@@ -186,14 +186,14 @@ async def test_a_dead_knowledge_service_gives_a_polite_fallback_and_nothing_half
 @pytest.mark.anyio
 @pytest.mark.parametrize("typed", ["123456", "x" * 201])
 async def test_the_procedure_name_must_be_words_of_a_sane_length(typed: str) -> None:
-    result, messages = await validate(knowledge("no_answer", "x"), typed)
+    result, messages = await validate(knowledge("not_found", "x"), typed)
     assert result == {"procedure_name": None}
     assert [m["response"] for m in messages] == ["utter_level4_procedure_unclear"]
 
 
 @pytest.mark.anyio
 async def test_the_opening_message_may_already_name_the_procedure() -> None:
-    transport = knowledge("no_answer", "x", named=[PROCEDURE_ID], chosen=PROCEDURE_ID)
+    transport = knowledge("not_found", "x", named=[PROCEDURE_ID], chosen=PROCEDURE_ID)
     action = ValidateLevel4Form(KnowledgeClient(get_action_settings(), transport=transport))
     opening = Tracker("t", {}, {"text": "nop ho so dang ky xe may moi online", "intent": {}, "entities": []},
                       [], False, None, {}, "action_listen")
@@ -201,7 +201,7 @@ async def test_the_opening_message_may_already_name_the_procedure() -> None:
     assert found == {"procedure_name": f"Tiêu đề {PROCEDURE_ID}"}
     asked = Tracker("t", {"requested_slot": "service_portal"}, opening.latest_message, [], False, None, {}, "action_listen")
     assert await action.extract_procedure_name(CollectingDispatcher(), asked, {}) == {}
-    unnamed = knowledge("no_answer", "x")
+    unnamed = knowledge("not_found", "x")
     quiet = ValidateLevel4Form(KnowledgeClient(get_action_settings(), transport=unnamed))
     assert await quiet.extract_procedure_name(CollectingDispatcher(), opening, {}) == {}
 
@@ -209,7 +209,7 @@ async def test_the_opening_message_may_already_name_the_procedure() -> None:
 @pytest.mark.anyio
 async def test_a_form_run_on_the_opening_message_sets_the_procedure_and_skips_the_portal() -> None:
     """The whole validation action as Rasa calls it at activation: the events it returns."""
-    transport = knowledge("no_answer", "x", named=[PROCEDURE_ID], chosen=PROCEDURE_ID)
+    transport = knowledge("not_found", "x", named=[PROCEDURE_ID], chosen=PROCEDURE_ID)
     action = ValidateLevel4Form(KnowledgeClient(get_action_settings(), transport=transport))
     domain = {"forms": {"level4_form": {"required_slots": ["procedure_name", "service_portal"]}}, "slots": {}}
     opening = Tracker("t", {}, {"text": "nop ho so dang ky xe may moi online", "intent": {}, "entities": []},
@@ -228,7 +228,7 @@ async def test_a_weak_match_is_neither_chosen_nor_offered() -> None:
         def handle(request: httpx.Request) -> httpx.Response:
             if request.url.path == "/procedures/named":
                 return httpx.Response(200, json={"procedures": [], "chosen": None})
-            return httpx.Response(200, json={"query": "q", "status": "answer", "confidence": confidence,
+            return httpx.Response(200, json={"query": "q", "status": "answered", "confidence": confidence,
                                               "hits": [document("tt-dang-ky-ho-kinh-doanh")]})
         return httpx.MockTransport(handle)
 

@@ -22,8 +22,10 @@ from knowledge.admin.database import Database
 from knowledge.admin.errors import InvalidInput
 from knowledge.admin.messages import DASHBOARD_CSV_COLUMNS
 from knowledge.admin.models import Feedback, Handoff, TurnRecord, UnansweredQuestion, utc_now
+from knowledge.api.dashboard_charts import COLORS
 from knowledge.api.pages import TEMPLATES
 from knowledge.config import Settings
+from knowledge.contract import FROM_A_DOCUMENT, status_of, turn_payload
 from knowledge.retrieval.embedding import Embedder
 from tests.admin.conftest import EDITOR_PASSWORD, VIEWER_PASSWORD, AdminClient, sql
 from tests.admin.test_admin_page import page_login
@@ -47,7 +49,7 @@ def store(db: Database, *rows: object) -> None:
         session.add_all(rows)
 
 
-def turn(at: dt.datetime, status: str = "answer", conversation: str = "c1", document: str | None = None) -> TurnRecord:
+def turn(at: dt.datetime, status: str = "answered", conversation: str = "c1", document: str | None = None) -> TurnRecord:
     return TurnRecord(created_at=at, conversation_id=conversation, status=status, document_id=document)
 
 
@@ -73,23 +75,24 @@ def shares_of(day: DayFigures) -> dict[str, tuple[int, float]]:
 
 def test_a_vietnam_day_ends_at_17_utc(db: Database, embedder: Embedder) -> None:
     store(db, turn(VIETNAM_MIDNIGHT - MINUTE, conversation="late"), turn(VIETNAM_MIDNIGHT + MINUTE, conversation="late"),
-          turn(VIETNAM_MIDNIGHT + 2 * MINUTE, "fallback", conversation="early"),
+          turn(VIETNAM_MIDNIGHT + 2 * MINUTE, "not_found", conversation="early"),
           turn(VIETNAM_MIDNIGHT - dt.timedelta(days=1) - MINUTE, conversation="before"))  # 30/11 23:59
     result = figures(db, embedder)
     first, second = result.days
     assert (first.day, first.turns, first.conversations) == (DEC_1, 1, 1)
     assert (second.day, second.turns, second.conversations) == (DEC_2, 2, 2)
     assert result.turns == 3 and result.conversations == 2  # "late" spans midnight: once over the period
-    assert shares_of(second)["fallback"] == (1, 50.0)
+    assert shares_of(second)["not_found"] == (1, 50.0)
 
 
 def test_shares_add_up_to_100_with_other_statuses_as_other(db: Database, embedder: Embedder) -> None:
     at = VIETNAM_MIDNIGHT + dt.timedelta(hours=3)
-    store(db, turn(at, "answer"), turn(at, "clarify"), turn(at, "smalltalk"), turn(at, "form"), turn(at, "handoff"),
-          turn(at, "warning"))
+    store(db, turn(at, "answered"), turn(at, "clarified"), turn(at, "smalltalk"), turn(at, "form"),
+          turn(at, "handed_over"), turn(at, "warning"), turn(at, "feedback_saved"), turn(at, "rejected"))
     day = figures(db, embedder).days[1]
-    assert [s.status for s in day.statuses] == ["answer", "clarify", "fallback", "handoff", "warning", "other"]
-    assert shares_of(day)["other"][0] == 2
+    assert [s.status for s in day.statuses] == ["answered", "no_verified_content", "not_found", "clarified",
+                                                "out_of_scope", "unavailable", "handed_over", "warning", "other"]
+    assert shares_of(day)["other"][0] == 4
     assert sum(s.share for s in day.statuses) == pytest.approx(100.0)
     assert sum(s.share for s in figures(db, embedder).days[0].statuses) == 0  # a day without turns
 
@@ -138,7 +141,7 @@ def test_percentile_interpolates_like_numpy() -> None:
 def test_top_documents_feedback_and_unanswered_within_the_period(db: Database, embedder: Embedder) -> None:
     inside, outside = VIETNAM_MIDNIGHT + dt.timedelta(hours=1), VIETNAM_MIDNIGHT - dt.timedelta(days=5)
     store(db, *(turn(inside, document="doc-a") for _ in range(3)), turn(inside, document="doc-b"),
-          turn(inside, "clarify", document="doc-c"), turn(outside, document="doc-b"), turn(outside, document="doc-b"),
+          turn(inside, "clarified", document="doc-c"), turn(inside, "no_verified_content", document="doc-c"), turn(outside, document="doc-b"), turn(outside, document="doc-b"),
           Feedback(created_at=inside, conversation_id="c", document_id="doc-a", helpful=True),
           Feedback(created_at=inside, conversation_id="c", document_id="doc-b", helpful=False),
           Feedback(created_at=outside, conversation_id="c", document_id="doc-b", helpful=False),
@@ -165,18 +168,18 @@ def test_the_period_defaults_to_14_vietnam_days_and_refuses_bad_dates() -> None:
 
 def test_turn_times_a_day_ahead_or_older_than_retention_are_refused() -> None:
     now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
-    fine = [turn_log.Turn("c", "answer", None, now + dt.timedelta(hours=23)),
-            turn_log.Turn("c", "answer", None, now - dt.timedelta(days=29))]
+    fine = [turn_log.Turn("c", "answered", None, now + dt.timedelta(hours=23)),
+            turn_log.Turn("c", "answered", None, now - dt.timedelta(days=29))]
     turn_log.check_times(fine, retention_days=30, now=now)
-    ahead = turn_log.Turn("c", "answer", None, now + dt.timedelta(hours=25))
-    old = turn_log.Turn("c", "answer", None, now - dt.timedelta(days=31))
+    ahead = turn_log.Turn("c", "answered", None, now + dt.timedelta(hours=25))
+    old = turn_log.Turn("c", "answered", None, now - dt.timedelta(days=31))
     with pytest.raises(InvalidInput) as refused:
         turn_log.check_times([*fine, ahead, old], retention_days=30, now=now)
     assert [p.split(" ")[0] for p in refused.value.problems] == ["turns[2].at", "turns[3].at"]
     assert "quá 1 ngày" in refused.value.problems[0] and "giờ Việt Nam" in refused.value.problems[1]
     turn_log.check_times([old], retention_days=None, now=now)  # no retention: kept
     with pytest.raises(InvalidInput):
-        turn_log.check_times([turn_log.Turn("c", "answer", None, dt.datetime(1999, 1, 1, tzinfo=UTC))], None, now)
+        turn_log.check_times([turn_log.Turn("c", "answered", None, dt.datetime(1999, 1, 1, tzinfo=UTC))], None, now)
 
 
 def test_staff_read_vietnam_time() -> None:
@@ -188,8 +191,8 @@ def test_staff_read_vietnam_time() -> None:
 
 def batch(*statuses: str, conversation: str = "c1", at: dt.datetime | None = None) -> dict[str, object]:
     moment = (at or utc_now()).isoformat()
-    return {"turns": [{"conversation_id": conversation, "status": s, "document_id": "test-nop-ho-so" if s == "answer" else None,
-                       "at": moment} for s in statuses]}
+    return {"turns": [{"conversation_id": conversation, "status": s,
+                       "document_id": "test-nop-ho-so" if s in FROM_A_DOCUMENT else None, "at": moment} for s in statuses]}
 
 
 def stored_turns(admin: AdminClient) -> int:
@@ -198,35 +201,64 @@ def stored_turns(admin: AdminClient) -> int:
 
 def test_turns_need_the_records_token(admin: AdminClient) -> None:
     for token in ("", "sai-ma"):
-        response = admin.client.post("/turns", json=batch("answer"), headers={"X-Records-Token": token})
+        response = admin.client.post("/turns", json=batch("answered"), headers={"X-Records-Token": token})
         assert response.status_code == 401 and "máy chủ hành động" in response.json()["detail"]["message"]
     assert stored_turns(admin) == 0
 
 
 def test_a_batch_is_stored_and_counted_on_the_dashboard(admin: AdminClient) -> None:
-    response = admin.client.post("/turns", json=batch("answer", "clarify", "smalltalk"))
+    response = admin.client.post("/turns", json=batch("answered", "clarified", "smalltalk"))
     assert response.status_code == 201 and response.json() == {"stored": 3}
     body = admin.client.get("/admin/api/dashboard", headers=admin.viewer).json()
     today = body["days"][-1]
     assert len(body["days"]) == 14 and today["turns"] == 3 and today["conversations"] == 1
     assert {s["status"]: s["count"] for s in today["statuses"]} == {
-        "answer": 1, "clarify": 1, "fallback": 0, "handoff": 0, "warning": 0, "other": 1}
+        "answered": 1, "no_verified_content": 0, "not_found": 0, "clarified": 1, "out_of_scope": 0,
+        "unavailable": 0, "handed_over": 0, "warning": 0, "other": 1}
     assert body["top_documents"][0] == {"document_id": "test-nop-ho-so", "title": body["top_documents"][0]["title"],
                                         "answers": 1}
     assert body["top_documents"][0]["title"]  # from the served index
     assert admin.client.get("/admin/api/dashboard").status_code == 401
 
 
+def test_a_reply_without_verified_content_is_counted_apart_from_answered(admin: AdminClient) -> None:
+    """The bot's "chưa có thông tin đã được kiểm chứng" reply cites its procedure and is drawn
+    like an answer, yet the dashboard counts it on its own row and colour, not as answered,
+    and not as a use of the document to answer (issue 27)."""
+    source = {"id": "test-nop-ho-so", "title": "Nộp hồ sơ", "topic": "dich_vu_cong", "url": "https://x.vn",
+              "reviewed": "2026-11-23"}
+    said = [turn_payload("answered", topic="dich_vu_cong", sources=[source], confidence=0.9),
+            turn_payload("no_verified_content", topic="dich_vu_cong", sources=[source], confidence=0.9)]
+    assert [payload["type"] for payload in said] == ["answer", "answer"]  # the widget draws both alike
+    turns = batch(*(status_of(payload) or "" for payload in said))  # what the chat server's broker sends
+    assert admin.client.post("/turns", json=turns).status_code == 201
+
+    body = admin.client.get("/admin/api/dashboard", headers=admin.viewer).json()
+    counts = {s["status"]: (s["count"], s["share"]) for s in body["statuses"]}
+    assert counts["answered"] == (1, 50.0) and counts["no_verified_content"] == (1, 50.0)
+    assert body["top_documents"][0]["answers"] == 1
+
+    page_login(admin.client)
+    page = admin.client.get("/admin/dashboard").text
+    assert f'fill="{COLORS["no_verified_content"]}"/></svg> Chưa có thông tin kiểm chứng</li>' in page  # legend
+    assert COLORS["no_verified_content"] != COLORS["answered"]
+    assert "Chưa có thông tin kiểm chứng 1 lượt (50,0 %)" in page and "Trả lời 1 lượt (50,0 %)" in page
+    rows = list(csv.reader(io.StringIO(admin.client.get("/admin/dashboard.csv").text)))
+    assert ["Cả khoảng", "", "", "", "Chưa có thông tin kiểm chứng (lượt)", "1"] in rows
+    assert ["Cả khoảng", "", "", "", "Trả lời (lượt)", "1"] in rows
+
+
 @pytest.mark.parametrize("payload", [
     batch("thinking"),
+    batch("answer"),  # the widget's type, not a status
     {"turns": []},
-    batch(*["answer"] * 201),
-    {"turns": [{"conversation_id": "c", "status": "answer", "at": "2026-12-01T16:59:00"}]},  # no offset
-    {"turns": [{"conversation_id": "c", "status": "answer", "document_id": "../etc", "at": "2026-12-01T16:59:00Z"}]},
-    {"turns": [{"conversation_id": "", "status": "answer", "at": "2026-12-01T16:59:00Z"}]},
-    {"turns": [{"conversation_id": "c", "status": "answer", "at": "2026-12-01T16:59:00Z", "text": "x"}]},
-    batch("answer", at=utc_now() + dt.timedelta(days=2)),
-    batch("answer", at=dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=14)))),
+    batch(*["answered"] * 201),
+    {"turns": [{"conversation_id": "c", "status": "answered", "at": "2026-12-01T16:59:00"}]},  # no offset
+    {"turns": [{"conversation_id": "c", "status": "answered", "document_id": "../etc", "at": "2026-12-01T16:59:00Z"}]},
+    {"turns": [{"conversation_id": "", "status": "answered", "at": "2026-12-01T16:59:00Z"}]},
+    {"turns": [{"conversation_id": "c", "status": "answered", "at": "2026-12-01T16:59:00Z", "text": "x"}]},
+    batch("answered", at=utc_now() + dt.timedelta(days=2)),
+    batch("answered", at=dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=14)))),
 ])
 def test_bad_batches_are_422_and_store_nothing(admin: AdminClient, payload: dict[str, object]) -> None:
     assert admin.client.post("/turns", json=payload).status_code == 422
@@ -234,7 +266,7 @@ def test_bad_batches_are_422_and_store_nothing(admin: AdminClient, payload: dict
 
 
 def test_an_impossible_time_is_refused_with_a_reason(admin: AdminClient) -> None:
-    payload = batch("answer", "fallback")
+    payload = batch("answered", "not_found")
     payload["turns"][1]["at"] = (utc_now() + dt.timedelta(days=3)).isoformat()  # type: ignore[index]
     detail = admin.client.post("/turns", json=payload).json()["detail"]
     assert "Không lưu lượt nào" in detail["message"]
@@ -244,14 +276,15 @@ def test_an_impossible_time_is_refused_with_a_reason(admin: AdminClient) -> None
 def test_a_batch_counts_once_against_the_limit_not_per_conversation(admin: AdminClient) -> None:
     per_conversation = admin.settings.records_per_conversation
     for _ in range(per_conversation + 2):  # more than one conversation may leave records a minute
-        assert admin.client.post("/turns", json=batch("answer", "answer")).status_code == 201
+        assert admin.client.post("/turns", json=batch("answered", "answered")).status_code == 201
     assert stored_turns(admin) == 2 * (per_conversation + 2)
 
 
 # --- the page, the CSV and the API ---------------------------------------------------------
 
 def test_the_page_draws_svg_charts_for_editors_and_viewers(admin: AdminClient) -> None:
-    admin.client.post("/turns", json=batch("answer", "answer", "fallback", "handoff", "warning", "clarify"))
+    admin.client.post("/turns", json=batch("answered", "answered", "not_found", "handed_over", "warning", "clarified",
+                                           "no_verified_content"))
     admin.client.post("/feedback", json={"conversation_id": "c1", "document_id": "test-nop-ho-so", "helpful": False})
     assert admin.client.get("/admin/dashboard", follow_redirects=False).status_code == 303  # not logged in
     for username, password in (("bien-tap", EDITOR_PASSWORD), ("chi-xem", VIEWER_PASSWORD)):
@@ -262,7 +295,8 @@ def test_the_page_draws_svg_charts_for_editors_and_viewers(admin: AdminClient) -
         page = response.text
         for chart in ("statuses", "conversations", "documents", "feedback"):
             assert f'<svg id="chart-{chart}"' in page and f'aria-labelledby="{chart}-title {chart}-desc"' in page
-        for label in ("Trả lời", "Hỏi lại để chọn", "Chưa trả lời được", "Chuyển cán bộ", "Cảnh báo", "Khác"):
+        for label in ("Trả lời", "Chưa có thông tin kiểm chứng", "Hỏi lại để chọn", "Chưa trả lời được",
+                      "Ngoài phạm vi", "Hệ thống gián đoạn", "Chuyển cán bộ", "Cảnh báo", "Khác"):
             assert label in page
         assert "<rect" in page and "<script" not in page and "giờ Việt Nam" in page
         assert '<a href="/admin/dashboard">Tổng quan</a>' in page
@@ -270,7 +304,7 @@ def test_the_page_draws_svg_charts_for_editors_and_viewers(admin: AdminClient) -
 
 
 def test_the_csv_export_has_the_figures_with_neutralised_cells(admin: AdminClient) -> None:
-    admin.client.post("/turns", json=batch("answer", "fallback"))
+    admin.client.post("/turns", json=batch("answered", "not_found"))
     admin.client.post("/unanswered", json={"conversation_id": "c1", "question": "=HYPERLINK(\"http://x\")",
                                            "reason": "fallback"})
     page_login(admin.client)

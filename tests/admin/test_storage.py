@@ -4,11 +4,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from typer.testing import CliRunner
 
-from knowledge.admin.database import Database, upgrade
+from knowledge.admin.database import Database, alembic_config, upgrade
 from knowledge.admin.models import Base
 from knowledge.cli.main import app
 from knowledge.config import REPO_ROOT, Settings, get_settings
@@ -25,6 +26,27 @@ def test_migrations_build_exactly_the_models_and_are_idempotent(tmp_path: Path) 
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     db.dispose()
     assert (tmp_path / "admin.sqlite3").exists()
+
+
+def test_turns_stored_with_the_widgets_types_are_renamed_to_turn_statuses(tmp_path: Path) -> None:
+    """Migration 0005: what an old type can tell (a fallback becomes not_found), and back."""
+    db = Database(f"sqlite:///{tmp_path / 'admin.sqlite3'}")
+    old = ["answer", "clarify", "fallback", "handoff", "smalltalk", "warning", "form"]
+    with db.engine.begin() as connection:
+        config = alembic_config(str(db.engine.url))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        for n, status in enumerate(old):
+            connection.exec_driver_sql("INSERT INTO turns (created_at, conversation_id, status) "
+                                       f"VALUES ('2026-12-01 10:00:0{n}', 'c', '{status}')")
+        command.upgrade(config, "head")
+        assert [row[0] for row in connection.exec_driver_sql("SELECT status FROM turns ORDER BY id")] == [
+            "answered", "clarified", "not_found", "handed_over", "smalltalk", "warning", "form"]
+        connection.exec_driver_sql("INSERT INTO turns (created_at, conversation_id, status) "
+                                   "VALUES ('2026-12-01 10:00:09', 'c', 'no_verified_content')")
+        command.downgrade(config, "0004")
+        assert [row[0] for row in connection.exec_driver_sql("SELECT status FROM turns ORDER BY id")] == [*old, "answer"]
+    db.dispose()
 
 
 def test_serializer_round_trips_every_repository_document() -> None:

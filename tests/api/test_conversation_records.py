@@ -105,7 +105,7 @@ def handoff(conversation: str) -> dict[str, object]:
 
 
 def turns(conversation: str) -> dict[str, object]:
-    return {"turns": [{"conversation_id": conversation, "status": "answer",
+    return {"turns": [{"conversation_id": conversation, "status": "answered",
                        "at": dt.datetime.now(dt.UTC).isoformat()}]}
 
 

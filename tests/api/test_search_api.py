@@ -26,7 +26,7 @@ def test_search_returns_ranked_hits_with_citation_fields(client: TestClient) -> 
     response = client.post("/search", json={"query": "quen mat khau vneid", "top_k": 2})
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] in {"answer", "clarify", "no_answer"}
+    assert body["status"] in {"answered", "clarified", "not_found"}
     assert len(body["hits"]) == 2
     top = body["hits"][0]
     assert top["id"] == "test-quen-mat-khau"

@@ -27,8 +27,8 @@ SCREENSHOT = REPO_ROOT / "build" / "screenshots" / "dashboard.png"
 USERNAME = "e2e-tong-quan"
 DOCUMENTS = ("vneid-quen-mat-khau", "cks-la-gi", "dvc-ban-scan-ban-sao")
 # A day's turns: mostly answers, some of every other status (smalltalk counts as "other").
-DAY_OF_TURNS = ("answer", "answer", "clarify", "answer", "fallback", "answer", "handoff", "smalltalk", "answer",
-                "warning", "answer", "clarify")
+DAY_OF_TURNS = ("answered", "answered", "clarified", "answered", "not_found", "no_verified_content", "handed_over",
+                "smalltalk", "answered", "warning", "answered", "clarified")
 CHARTS = ("statuses", "conversations", "documents", "feedback")
 
 
@@ -46,7 +46,7 @@ def record_a_fortnight(url: str, token: str) -> int:
     now = datetime.now(UTC)
     turns = [
         {"conversation_id": f"e2e-{day}-{n % (2 + day % 4)}", "status": status, "at": (now - timedelta(days=day, minutes=n)).isoformat(),
-         "document_id": DOCUMENTS[(n + day) % len(DOCUMENTS)] if status == "answer" else None}
+         "document_id": DOCUMENTS[(n + day) % len(DOCUMENTS)] if status == "answered" else None}
         for day in range(13) for n, status in enumerate(DAY_OF_TURNS[: 4 + (day * 5) % 9])
     ]
     headers = {"X-Records-Token": token}
@@ -82,7 +82,8 @@ def test_the_dashboard_draws_its_charts(browser: Any, knowledge: Stack, password
         assert svg.bounding_box()["width"] > 400  # type: ignore[index]
         assert svg.locator("rect").count() > 0
     expect(page.get_by_role("img", name="Tỉ lệ các loại lượt trả lời mỗi ngày")).to_be_visible()
-    for label in ("Trả lời", "Hỏi lại để chọn", "Chưa trả lời được", "Chuyển cán bộ", "Cảnh báo", "Khác"):
+    for label in ("Trả lời", "Chưa có thông tin kiểm chứng", "Hỏi lại để chọn", "Chưa trả lời được", "Chuyển cán bộ",
+                  "Cảnh báo", "Khác"):
         expect(page.locator(".legend").get_by_text(label, exact=True)).to_be_visible()
     expect(page.locator("svg#chart-documents")).to_contain_text("Quên mật khẩu")  # titles of the served index
 

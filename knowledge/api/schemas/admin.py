@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
+from knowledge.admin.dashboard import ChartStatus
 from knowledge.admin.document_store import DocumentRecord
 from knowledge.admin.models import DocumentRevision
 from knowledge.admin.reports import is_stale
@@ -317,8 +318,9 @@ class PeriodView(BaseModel):
 
 
 class StatusShareView(BaseModel):
-    status: Literal["answer", "clarify", "fallback", "handoff", "warning", "other"] = Field(
-        description="A turn status of the response contract; small talk and forms count as 'other'.")
+    status: ChartStatus = Field(description=(
+        "A turn status of the response contract (knowledge/contract.py); those the dashboard does not show "
+        "one by one (small talk, forms, ratings, messages not processed) count as 'other'."))
     count: int
     share: float = Field(description="Per cent, one decimal; the shares of a day add up to 100 (all 0 without turns).")
 

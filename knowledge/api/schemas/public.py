@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
-from knowledge.contract import CLIENT_KEY_PATTERN, TurnType
+from knowledge import contract
+from knowledge.contract import CLIENT_KEY_PATTERN
 from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel, SectionKey, heading_of
 from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, DocumentKind, KnowledgeDocument, Topic
 from knowledge.retrieval.search import DocumentHit, RankingMode, SearchStatus
@@ -268,12 +269,12 @@ MAX_TURNS_PER_BATCH = 200
 
 
 class TurnStatus(BaseModel):
-    """One bot turn: the response contract's payload `type`, for the staff dashboard."""
+    """One bot turn: its status in the response contract's vocabulary, for the staff dashboard."""
 
     model_config = ConfigDict(extra="forbid")
 
     conversation_id: ConversationId
-    status: TurnType
+    status: contract.TurnStatus
     document_id: Annotated[str | None, Field(pattern=DOCUMENT_ID_PATTERN, max_length=80, description=(
         "The first source of an answer; null otherwise."))] = None
     at: AwareDatetime = Field(description="When the bot sent it, with an offset: 2026-12-01T16:59:00Z.")

@@ -33,12 +33,14 @@ from knowledge.api.login_form import LOGIN_COOKIE, LOGIN_PATH, genuine_login_pos
 from knowledge.api.pages import redirect, render
 from knowledge.api.views import try_question
 from knowledge.retrieval.documents import serialize_document
+from knowledge.retrieval.search import SearchStatus
 
 router = APIRouter(prefix="/admin", include_in_schema=False, route_class=DocumentSizedRoute)
 
 Csrf = Annotated[str, Form(max_length=128)]
 ACTION_NAMES = {"create": "Tạo", "edit": "Sửa", "delete": "Xoá", "rollback": "Khôi phục", "import": "Nhập"}
-VERDICTS = {"answer": "trả lời", "clarify": "hỏi lại để người dân chọn", "no_answer": "chưa trả lời được"}
+VERDICTS = {SearchStatus.ANSWER: "trả lời", SearchStatus.CLARIFY: "hỏi lại để người dân chọn",
+            SearchStatus.NO_ANSWER: "chưa trả lời được"}
 
 
 @router.get("", response_class=RedirectResponse)

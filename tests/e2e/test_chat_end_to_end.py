@@ -14,7 +14,7 @@ from stack.services import Stack
 
 from knowledge.contract import OPTIONAL_FIELDS
 
-CONTRACT_KEYS = {"type", "topic", "sources", "confidence"}
+CONTRACT_KEYS = {"status", "type", "topic", "sources", "confidence"}
 SOURCE_KEYS = {"id", "title", "topic", "url", "reviewed"}
 
 

@@ -125,10 +125,11 @@ class Settings(BaseSettings):
     # address itself) may hold handoff_open_per_address open requests at once.
     office_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     office_periods: tuple[tuple[str, str], ...] = (("07:30", "11:30"), ("13:30", "17:00"))
-    # Fixed-date holidays only; Tết and the Hùng Kings' day move with the lunar calendar and are
-    # announced each year: a deployment lists them here (KB_PUBLIC_HOLIDAYS='["2027-02-05", …]').
-    public_holidays: tuple[dt.date, ...] = (dt.date(2027, 1, 1), dt.date(2027, 4, 30), dt.date(2027, 5, 1),
-                                            dt.date(2027, 9, 2))
+    # The country whose public holidays close the office (the `holidays` library: Vietnam's
+    # lunar ones and announced substitute days included); empty: none. public_holidays adds the
+    # deployment's own days off (KB_PUBLIC_HOLIDAYS='["2027-02-11"]').
+    holiday_country: str = "VN"
+    public_holidays: tuple[dt.date, ...] = ()
     staff_online_seconds: float = Field(default=60.0, gt=0)
     handoff_abandon_minutes: float = Field(default=10.0, gt=0)
     handoff_open_per_address: int = Field(default=10, ge=1)

@@ -1,8 +1,16 @@
 """When a person can answer: the deployment's working hours and public holidays, in Vietnam's
-time, and how to tell a citizen honestly when someone will read the message."""
+time, and how to tell a citizen honestly when someone will read the message.
+
+Vietnam's public holidays, the lunar ones (Tết, the Hùng Kings' day) and the announced
+substitute days included, come from the `holidays` library; a deployment adds its own days
+off (a province's extra day, a substitute day announced after the library's release).
+"""
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Container
+from dataclasses import dataclass, field
+
+import holidays
 
 from knowledge.admin.local_time import VIETNAM, in_vietnam
 from knowledge.config import Settings
@@ -21,17 +29,20 @@ def _clock(text: str) -> dt.time:
 class OfficeHours:
     days: frozenset[int]
     periods: tuple[tuple[dt.time, dt.time], ...]
-    holidays: frozenset[dt.date]
+    holidays: frozenset[dt.date]  # the deployment's own days off
+    # A country's public holidays (any year, computed when asked), or none.
+    national: Container[dt.date] = field(default_factory=frozenset)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "OfficeHours":
         periods = tuple(sorted((_clock(start), _clock(end)) for start, end in settings.office_periods))
         if any(start >= end for start, end in periods):
             raise ValueError(f"office_periods must each start before they end: {settings.office_periods}")
-        return cls(frozenset(settings.office_days), periods, frozenset(settings.public_holidays))
+        national = holidays.country_holidays(settings.holiday_country) if settings.holiday_country else frozenset()
+        return cls(frozenset(settings.office_days), periods, frozenset(settings.public_holidays), national)
 
     def _working_day(self, day: dt.date) -> bool:
-        return day.weekday() in self.days and day not in self.holidays
+        return day.weekday() in self.days and day not in self.holidays and day not in self.national
 
     def is_open(self, moment: dt.datetime) -> bool:
         local = in_vietnam(moment)

@@ -22,6 +22,7 @@ LIVE_HANDOFF_ENV = {
     "KB_OFFICE_DAYS": "[0, 1, 2, 3, 4, 5, 6]",
     "KB_OFFICE_PERIODS": '[["00:00", "24:00"]]',
     "KB_PUBLIC_HOLIDAYS": "[]",
+    "KB_HOLIDAY_COUNTRY": "",
     "KB_STAFF_ONLINE_SECONDS": "5",
     "KB_HANDOFF_ABANDON_MINUTES": "0.05",
     # Every e2e citizen writes from 127.0.0.1, as every e2e message is one address (the cap is

@@ -31,6 +31,18 @@ def test_the_next_opening_skips_lunch_weekends_and_holidays() -> None:
     assert opening_text(new_year) == "từ 07:30 thứ Hai, 04/01/2027"  # Friday 1/1 is a holiday
 
 
+def test_vietnams_holidays_lunar_ones_included_close_the_office_with_the_deployments_own() -> None:
+    office = OfficeHours.from_settings(Settings(public_holidays=(dt.date(2027, 2, 11),)))
+    assert not office.is_open(dt.datetime(2027, 2, 8, 2, 0, tzinfo=UTC))  # Monday, mùng ba Tết
+    assert not office.is_open(dt.datetime(2027, 4, 16, 2, 0, tzinfo=UTC))  # Friday, Giỗ Tổ Hùng Vương
+    assert not office.is_open(dt.datetime(2027, 2, 11, 2, 0, tzinfo=UTC))  # Thursday, the deployment's own
+    assert office.is_open(dt.datetime(2027, 2, 12, 2, 0, tzinfo=UTC))  # Friday after Tết
+    after_tet = office.next_opening(dt.datetime(2027, 2, 3, 12, 0, tzinfo=UTC))  # Wednesday evening
+    assert opening_text(after_tet) == "từ 07:30 thứ Sáu, 12/02/2027"
+    no_country = OfficeHours.from_settings(Settings(holiday_country=""))
+    assert no_country.is_open(dt.datetime(2027, 2, 8, 2, 0, tzinfo=UTC))
+
+
 def test_the_deployment_settings_describe_themselves() -> None:
     office = OfficeHours.from_settings(Settings())
     assert office.describe() == "thứ Hai đến thứ Sáu, 07:30–11:30 và 13:30–17:00, trừ ngày lễ"

@@ -5,14 +5,17 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.contract import MAX_MESSAGE_CHARS
+
 
 class ActionSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ACTIONS_")
 
     knowledge_url: str = "http://127.0.0.1:8000"
     knowledge_timeout_seconds: float = Field(default=5.0, gt=0)
-    # Mirrors the knowledge service's limit; longer messages get a polite request to shorten.
-    max_question_chars: int = Field(default=1000, ge=10)
+    # The records contract's cap (the chat channels' and the search's); longer messages get a
+    # polite request to shorten.
+    max_question_chars: int = Field(default=MAX_MESSAGE_CHARS, ge=10)
     clarify_choices: int = Field(default=3, ge=2, le=5)
     # The level-4 form takes a procedure from a search among procedures only this sure (a
     # name the catalogue knows needs no search); "cấp giấy phép kinh doanh rượu" scored 0.80

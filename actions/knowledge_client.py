@@ -7,9 +7,8 @@ from typing import Any
 import httpx
 
 from actions.config import ActionSettings
-from knowledge.contract import CLIENT_KEY_METADATA, CLIENT_KEY_PATTERN
+from knowledge.contract import CLIENT_KEY_METADATA, CLIENT_KEY_PATTERN, RECORDS_TOKEN_HEADER
 
-RECORDS_TOKEN_HEADER = "X-Records-Token"  # knowledge/api/deps.py checks it
 # As knowledge/api/schemas/public.py HandoffRequest accepts it: a key of another shape is not
 # sent, so a request for a person never fails on it.
 CLIENT_KEY = re.compile(CLIENT_KEY_PATTERN)

@@ -101,6 +101,15 @@ def status_of(custom: object) -> TurnStatus | None:
     return status if status in TYPE_OF_STATUS else None  # type: ignore[return-value]
 
 
+# The records contract between the bot's two processes (chat server, action server) and the
+# knowledge service, declared once for both sides: the secret's header, what a conversation id
+# may be, and the length caps of what citizens and staff write.
+RECORDS_TOKEN_HEADER = "X-Records-Token"
+CONVERSATION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
+CONVERSATION_ID_MAX_CHARS = 128
+MAX_MESSAGE_CHARS = 1000  # a citizen's message, hence a question searched or recorded
+MAX_STAFF_MESSAGE_CHARS = 2000
+
 # The records contract's key in a message's metadata for the keyed hash of the citizen's address
 # (set by the chat channels, read by the handoff action, counted by the desk), and its form.
 CLIENT_KEY_METADATA = "client_key"

@@ -16,7 +16,7 @@ from bot.channels import identities, live_handoff
 from bot.channels.admission import admitted
 from bot.channels.privacy import mask_user_message
 from bot.channels.rate_limit import PLEASE_WAIT, ChatRateLimits
-from knowledge.contract import CLIENT_KEY_METADATA, turn_payload
+from knowledge.contract import CLIENT_KEY_METADATA, MAX_MESSAGE_CHARS, turn_payload
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ ADDRESS_TOKEN_KEY = CLIENT_KEY_METADATA
 @dataclass(frozen=True)
 class GuardSettings:
     limits: ChatRateLimits
-    max_message_chars: int = 1000
+    max_message_chars: int = MAX_MESSAGE_CHARS
     # Commands the widget itself always shows (its "Gặp nhân viên hỗ trợ" button) or that a
     # handed-over conversation offers after staff messages ("Quay lại trợ lý tự động"), beside
     # the buttons of the bot's last turn.

@@ -9,6 +9,8 @@ from typing import Any, Dict, Optional, Text
 
 import aiohttp
 
+from knowledge.contract import RECORDS_TOKEN_HEADER
+
 logger = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=5.0)
 
@@ -46,7 +48,7 @@ async def post(path: Text, body: Dict[Text, Any]) -> Dict[Text, Any]:
         _session = aiohttp.ClientSession(timeout=TIMEOUT)
     try:
         async with _session.post(f"{SETTINGS.knowledge_url}{path}", json=body,
-                                 headers={"X-Records-Token": SETTINGS.records_token}) as response:
+                                 headers={RECORDS_TOKEN_HEADER: SETTINGS.records_token}) as response:
             if response.status == 404:
                 raise NoOpenHandoff(path)
             if response.status >= 300:

@@ -12,9 +12,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import CLIENT_KEY, GuardSettings, guarded
+from knowledge.contract import CONVERSATION_ID_PATTERN
 
-# A conversation id: what the widget generates (uuid hex) and what integrations use.
-SENDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
+# A conversation id: what the widget generates and what integrations use (the records contract's rule).
+SENDER = re.compile(CONVERSATION_ID_PATTERN)
 
 
 def request_problem(request: Request) -> Optional[Text]:

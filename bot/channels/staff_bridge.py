@@ -20,10 +20,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import citizen_sockets, live_handoff, live_link
+from knowledge.contract import CONVERSATION_ID_PATTERN, MAX_STAFF_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
-CONVERSATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
-MAX_TEXT = 2000
+CONVERSATION = re.compile(CONVERSATION_ID_PATTERN)
+MAX_TEXT = MAX_STAFF_MESSAGE_CHARS
 
 
 def _refusal(request: Request) -> Optional[HTTPResponse]:

@@ -15,13 +15,13 @@ from knowledge.admin.accounts import Principal, resolve_session
 from knowledge.admin.security import csrf_token, same_secret
 from knowledge.admin.startup import AdminState
 from knowledge.config import Settings
+from knowledge.contract import RECORDS_TOKEN_HEADER
 from knowledge.rate_limit import Limit, SlidingWindowLimiter
 from knowledge.retrieval.service import KnowledgeService
 
 SESSION_COOKIE = "kb_admin_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-RECORDS_TOKEN_HEADER = "X-Records-Token"
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Token from POST /admin/api/login.")
 cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="Set by the admin page's login.")

@@ -11,6 +11,7 @@ from knowledge.admin.models import DocumentRevision
 from knowledge.admin.reports import is_stale
 from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, PROCEDURE_FIELDS, DocumentKind, Topic
 from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel
+from knowledge.contract import CONVERSATION_ID_MAX_CHARS, CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
 from knowledge.retrieval.search import SearchStatus
 
 
@@ -236,8 +237,9 @@ class MeResponse(BaseModel):
 class UnansweredIntake(AdminRequest):
     """Sent by the action server when a question ended in a fallback or a 👎."""
 
-    conversation_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    conversation_id: Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN,
+                                                      max_length=CONVERSATION_ID_MAX_CHARS)]
+    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
     reason: Literal["fallback", "thumbs_down"]
     document_id: DocumentId | None = None
 

@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from knowledge.api.schemas.admin import AdminRequest
+from knowledge.contract import MAX_STAFF_MESSAGE_CHARS
 
-MAX_REPLY_CHARS = 2000
+MAX_REPLY_CHARS = MAX_STAFF_MESSAGE_CHARS
 # A display name is what the citizen sees beside "Cán bộ hỗ trợ": a first name or a number,
 # never a full name by default, and never markup.
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,

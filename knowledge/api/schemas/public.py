@@ -6,12 +6,13 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from knowledge import contract
-from knowledge.contract import CLIENT_KEY_PATTERN
+from knowledge.contract import (
+    CLIENT_KEY_PATTERN, CONVERSATION_ID_MAX_CHARS, CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS)
 from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel, SectionKey, heading_of
 from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, DocumentKind, KnowledgeDocument, Topic
 from knowledge.retrieval.search import DocumentHit, RankingMode, SearchStatus
 
-MAX_QUERY_CHARS = 1000
+MAX_QUERY_CHARS = MAX_MESSAGE_CHARS
 
 QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)]
 
@@ -156,7 +157,9 @@ class HealthResponse(BaseModel):
     embedding_model: str
 
 
-ConversationId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+# The records contract's rule (knowledge/contract.py), as the chat channels apply it.
+ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN,
+                                                  max_length=CONVERSATION_ID_MAX_CHARS)]
 
 
 class FeedbackRequest(BaseModel):

@@ -5,7 +5,6 @@ citizen's request, staff replies never reach the attacker, and a reply sent whil
 is away arrives once, in the citizen's widget, when it comes back."""
 
 import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from stack.services import Stack
 from tests.e2e.browser import Widget
 from tests.e2e.test_admin_browser import AdminApi, editor  # noqa: F401 (editor is a fixture)
-from tests.e2e.test_handoff_isolation import handoff_with
+from tests.e2e.test_handoff_isolation import handoff_with, new_marker
 from tests.e2e.test_widget_browser import demo_url, new_widget  # noqa: F401 (demo_url is a fixture)
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +48,7 @@ def test_an_attacker_widget_cannot_read_write_or_take_a_pending_reply(
     citizen = new_widget(browser, demo_url, errors)
     citizen.wait_connected()
     citizen.open()
-    marker = f"hồ sơ {uuid.uuid4().hex[:12]}"
+    marker = new_marker()
     citizen.ask(f"cho tôi hỏi về {marker}")
     expect(citizen.bot_turns().last).to_be_visible()
     citizen.page.get_by_role("button", name="Gặp nhân viên hỗ trợ").click()

@@ -16,7 +16,7 @@ from stack.services import Stack
 from tests.e2e.pii_corpus import corpus
 from tests.e2e.socket_citizens import SocketCitizens
 from tests.e2e.test_admin_browser import AdminApi, editor  # noqa: F401 (editor is a fixture)
-from tests.e2e.test_handoff_isolation import handoff_with
+from tests.e2e.test_handoff_isolation import handoff_with, new_marker
 from tests.e2e.test_security import found_in, logs, rest, stored_texts
 from tests.pii_shapes import Shape, collected
 
@@ -69,7 +69,7 @@ def through_handoffs(stack: Stack, staff: AdminApi, citizen_side: list[Shape], s
     with SocketCitizens(stack) as sockets:
         for number, (group, replies) in enumerate(zip(chunks(citizen_side, PER_CONVERSATION),
                                                       chunks(staff_side, PER_CONVERSATION))):
-            name, marker = f"handed-over-{number}", f"hồ sơ {uuid.uuid4().hex[:12]}"
+            name, marker = f"handed-over-{number}", new_marker()
             session = sockets.connect(name)
             sockets.do(name, "send", message=f"cho tôi hỏi {marker}", session_id=session)
             sockets.do(name, "send", message="/request_human", session_id=session)

@@ -4,6 +4,7 @@ questions. Nothing may be found in clear in the tracker store (with its write-ah
 admin database, any log or any staff export. The first shape found in clear is printed."""
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,6 +27,12 @@ GENERATED = 520
 # Each conversation may send 8 messages in 10 s (bot/credentials.yml): a handoff's messages
 # are spread over several conversations.
 PER_CONVERSATION = 6
+# Random ids (message ids, UUID senders) hold digit runs by chance: a six-digit code would be
+# "found" in one about once in twenty runs.
+RANDOM_IDS = re.compile(r"\b[0-9a-f]{32}\b")
+# Logs are full of numbers (times, durations, ports): a short code is looked for there through
+# the message that carried it, as tests/e2e/test_security.py does.
+SHORT_CODE = re.compile(r"\d{4,8}")
 STAFF_EXPORTS = ["/handoffs", "/unanswered", "/reports/feedback", "/audit", "/dashboard"]
 
 
@@ -119,9 +126,11 @@ def test_no_shape_of_personal_data_is_stored_logged_or_exported_in_clear(
     assert bad_name.status_code == 422, bad_name.text
     time.sleep(2)  # turn statuses and unanswered questions are written just after the replies
 
-    haystacks = {"stored": stored_texts(stack), "logged": logs(stack), "exported": staff_exports(staff)}
+    haystacks = {where: RANDOM_IDS.sub(" ", text) for where, text in
+                 {"stored": stored_texts(stack), "logged": logs(stack), "exported": staff_exports(staff)}.items()}
     in_clear = [(where, shape.family, shape.message, secret) for shape in shapes for secret in shape.secrets
-                for where, haystack in haystacks.items() if found_in(haystack, secret)]
+                for where, haystack in haystacks.items()
+                if (where != "logged" or not SHORT_CODE.fullmatch(secret)) and found_in(haystack, secret)]
     in_clear += [("logged", shape.family, shape.message, "the message") for shape in shapes
                  if len(shape.message) > 12 and (found_in(haystacks["logged"], shape.message)
                                                  or found_in(haystacks["logged"], json.dumps(shape.message)[1:-1]))]

@@ -44,10 +44,10 @@ STEP := bash scripts/make_step.sh
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help env run bot-side knowledge-side run-cluster soak test test-python test-rasa validate eval compare-models bench index lock clean
+.PHONY: help env run bot-side knowledge-side run-cluster soak test test-fast test-python test-rasa validate eval compare-models bench index lock clean
 
 help:
-	@echo "make run | test | eval | index | lock | clean   (see README.md)"
+	@echo "make run | test | test-fast | eval | index | lock | clean   (see README.md)"
 
 define require_python
 	@if [ -z "$(1)" ] || ! "$(1)" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, $(2)) else 1)' 2>/dev/null; then \
@@ -119,6 +119,10 @@ run-cluster: env $(MODEL) index
 
 validate: $(BOT_VENV)/.installed
 	$(RASA) data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings
+
+# The edit-test loop: unit and action tests, no trained model, no index, no running service.
+test-fast: $(KB_VENV)/.installed
+	$(KB_PY) -m pytest -q -m "not e2e" tests/unit tests/actions
 
 test-python: env $(MODEL) index
 	$(KB_PY) -m pytest -q

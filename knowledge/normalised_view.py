@@ -39,6 +39,7 @@ _WORD = re.compile(r"[a-z]+")
 # Between two spelled digits (or a spelled digit and a digit): spaces and light punctuation.
 _WORD_GAP = re.compile(r"[\s,.;:/_·–—-]{0,4}")
 _LOOKALIKE_DIGITS = {"o": "0", "l": "1", "i": "1"}
+_LOOK_BEHIND = 16  # the longest digit word and the widest gap fit in it
 
 
 @dataclass(frozen=True)
@@ -96,12 +97,12 @@ def _folded(text: str) -> NormalisedView:
 def _digitish_at(text: str, position: int, direction: int) -> bool:
     """Whether a digit or a spelled digit lies next to `position` across a light gap."""
     if direction > 0:
-        gap = _WORD_GAP.match(text, position)
-        rest = text[gap.end():] if gap else text[position:]
-        word = _WORD.match(rest)
-        return bool(rest[:1].isdigit() or (word and word.group() in DIGIT_WORDS))
-    before = text[:position].rstrip(" \t\n,.;:/_·–—-")
-    if len(text[:position]) - len(before) > 4:
+        after = _WORD_GAP.match(text, position).end()  # the gap may be empty: always a match
+        word = _WORD.match(text, after)
+        return bool(text[after:after + 1].isdigit() or (word and word.group() in DIGIT_WORDS))
+    preceding = text[max(0, position - _LOOK_BEHIND):position]  # a word and a gap, no more
+    before = preceding.rstrip(" \t\n,.;:/_·–—-")
+    if len(preceding) - len(before) > 4:
         return False
     word = re.search(r"[a-z]+$", before)
     return bool(before[-1:].isdigit() or (word and word.group() in DIGIT_WORDS))
@@ -143,9 +144,13 @@ def _read_lookalike_digits(view: NormalisedView) -> NormalisedView:
     return NormalisedView("".join(chars), view.starts, view.ends, view.spelled)
 
 
-def normalised_view(text: str, spelled_digits: bool = True) -> NormalisedView:
-    """The copy personal data is detected in (see the module docstring). Without
-    `spelled_digits`, number words stay words: what finds a secret by the word before it
-    ("otp 123456 không dùng được") must not take "không" for a digit."""
-    view = _read_lookalike_digits(_folded(text))
-    return _read_digit_words(view) if spelled_digits else view
+def normalised_view(text: str) -> NormalisedView:
+    """The copy personal data is detected in (see the module docstring), with number words
+    still words: what finds a secret by the word before it ("otp 123456 không dùng được")
+    must not take "không" for a digit."""
+    return _read_lookalike_digits(_folded(text))
+
+
+def with_spelled_digits(view: NormalisedView) -> NormalisedView:
+    """The same copy with spelled digits beside other digits read as digits, for numbers."""
+    return _read_digit_words(view)

@@ -89,12 +89,17 @@ def _segments(view: NormalisedView, run: list[_Group]) -> list[tuple[int, int, s
     last group + 1, kind)."""
     found, at = [], 0
     while at < len(run):
-        for last in range(len(run), at, -1):
-            kind = _kind(_digits(view, run[at:last]))
-            if kind and len(_digits(view, run[at:last])) <= _LONGEST:
-                found.append((at, last, kind))
-                at = last
+        longest, digits = None, ""
+        for last in range(at + 1, len(run) + 1):  # only as far as a number can be long
+            digits += view.text[run[last - 1].start:run[last - 1].end]
+            if len(digits) > _LONGEST:
                 break
+            kind = _kind(digits)
+            if kind:
+                longest = (at, last, kind)
+        if longest:
+            found.append(longest)
+            at = longest[1]
         else:
             at += 1
     return found

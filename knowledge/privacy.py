@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.normalised_view import NormalisedView, normalised_view
+from knowledge.normalised_view import NormalisedView, normalised_view, with_spelled_digits
 from knowledge.number_spans import ID_NUMBER, PHONE, SECRET, number_spans
 
 SECRET_PLACEHOLDER = "[đã ẩn: mã bí mật]"
@@ -96,7 +96,8 @@ def _secret_spans(original: str, view: NormalisedView) -> Iterator[tuple[int, in
 def mask_sensitive(text: str) -> MaskedText:
     """Replace secrets, ID numbers and phone numbers with placeholders (NFC text)."""
     text = unicodedata.normalize("NFC", text)
-    numbers, words = normalised_view(text), normalised_view(text, spelled_digits=False)
+    words = normalised_view(text)
+    numbers = with_spelled_digits(words)
     found = [(*numbers.original_span(n.start, n.end), n.kind) for n in number_spans(numbers)]
     found += [(*words.original_span(s, e), SECRET) for s, e in _secret_spans(text, words) if e > s]
     merged: list[tuple[int, int, str]] = []  # spans of the original; overlapping findings joined
@@ -147,7 +148,7 @@ def masked_json(value: Any) -> str:
     return json.dumps(mask_value(value)[0], ensure_ascii=False)
 
 
-def _letters(digest: bytes, count: int) -> str:
+def as_letters(digest: bytes, count: int) -> str:
     """Lower-case letters only: an id made of them can never read as a number."""
     return "".join(chr(ord("a") + b % 26) for b in digest[:count])
 
@@ -165,4 +166,4 @@ def private_conversation_id(conversation_id: str, key: bytes) -> str:
         return conversation_id
     if "@" not in conversation_id and not mask_sensitive(conversation_id).kinds:
         return conversation_id
-    return "h" + _letters(hmac.new(key, conversation_id.encode("utf-8"), hashlib.sha256).digest(), 32)
+    return "h" + as_letters(hmac.new(key, conversation_id.encode("utf-8"), hashlib.sha256).digest(), 32)

@@ -18,7 +18,7 @@ import os
 import secrets
 from typing import Any, Dict, Text
 
-from knowledge.privacy import private_conversation_id
+from knowledge.privacy import as_letters, private_conversation_id
 
 _RANDOM_LETTERS = 24
 _TAG_LETTERS = 24
@@ -34,17 +34,14 @@ def _derived_key(purpose: bytes) -> bytes:
     return hmac.new(shared.encode("utf-8"), b"tro-ly:" + purpose, hashlib.sha256).digest()
 
 
-def _letters(data: bytes, count: int) -> Text:
-    return "".join(chr(ord("a") + byte % 26) for byte in data[:count])
-
 
 def _tag(random_part: Text) -> Text:
     digest = hmac.new(_derived_key(b"session-id"), random_part.encode("ascii"), hashlib.sha256).digest()
-    return _letters(digest, _TAG_LETTERS)
+    return as_letters(digest, _TAG_LETTERS)
 
 
 def issue() -> Text:
-    random_part = _letters(secrets.token_bytes(_RANDOM_LETTERS), _RANDOM_LETTERS)
+    random_part = as_letters(secrets.token_bytes(_RANDOM_LETTERS), _RANDOM_LETTERS)
     return random_part + _tag(random_part)
 
 

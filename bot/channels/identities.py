@@ -22,8 +22,7 @@ from knowledge.privacy import as_letters, private_conversation_id
 
 _RANDOM_LETTERS = 24
 _TAG_LETTERS = 24
-
-
+# Keys drawn by this process when the stack gave it no records secret (tests without the stack).
 _PROCESS_KEYS: Dict[bytes, bytes] = {}
 
 
@@ -32,7 +31,6 @@ def _derived_key(purpose: bytes) -> bytes:
     if not shared:
         return _PROCESS_KEYS.setdefault(purpose, secrets.token_bytes(32))
     return hmac.new(shared.encode("utf-8"), b"tro-ly:" + purpose, hashlib.sha256).digest()
-
 
 
 def _tag(random_part: Text) -> Text:

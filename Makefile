@@ -17,10 +17,9 @@ KB_PY := $(KB_VENV)/bin/python
 RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 MODEL := models/tro-ly-dich-vu-cong.tar.gz
 # Everything a trained model depends on: training data, the custom components and policies, and
-# the standard-library modules of knowledge/ they import (text folding, masking, the contract).
+# the standard-library package shared/ they import (text folding, masking, the contract).
 BOT_SOURCES := config.yml bot/domain.yml bot/entities.yml $(shell find bot/data bot/components bot/policies -name '*.py' -o -name '*.yml' 2>/dev/null) \
-	knowledge/__init__.py knowledge/text.py knowledge/privacy.py knowledge/normalised_view.py knowledge/number_spans.py \
-	knowledge/contract.py
+	$(wildcard shared/*.py)
 LOG_DIR := build/logs
 # uv installs both environments from the lock files: seconds where pip took minutes (each environment
 # about 10-20 s against 2-3 minutes, same packages). Rasa's environment gets its bytecode compiled as

@@ -11,7 +11,7 @@ from actions.knowledge_client import KnowledgeUnavailable
 from actions.rendering import choose_button, utter_document
 from actions.shared_client import UsesKnowledgeClient
 from actions.turn_status import utter_turn
-from knowledge.contract import source_ref
+from shared.contract import source_ref
 
 _HAS_WORD = re.compile(r"\w", re.UNICODE)
 

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from knowledge.contract import MAX_MESSAGE_CHARS
+from shared.contract import MAX_MESSAGE_CHARS
 
 
 class ActionSettings(BaseSettings):

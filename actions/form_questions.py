@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.contract import status_of
+from shared.contract import status_of
 
 REASKED_SLOT = "form_reasked"
 LISTEN = "action_listen"

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from actions.config import ActionSettings
-from knowledge.contract import CLIENT_KEY_METADATA, CLIENT_KEY_PATTERN, RECORDS_TOKEN_HEADER
+from shared.contract import CLIENT_KEY_METADATA, CLIENT_KEY_PATTERN, RECORDS_TOKEN_HEADER
 
 # As knowledge/api/schemas/public.py HandoffRequest accepts it: a key of another shape is not
 # sent, so a request for a person never fails on it.
@@ -69,7 +69,7 @@ class KnowledgeClient:
     async def search(self, query: str, top_k: int, kind: str | None = None,
                      context_document: str | None = None) -> dict[str, Any]:
         """Ranked documents (only procedures with kind="procedure") and the search's status
-        (answered, clarified or not_found: knowledge/contract.py's SearchConclusion);
+        (answered, clarified or not_found: shared/contract.py's SearchConclusion);
         `context_document`, the last document answered from, resolves subject-less follow-ups."""
         body: dict[str, Any] = {"query": query, "top_k": top_k, **({"kind": kind} if kind else {}),
                                 **({"context_document": context_document} if context_document else {})}

@@ -22,15 +22,15 @@ from actions.knowledge_client import KnowledgeUnavailable
 from actions.rendering import FEEDBACK_BUTTONS, choose_button, document_fields, quoted, single_message
 from actions.shared_client import UsesKnowledgeClient
 from actions.turn_status import utter_turn
-from knowledge.contract import source_ref
-from knowledge.required_documents import (
+from shared.contract import source_ref
+from shared.required_documents import (
     DELIVERY_DOCUMENT,
     FIND_PROCEDURE_DOCUMENT,
     PAYMENT_DOCUMENT,
     PROVINCIAL_LOGIN_DOCUMENT,
     SUBMISSION_DOCUMENT,
 )
-from knowledge.text import normalize_for_matching
+from shared.text import normalize_for_matching
 
 PORTAL_HINT = {
     "provincial": "utter_level4_provincial_portal",

@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.turn_status import utter_turn
-from knowledge.contract import TurnStatus, source_ref
+from shared.contract import TurnStatus, source_ref
 
 
 # The same buttons as utter_answer's, for answers assembled from several messages.

@@ -5,7 +5,7 @@ from rasa_sdk import Tracker
 
 from actions.form_advice import SingleDocumentAdvice
 from actions.form_validation import ConditionalSlotsValidation
-from knowledge.required_documents import DOCUMENT_FOR_CARRIER, NO_SIGNATURE_NEEDED_DOCUMENT
+from shared.required_documents import DOCUMENT_FOR_CARRIER, NO_SIGNATURE_NEEDED_DOCUMENT
 
 
 def needs_no_signature(tracker: Tracker) -> bool:

@@ -1,4 +1,4 @@
-"""How every custom action ends its turn: with one status (knowledge/contract.py) in both the
+"""How every custom action ends its turn: with one status (shared/contract.py) in both the
 payload the widget draws by and the `turn_status` slot the policies read, so that what the
 citizen saw, what the dashboard counts and what the policies check cannot disagree."""
 
@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.contract import TURN_STATUS_SLOT, TurnStatus, turn_payload
+from shared.contract import TURN_STATUS_SLOT, TurnStatus, turn_payload
 
 
 def status_set(status: TurnStatus) -> SlotSet:

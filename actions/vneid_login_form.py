@@ -8,7 +8,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.form_advice import SingleDocumentAdvice
 from actions.form_validation import ConditionalSlotsValidation
-from knowledge.required_documents import DOCUMENT_FOR_LOGIN_STEP
+from shared.required_documents import DOCUMENT_FOR_LOGIN_STEP
 
 
 class ValidateVneidLoginForm(ConditionalSlotsValidation):

@@ -84,7 +84,7 @@ class Settings(BaseSettings):
 
     # Staff administration (knowledge/admin). The database holds the documents and their
     # history; once something is published it is what the bot serves (see
-    # knowledge/admin/document_source.py). When no URL is set, `admin_db` (SQLite, WAL) sits
+    # knowledge/content/document_source.py). When no URL is set, `admin_db` (SQLite, WAL) sits
     # beside `index_dir`, so a test's temporary index dir also isolates its database.
     admin_database_url: str | None = None  # e.g. postgresql+psycopg://user:pw@host/db
     admin_db: Path | None = None  # SQLite file when no URL is set; default build/admin.sqlite3
@@ -106,7 +106,7 @@ class Settings(BaseSettings):
     admin_max_document_bytes: int = Field(default=1_000_000, ge=1024)  # one request body
     admin_max_archive_bytes: int = Field(default=10_000_000, ge=1024)  # an uploaded ZIP or CSV
     # An uploaded ZIP or Word file, inflated: each member (a Markdown file, a Word XML part) and
-    # all of them together. Checked before any parsing (knowledge/admin/archive_limits.py): a
+    # all of them together. Checked before any parsing (knowledge/content/archive_limits.py): a
     # 62 KB .docx can hold 40 MB of XML, which python-docx turns into gigabytes.
     admin_max_inflated_member_bytes: int = Field(default=5_000_000, ge=1024)
     admin_max_inflated_bytes: int = Field(default=20_000_000, ge=1024)
@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     # overlap, both on folded text); chosen on a small hand-labelled set of paraphrases.
     admin_cluster_similarity: float = Field(default=0.7, ge=0.0, le=1.0)
 
-    # Live handoff (knowledge/admin/live_handoff.py). A person can take a conversation when
+    # Live handoff (knowledge/desk/live_handoff.py). A person can take a conversation when
     # the office is open (Vietnam time: office_days, Monday = 0; office_periods as HH:MM
     # pairs; never on public_holidays) and a staff member had the inbox open within
     # staff_online_seconds. Outside that the citizen is told when someone will read the

@@ -1,6 +1,6 @@
 """Rasa event broker that keeps each bot turn's status for the staff dashboard.
 
-Every turn sends exactly one contract payload (knowledge/contract.py); its `status` is the
+Every turn sends exactly one contract payload (shared/contract.py); its `status` is the
 turn's status in the contract's one vocabulary (not the widget's `type`), and its first
 source the turn's document. The broker picks those out of the events the tracker store
 publishes and sends them in batches to the knowledge service (POST /turns) from the event
@@ -16,8 +16,8 @@ from typing import Any, Dict, List, Optional, Text
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.channels import live_link
-from knowledge.contract import status_of
+from bot import records_link
+from shared.contract import status_of
 
 logger = logging.getLogger(__name__)
 BATCH = 200
@@ -68,8 +68,8 @@ class TurnLogBroker(EventBroker):
         while self._waiting:
             batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
             try:
-                await live_link.post("/turns", {"turns": batch})
-            except (live_link.LinkDown, live_link.NoOpenHandoff) as exc:
+                await records_link.post("/turns", {"turns": batch})
+            except (records_link.LinkDown, records_link.NoOpenHandoff) as exc:
                 logger.warning("%d turn statuses not stored for the dashboard: %s", len(batch), exc)
 
     def is_ready(self) -> bool:

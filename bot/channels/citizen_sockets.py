@@ -13,8 +13,9 @@ from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel
 
-from bot.channels import live_link
-from knowledge.contract import staff_payload
+from bot import records_link
+from bot.channels.socketio_output import ContractSocketIOOutput
+from shared.contract import staff_payload
 
 logger = logging.getLogger(__name__)
 
@@ -28,19 +29,23 @@ def register(sio: Any, bot_message_evt: Text) -> None:
 def output_channel() -> OutputChannel:
     """The contract's socket.io output for messages outside a citizen's turn (collected and
     dropped when no socket.io channel runs: the tracker still records them)."""
-    from bot.channels.socketio_channel import ContractSocketIOOutput  # the channel imports this module
-
     return ContractSocketIOOutput(_server["sio"], _server["event"]) if _server else CollectingOutputChannel()
+
+
+def _socket_ids(session_id: Text) -> List[Text]:
+    """The sockets of this conversation connected to this chat server."""
+    if not _server:
+        return []
+    try:
+        participants = list(_server["sio"].manager.get_participants("/", session_id))
+    except (KeyError, AttributeError):
+        return []
+    return [participant[0] if isinstance(participant, tuple) else participant for participant in participants]
 
 
 def connected(session_id: Text) -> bool:
     """A widget of this conversation is connected to this chat server."""
-    if not _server:
-        return False
-    try:
-        return any(True for _ in _server["sio"].manager.get_participants("/", session_id))
-    except (KeyError, AttributeError):
-        return False
+    return bool(_socket_ids(session_id))
 
 
 # How long a widget has to acknowledge a staff message before it counts as not delivered.
@@ -58,28 +63,27 @@ async def _acknowledged(sid: Text, message: Dict[Text, Any]) -> bool:
 async def send_staff_message(session_id: Text, text: Text, staff_name: Optional[Text]) -> bool:
     """One message, text and payload together, marked as a person's, to each socket of the
     conversation; True only if a widget acknowledged it."""
-    if not connected(session_id):
+    sids = _socket_ids(session_id)
+    if not sids:
         return False
     message = {"text": text, "custom": staff_payload(staff_name)}
-    sockets = list(_server["sio"].manager.get_participants("/", session_id))
-    sids = [participant[0] if isinstance(participant, tuple) else participant for participant in sockets]
     return any(await asyncio.gather(*(_acknowledged(sid, message) for sid in sids)))
 
 
 async def citizen_returned(session_id: Text) -> None:
     """A handed-over widget connected: send what staff wrote meanwhile, then confirm it."""
     try:
-        pending: List[Dict[Text, Any]] = (await live_link.post(
+        pending: List[Dict[Text, Any]] = (await records_link.post(
             "/live/presence", {"conversation_id": session_id, "present": True})).get("messages", [])
         sent = [m["id"] for m in pending if await send_staff_message(session_id, m["text"], m.get("staff_name"))]
         if sent:
-            await live_link.post("/live/delivered", {"conversation_id": session_id, "ids": sent})
-    except (live_link.LinkDown, live_link.NoOpenHandoff) as exc:
+            await records_link.post("/live/delivered", {"conversation_id": session_id, "ids": sent})
+    except (records_link.LinkDown, records_link.NoOpenHandoff) as exc:
         logger.warning("Missed staff messages not fetched for a returning citizen: %s", exc)
 
 
 async def citizen_left(session_id: Text) -> None:
     try:
-        await live_link.post("/live/presence", {"conversation_id": session_id, "present": False})
-    except (live_link.LinkDown, live_link.NoOpenHandoff) as exc:
+        await records_link.post("/live/presence", {"conversation_id": session_id, "present": False})
+    except (records_link.LinkDown, records_link.NoOpenHandoff) as exc:
         logger.warning("A citizen's leaving was not reported to the staff desk: %s", exc)

@@ -16,7 +16,7 @@ from bot.channels import identities, live_handoff
 from bot.channels.admission import admitted
 from bot.channels.privacy import mask_user_message
 from bot.channels.rate_limit import PLEASE_WAIT, ChatRateLimits
-from knowledge.contract import CLIENT_KEY_METADATA, MAX_MESSAGE_CHARS, turn_payload
+from shared.contract import CLIENT_KEY_METADATA, MAX_MESSAGE_CHARS, turn_payload
 
 logger = logging.getLogger(__name__)
 

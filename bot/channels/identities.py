@@ -18,7 +18,7 @@ import os
 import secrets
 from typing import Any, Dict, Text
 
-from knowledge.privacy import as_letters, private_conversation_id
+from shared.privacy import as_letters, private_conversation_id
 
 _RANDOM_LETTERS = 24
 _TAG_LETTERS = 24

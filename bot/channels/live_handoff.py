@@ -17,8 +17,8 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed, Event
 from sanic import Sanic
 
-from bot.channels import live_link
-from knowledge.contract import turn_payload
+from bot import records_link
+from shared.contract import turn_payload
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +102,8 @@ async def handle(message: UserMessage, on_new_message: Callable[[UserMessage], A
     the conversation, to the staff desk too."""
     if (message.text or "").strip() == RESUME_COMMAND and await is_held(message.sender_id):
         try:
-            await live_link.post("/live/messages", {"conversation_id": message.sender_id, "text": LEFT_FOR_BOT})
-        except (live_link.LinkDown, live_link.NoOpenHandoff):
+            await records_link.post("/live/messages", {"conversation_id": message.sender_id, "text": LEFT_FOR_BOT})
+        except (records_link.LinkDown, records_link.NoOpenHandoff):
             pass  # the request stays on the desk either way
         await append_events(message.sender_id, ConversationResumed())
         return await on_new_message(message)
@@ -115,14 +115,14 @@ async def handle(message: UserMessage, on_new_message: Callable[[UserMessage], A
     if counting.sent or not await is_held(message.sender_id):
         return result
     try:
-        forwarded = await live_link.post("/live/messages", {"conversation_id": message.sender_id,
+        forwarded = await records_link.post("/live/messages", {"conversation_id": message.sender_id,
                                                             "text": (message.text or "").strip()})
-    except live_link.NoOpenHandoff:
+    except records_link.NoOpenHandoff:
         # Ended or abandoned on the desk while the chat server missed it: the bot answers
         # again (the message stands twice in the tracker, once unanswered).
         await append_events(message.sender_id, ConversationResumed())
         return await on_new_message(message)
-    except live_link.LinkDown as exc:
+    except records_link.LinkDown as exc:
         logger.error("A citizen's message did not reach the staff desk: %s", exc)
         await output.send_response(message.sender_id, dict(NOT_FORWARDED))
         return result

@@ -2,7 +2,7 @@
 
 from rasa.core.channels.channel import UserMessage
 
-from knowledge.privacy import mask_sensitive, mask_value
+from shared.privacy import mask_sensitive, mask_value
 
 
 def mask_user_message(message: UserMessage) -> UserMessage:

@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Dict, Optional, Text
 
-from knowledge.contract import turn_payload
-from knowledge.rate_limit import Limit, SlidingWindowLimiter
+from shared.contract import turn_payload
+from shared.rate_limit import Limit, SlidingWindowLimiter
 
 __all__ = ["PLEASE_WAIT", "ChatRateLimits", "Limit", "SlidingWindowLimiter"]
 

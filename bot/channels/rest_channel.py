@@ -12,7 +12,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import CLIENT_KEY, GuardSettings, guarded
-from knowledge.contract import CONVERSATION_ID_PATTERN
+from shared.contract import CONVERSATION_ID_PATTERN
 
 # A conversation id: what the widget generates and what integrations use (the records contract's rule).
 SENDER = re.compile(CONVERSATION_ID_PATTERN)

@@ -20,11 +20,12 @@ import json
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.channels import citizen_sockets, identities
 from bot.channels.guard import CLIENT_KEY, GuardSettings, guarded
+from bot.channels.socketio_output import ContractSocketIOOutput
 
 def checked_session_request(data: Any) -> Dict[Text, Any]:
     """The session_request payload with a session id this server issued."""
@@ -56,13 +57,6 @@ def connection_address(sio: Any, sid: Text, namespace: Text) -> Optional[Text]:
         return request.remote_addr or request.ip
     except (KeyError, TypeError, AttributeError):
         return None
-
-
-class ContractSocketIOOutput(SocketIOOutput):
-    async def send_custom_json(
-        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
-    ) -> None:
-        await self._send_message(recipient_id, {"custom": json_message})
 
 
 class ContractSocketIOInput(SocketIOInput):

@@ -19,8 +19,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import citizen_sockets, live_handoff, live_link
-from knowledge.contract import CONVERSATION_ID_PATTERN, MAX_STAFF_MESSAGE_CHARS
+from bot import records_link
+from bot.channels import citizen_sockets, live_handoff
+from shared.contract import CONVERSATION_ID_PATTERN, MAX_STAFF_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
 CONVERSATION = re.compile(CONVERSATION_ID_PATTERN)
@@ -28,7 +29,7 @@ MAX_TEXT = MAX_STAFF_MESSAGE_CHARS
 
 
 def _refusal(request: Request) -> Optional[HTTPResponse]:
-    expected = live_link.SETTINGS.bridge_token
+    expected = records_link.SETTINGS.bridge_token
     given = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
     if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
         return response.json({"error": "not the staff desk"}, status=401)

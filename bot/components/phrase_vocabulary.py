@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.text import ABBREVIATIONS, normalize_for_matching
+from shared.text import ABBREVIATIONS, normalize_for_matching
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Phone abbreviations ("ko", "dk", "cty" is listed as a phrase) spelled out, word by word.
@@ -55,7 +55,7 @@ def read_vocabulary(path: Path) -> list[Phrase]:
 def find_entities(text: str, phrases: list[Phrase]) -> list[dict[str, Any]]:
     """Non-overlapping matches of whole-word phrases, with offsets into `text`.
 
-    Folding maps one character to one (knowledge.text), so offsets found in the folded text
+    Folding maps one character to one (shared.text), so offsets found in the folded text
     are offsets in the original; an abbreviation ("ko", "dk") matches as the words it stands
     for, with its own offsets. One value per entity: the first in the message."""
     tokens = _spelled_tokens(text)

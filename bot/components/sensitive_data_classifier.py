@@ -1,6 +1,6 @@
 """Route any message that contained a secret or an ID number to the `share_secret` intent.
 
-The input channels have already replaced those with placeholders (knowledge/privacy.py);
+The input channels have already replaced those with placeholders (shared/privacy.py);
 whatever else the citizen asked, the first reply must be the warning, so this overrides
 the trained classifier deterministically instead of hoping DIET learns the placeholders.
 """
@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge.privacy import ID_NUMBER_PLACEHOLDER, SECRET_PLACEHOLDER
+from shared.privacy import ID_NUMBER_PLACEHOLDER, SECRET_PLACEHOLDER
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -2,7 +2,7 @@
 
 When the action server is down or an action crashes, Rasa logs the error, drops the
 action's events and listens again: the citizen gets no reply at all. Every custom action
-of this bot reports its outcome in the `turn_status` slot (a status of knowledge/contract.py),
+of this bot reports its outcome in the `turn_status` slot (a status of shared/contract.py),
 so an action that ran without setting it failed; this policy then predicts a polite apology
 with top priority (utter_action_failed, whose status is `unavailable`).
 """
@@ -20,7 +20,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policies.deterministic import DeterministicPolicy, events_since_last_message
-from knowledge.contract import TURN_STATUS_SLOT
+from shared.contract import TURN_STATUS_SLOT
 
 
 @DefaultV1Recipe.register(

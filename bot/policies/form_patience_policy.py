@@ -16,7 +16,7 @@ from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policies.deterministic import DeterministicPolicy, events_since_last_message
-from knowledge.contract import FROM_A_DOCUMENT, TURN_STATUS_SLOT, status_of
+from shared.contract import FROM_A_DOCUMENT, TURN_STATUS_SLOT, status_of
 
 
 def _latest_turn(tracker: DialogueStateTracker) -> tuple[list[dict[str, Any]], set[str]]:

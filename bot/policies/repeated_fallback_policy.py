@@ -17,7 +17,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.policies.deterministic import DeterministicPolicy
-from knowledge.contract import FELL_BACK, status_of
+from shared.contract import FELL_BACK, status_of
 
 
 def _turn_statuses(tracker: DialogueStateTracker, handoff_action: Text) -> List[List[Text]]:

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from knowledge.admin.startup import open_admin
+from knowledge.startup import open_admin
 from knowledge.api.access_log import strip_query_strings
 from knowledge.api.background import background_jobs
 from knowledge.api.deps import RecordWriters

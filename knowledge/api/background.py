@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from knowledge.config import Settings
-from knowledge.admin.retention import retention_schedule
+from knowledge.records.retention import retention_schedule
 from knowledge.retrieval.service import KnowledgeService
 
 logger = logging.getLogger(__name__)

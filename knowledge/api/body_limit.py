@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import HTTPException, Request, Response, status
 from fastapi.routing import APIRoute
 
-from knowledge.admin import messages
+from knowledge.platform import messages
 from knowledge.config import Settings
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge.admin.dashboard import CHART_STATUSES, Dashboard, DayFigures
+from knowledge.records.dashboard import CHART_STATUSES, Dashboard, DayFigures
 
 WIDTH = 760
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_HEIGHT, X_LABELS = 48, 8, 12, 200, 28

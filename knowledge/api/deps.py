@@ -10,13 +10,13 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request, Response, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from knowledge.admin import messages
-from knowledge.admin.accounts import Principal, resolve_session
-from knowledge.admin.security import csrf_token, same_secret
-from knowledge.admin.startup import AdminState
+from knowledge.platform import messages
+from knowledge.platform.accounts import Principal, resolve_session
+from knowledge.platform.security import csrf_token, same_secret
+from knowledge.startup import AdminState
 from knowledge.config import Settings
-from knowledge.contract import RECORDS_TOKEN_HEADER
-from knowledge.rate_limit import Limit, SlidingWindowLimiter
+from shared.contract import RECORDS_TOKEN_HEADER
+from shared.rate_limit import Limit, SlidingWindowLimiter
 from knowledge.retrieval.service import KnowledgeService
 
 SESSION_COOKIE = "kb_admin_session"

@@ -8,8 +8,8 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
 
-from knowledge.admin import messages
-from knowledge.admin.errors import (
+from knowledge.platform import messages
+from knowledge.platform.errors import (
     AdminError,
     AlreadyExists,
     ChatServerUnavailable,

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from knowledge.admin.security import login_form_token, new_token, same_secret
+from knowledge.platform.security import login_form_token, new_token, same_secret
 from knowledge.api.pages import render
 from knowledge.config import Settings
 

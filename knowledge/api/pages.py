@@ -7,10 +7,10 @@ from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from knowledge.admin import messages
-from knowledge.admin.accounts import Principal
-from knowledge.admin.local_time import vietnam_text
-from knowledge.admin.security import csrf_token
+from knowledge.platform import messages
+from knowledge.platform.accounts import Principal
+from knowledge.platform.local_time import vietnam_text
+from knowledge.platform.security import csrf_token
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 TOPIC_NAMES = {"vneid": "VNeID", "dich_vu_cong": "Dịch vụ công", "chu_ky_so": "Chữ ký số", "ho_tro": "Hỗ trợ"}

@@ -1,9 +1,9 @@
 """Response models built from domain results, shared by the JSON API and the admin page
 (so that no route module imports another)."""
 
-from knowledge.admin import unanswered
-from knowledge.admin.dashboard import Dashboard, Period, build_dashboard
-from knowledge.admin.startup import AdminState
+from knowledge.records import unanswered
+from knowledge.records.dashboard import Dashboard, Period, build_dashboard
+from knowledge.startup import AdminState
 from knowledge.api.schemas.admin import (
     QuestionGroupView,
     QuestionView,

@@ -6,12 +6,14 @@ from typing import Annotated
 
 import typer
 
-from knowledge.admin import accounts, transfer
-from knowledge.admin.database import Database, database_url, upgrade
-from knowledge.admin.document_source import served_documents
-from knowledge.admin.errors import AdminError, InvalidInput
-from knowledge.admin.models import Role
-from knowledge.admin.publishing import Publisher, PublishResult
+from knowledge.content import transfer
+
+from knowledge.platform import accounts
+from knowledge.platform.database import Database, database_url, upgrade
+from knowledge.content.document_source import served_documents
+from knowledge.platform.errors import AdminError, InvalidInput
+from knowledge.platform.models import Role
+from knowledge.content.publishing import Publisher, PublishResult
 from knowledge.config import Settings, get_settings
 from knowledge.retrieval.embedding import Embedder, create_embedder
 from knowledge.retrieval.service import KnowledgeService

@@ -9,13 +9,13 @@ from typing import Annotated
 
 import typer
 
-from knowledge.admin.document_source import Origin, served_now
+from knowledge.content.document_source import Origin, served_now
 from knowledge.cli.admin_commands import register as register_admin_commands
 from knowledge.cli.admin_commands import publish_folder
 from knowledge.cli.operations import register as register_operations_commands
 from knowledge.config import REPO_ROOT, Settings, get_settings
-from knowledge.retrieval.document_rules import document_problems
-from knowledge.retrieval.documents import load_documents
+from knowledge.documents.rules import document_problems
+from knowledge.documents.model import load_documents
 from knowledge.retrieval.embedding import Embedder, create_embedder
 from knowledge.evaluation.procedures import evaluate_procedures, procedure_table
 from knowledge.evaluation.short_messages import (

@@ -5,11 +5,11 @@ from typing import Annotated
 
 import typer
 
-from knowledge.admin import audit
-from knowledge.admin.database import Database
+from knowledge.platform import audit
+from knowledge.platform.database import Database
 from knowledge.config import get_settings
-from knowledge.admin.maintenance import read_state, write_state
-from knowledge.admin.retention import apply_retention
+from knowledge.content.maintenance import read_state, write_state
+from knowledge.records.retention import apply_retention
 
 
 def maintenance(

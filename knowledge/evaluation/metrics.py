@@ -13,7 +13,7 @@ import yaml
 from tqdm import tqdm
 
 from knowledge.retrieval.search import KnowledgeSearcher, RankingMode
-from knowledge.text import fold_diacritics
+from shared.text import fold_diacritics
 
 MAX_OUT_OF_SCOPE_FALSE_ANSWERS = 0.05
 

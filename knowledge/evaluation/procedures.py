@@ -14,7 +14,7 @@ import yaml
 from tqdm import tqdm
 
 from knowledge.retrieval.search import KnowledgeSearcher, SearchStatus
-from knowledge.text import fold_diacritics
+from shared.text import fold_diacritics
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ procedure, each named section is a unit of its own, carrying its document and se
 from dataclasses import dataclass
 from enum import StrEnum
 
-from knowledge.retrieval.documents import KnowledgeDocument
+from knowledge.documents.model import KnowledgeDocument
 
 
 class UnitKind(StrEnum):

@@ -10,7 +10,7 @@ import numpy as np
 from tqdm import tqdm
 
 from knowledge.retrieval.embedding import Embedder
-from knowledge.retrieval.storage import write_atomically
+from knowledge.platform.files import write_atomically
 
 
 def _key(model_id: str, role: str, text: str) -> str:

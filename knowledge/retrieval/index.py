@@ -17,12 +17,12 @@ import numpy as np
 
 from knowledge.retrieval.chunks import RetrievalUnit, UnitKind, document_units
 from knowledge.config import Settings
-from knowledge.retrieval.documents import KnowledgeDocument
+from knowledge.documents.model import KnowledgeDocument
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.embedding_cache import EmbeddingCache
 from knowledge.retrieval.lexical import LexicalIndex
-from knowledge.retrieval.storage import write_atomically, write_text_atomically
-from knowledge.text import fold_diacritics
+from knowledge.platform.files import write_atomically, write_text_atomically
+from shared.text import fold_diacritics
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import bm25s
 import numpy as np
 
 from knowledge.retrieval.chunks import lexical_text
-from knowledge.retrieval.documents import KnowledgeDocument
-from knowledge.text import lexical_terms
+from knowledge.documents.model import KnowledgeDocument
+from shared.text import lexical_terms
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 

@@ -10,8 +10,8 @@ name found is the most specific ("đăng ký khai sinh" over "khai sinh").
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from knowledge.retrieval.documents import KnowledgeDocument
-from knowledge.text import expand_abbreviations, word_tokens
+from knowledge.documents.model import KnowledgeDocument
+from shared.text import expand_abbreviations, word_tokens
 
 # Words an alias may end with that say how, not what: "làm hộ chiếu online" names the
 # procedure in "làm hộ chiếu" too.

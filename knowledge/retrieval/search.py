@@ -7,13 +7,13 @@ from enum import StrEnum
 import numpy as np
 
 from knowledge.config import Settings
-from knowledge.retrieval.documents import DocumentKind, KnowledgeDocument
+from knowledge.documents.model import DocumentKind, KnowledgeDocument
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.index import KnowledgeIndex
 from knowledge.retrieval.procedure_names import ProcedureNames, most_specific
-from knowledge.retrieval.procedures import Section, SectionKey, asked_sections
+from knowledge.documents.procedures import Section, SectionKey, asked_sections
 from knowledge.retrieval.short_messages import KnowledgeVocabulary
-from knowledge.text import word_tokens
+from shared.text import word_tokens
 
 
 class RankingMode(StrEnum):
@@ -23,7 +23,7 @@ class RankingMode(StrEnum):
 
 
 class SearchStatus(StrEnum):
-    """What a search concludes, in the words of a turn's status (knowledge.contract's
+    """What a search concludes, in the words of a turn's status (shared.contract's
     SearchConclusion): the answering action may still narrow an answer to
     no_verified_content when the procedure lacks the section asked for."""
 

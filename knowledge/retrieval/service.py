@@ -4,7 +4,7 @@ import logging
 import threading
 
 from knowledge.config import Settings
-from knowledge.retrieval.documents import KnowledgeDocument, load_documents
+from knowledge.documents.model import KnowledgeDocument, load_documents
 from knowledge.retrieval.embedding import Embedder, create_embedder
 from knowledge.retrieval.index import current_fingerprint, ensure_index, load_index
 from knowledge.retrieval.search import KnowledgeSearcher
@@ -16,7 +16,7 @@ class KnowledgeService:
     """Owns the embedder (loaded once) and the current searcher.
 
     It is handed documents; it never chooses them (the admin layer's document source does,
-    see `knowledge.admin.document_source`). Requests read `searcher` once per request;
+    see `knowledge.content.document_source`). Requests read `searcher` once per request;
     `serve` builds a new snapshot off to the side and swaps the reference, so in-flight
     requests finish on the old one.
     """

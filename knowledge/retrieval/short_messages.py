@@ -16,8 +16,8 @@ import unicodedata
 from collections.abc import Iterable
 
 from knowledge.retrieval.chunks import lexical_text
-from knowledge.retrieval.documents import KnowledgeDocument
-from knowledge.text import expand_abbreviations, fold_diacritics
+from knowledge.documents.model import KnowledgeDocument
+from shared.text import expand_abbreviations, fold_diacritics
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 

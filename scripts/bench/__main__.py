@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from knowledge.admin.document_source import served_now
+from knowledge.content.document_source import served_now
 from knowledge.config import get_settings
 from knowledge.retrieval.embedding import create_embedder
 from knowledge.evaluation.metrics import load_eval_questions

@@ -44,9 +44,9 @@ class BenchStack:
 def add_editor(settings: Settings) -> str | None:
     """An editor account in the private admin database, for the publish measurement."""
     try:
-        from knowledge.admin.accounts import create_user
-        from knowledge.admin.database import Database
-        from knowledge.admin.models import Role
+        from knowledge.platform.accounts import create_user
+        from knowledge.platform.database import Database
+        from knowledge.platform.models import Role
     except ImportError as exc:
         logger.warning("No admin layer (%s): edit-to-answer will use KnowledgeService.serve()", exc)
         return None

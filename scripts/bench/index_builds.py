@@ -20,7 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from knowledge.config import Settings
-from knowledge.retrieval.documents import KnowledgeDocument, load_documents, serialize_document
+from knowledge.documents.model import KnowledgeDocument, load_documents, serialize_document
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.index import ensure_index
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from knowledge.config import Settings
-from knowledge.retrieval.documents import load_documents
+from knowledge.documents.model import load_documents
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.service import KnowledgeService
 from scripts.bench.loadgen import reply_text

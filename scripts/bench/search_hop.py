@@ -33,7 +33,7 @@ def time_interleaved(calls: dict[str, Callable[[str], object]], questions: list[
 
 
 def _child(search_url: str, rounds: int, questions: list[str]) -> None:
-    from knowledge.admin.document_source import served_now
+    from knowledge.content.document_source import served_now
     from knowledge.config import get_settings
     from knowledge.retrieval.embedding import create_embedder
     from knowledge.retrieval.index import ensure_index

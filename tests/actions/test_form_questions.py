@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.form_questions import AskLoginStep
-from knowledge.contract import turn_payload
+from shared.contract import turn_payload
 
 
 @pytest.fixture

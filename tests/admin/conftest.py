@@ -12,15 +12,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from knowledge.admin.accounts import create_user
-from knowledge.admin.database import Database, database_url
-from knowledge.admin.models import Role
+from knowledge.platform.accounts import create_user
+from knowledge.platform.database import Database, database_url
+from knowledge.platform.models import Role
 from knowledge.api.app import create_app
 from tests.conftest import RECORDS_HEADERS, RECORDS_TOKEN
 from knowledge.cli.admin_commands import publish_folder
 from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder, create_embedder
-from knowledge.retrieval.documents import load_documents
+from knowledge.documents.model import load_documents
 from knowledge.retrieval.index import ensure_index
 from knowledge.retrieval.service import KnowledgeService
 from tests.conftest import FIXTURE_DOCUMENTS

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 
-from knowledge.admin.security import csrf_token
+from knowledge.platform.security import csrf_token
 from tests.admin.conftest import EDITOR_PASSWORD, VIEWER_PASSWORD, AdminClient, document_payload, page_login, sql
 
 WRITE_ENDPOINTS = [
@@ -117,7 +117,7 @@ def test_repeated_wrong_passwords_lock_the_account_without_blocking(admin: Admin
 
 
 def test_lock_grows_with_each_failure(admin: AdminClient) -> None:
-    from knowledge.admin.accounts import _lock_seconds
+    from knowledge.platform.accounts import _lock_seconds
 
     settings = admin.settings
     waits = [_lock_seconds(settings, "user:x", n) for n in range(1, 10)]
@@ -127,8 +127,8 @@ def test_lock_grows_with_each_failure(admin: AdminClient) -> None:
 
 
 def test_disabled_account_loses_its_sessions(admin: AdminClient) -> None:
-    from knowledge.admin.accounts import disable_user
-    from knowledge.admin.database import Database
+    from knowledge.platform.accounts import disable_user
+    from knowledge.platform.database import Database
 
     db = Database.open(admin.settings)
     disable_user(db, "bien-tap")

@@ -14,11 +14,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from knowledge.admin import transfer
-from knowledge.admin.archive_limits import ArchiveLimits
-from knowledge.admin.catalogue import FIELD_COLUMNS
-from knowledge.retrieval.documents import KnowledgeDocument, load_documents
-from knowledge.retrieval.procedures import HEADINGS, SectionKey
+from knowledge.content import transfer
+from knowledge.content.archive_limits import ArchiveLimits
+from knowledge.content.catalogue import FIELD_COLUMNS
+from knowledge.documents.model import KnowledgeDocument, load_documents
+from knowledge.documents.procedures import HEADINGS, SectionKey
 from tests.admin.conftest import AdminClient, table_counts
 from tests.admin.test_transfer_api import upload
 from knowledge.config import REPO_ROOT, Settings

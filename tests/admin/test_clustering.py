@@ -3,8 +3,8 @@
 from collections import Counter
 from pathlib import Path
 
-from knowledge.admin import citizen_records, unanswered
-from knowledge.admin.database import Database
+from knowledge.records import citizen_records, unanswered
+from knowledge.platform.database import Database
 from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder
 

@@ -21,7 +21,7 @@ import httpx
 
 from knowledge.config import REPO_ROOT
 from stack.services import free_ports
-from knowledge.retrieval.documents import parse_document
+from knowledge.documents.model import parse_document
 from tests.admin.conftest import EDITOR_PASSWORD, published_seed, update_payload
 
 TRIALS = int(os.environ.get("CRASH_TRIALS", "20"))

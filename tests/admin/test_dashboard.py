@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from knowledge.admin import turn_log
-from knowledge.admin.dashboard import (
+from knowledge.records import turn_log
+from knowledge.records.dashboard import (
     Dashboard,
     DayFigures,
     Period,
@@ -18,14 +18,14 @@ from knowledge.admin.dashboard import (
     period_of,
     shares,
 )
-from knowledge.admin.database import Database
-from knowledge.admin.errors import InvalidInput
-from knowledge.admin.messages import DASHBOARD_CSV_COLUMNS
-from knowledge.admin.models import Feedback, Handoff, TurnRecord, UnansweredQuestion, utc_now
+from knowledge.platform.database import Database
+from knowledge.platform.errors import InvalidInput
+from knowledge.platform.messages import DASHBOARD_CSV_COLUMNS
+from knowledge.platform.models import Feedback, Handoff, TurnRecord, UnansweredQuestion, utc_now
 from knowledge.api.dashboard_charts import COLORS
 from knowledge.api.pages import TEMPLATES
 from knowledge.config import Settings
-from knowledge.contract import FROM_A_DOCUMENT, status_of, turn_payload
+from shared.contract import FROM_A_DOCUMENT, status_of, turn_payload
 from knowledge.retrieval.embedding import Embedder
 from tests.admin.conftest import EDITOR_PASSWORD, VIEWER_PASSWORD, AdminClient, sql
 from tests.admin.test_admin_page import page_login

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
-from knowledge.admin import accounts
-from knowledge.admin.database import Database
+from knowledge.platform import accounts
+from knowledge.platform.database import Database
 from knowledge.api.schemas.admin import MAX_ROW_ID
 from knowledge.api.app import create_app
 from knowledge.retrieval.embedding import create_embedder

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from knowledge.admin import messages
-from knowledge.admin.accounts import create_user
-from knowledge.admin.database import Database
-from knowledge.admin.errors import ChatServerUnavailable
-from knowledge.admin.models import Role
+from knowledge.platform import messages
+from knowledge.platform.accounts import create_user
+from knowledge.platform.database import Database
+from knowledge.platform.errors import ChatServerUnavailable
+from knowledge.platform.models import Role
 from knowledge.api.routes.admin_api import handoffs as desk_routes
 from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder

@@ -23,11 +23,11 @@ import docx
 import psutil
 import pytest
 
-from knowledge.admin.archive_limits import ArchiveLimits, megabytes, read_members, rebuilt_zip
-from knowledge.admin.catalogue import MAX_DOCX_PARAGRAPHS, LineCounter, read_catalogue_docx, read_catalogue_json
-from knowledge.admin.errors import InvalidInput, TooLarge
+from knowledge.content.archive_limits import ArchiveLimits, megabytes, read_members, rebuilt_zip
+from knowledge.content.catalogue import MAX_DOCX_PARAGRAPHS, LineCounter, read_catalogue_docx, read_catalogue_json
+from knowledge.platform.errors import InvalidInput, TooLarge
 from knowledge.config import REPO_ROOT
-from knowledge.retrieval.documents import load_documents
+from knowledge.documents.model import load_documents
 from tests.admin.conftest import AdminClient, table_counts
 from tests.admin.test_catalogue_import import as_row
 from tests.admin.test_transfer_api import upload

@@ -15,8 +15,8 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-import knowledge.admin.accounts as accounts
-from knowledge.admin.database import Database
+import knowledge.platform.accounts as accounts
+from knowledge.platform.database import Database
 from knowledge.api.access_log import PathOnlyFilter, strip_query_strings
 from knowledge.api.forwarded import forwarded_client
 from knowledge.config import Settings

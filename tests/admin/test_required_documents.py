@@ -1,11 +1,11 @@
-"""Forms survive staff edits: a document a form fetches by id (knowledge/required_documents.py)
+"""Forms survive staff edits: a document a form fetches by id (shared/required_documents.py)
 cannot be deleted through the API or the page, and no publish drops it from the bot; each
 refusal is a 409 that names the document and the form, and changes nothing."""
 
 import pytest
 
-from knowledge.admin.messages import REQUIRED_FORM_NAMES
-from knowledge.required_documents import SUBMISSION_DOCUMENT, forms_needing, required_document_ids
+from knowledge.platform.messages import REQUIRED_FORM_NAMES
+from shared.required_documents import SUBMISSION_DOCUMENT, forms_needing, required_document_ids
 from tests.admin.conftest import AdminClient, document_payload, page_login, sql, table_counts
 
 API = "/admin/api"

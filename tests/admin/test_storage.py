@@ -9,11 +9,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from typer.testing import CliRunner
 
-from knowledge.admin.database import Database, alembic_config, upgrade
-from knowledge.admin.models import Base
+from knowledge.platform.database import Database, alembic_config, upgrade
+from knowledge.platform.models import Base
 from knowledge.cli.main import app
 from knowledge.config import REPO_ROOT, Settings, get_settings
-from knowledge.retrieval.documents import load_documents, parse_document, serialize_document
+from knowledge.documents.model import load_documents, parse_document, serialize_document
 
 SEED = REPO_ROOT / "kb" / "documents"
 

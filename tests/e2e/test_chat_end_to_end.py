@@ -12,7 +12,7 @@ import httpx
 import pytest
 from stack.services import Stack
 
-from knowledge.contract import OPTIONAL_FIELDS
+from shared.contract import OPTIONAL_FIELDS
 
 CONTRACT_KEYS = {"status", "type", "topic", "sources", "confidence"}
 SOURCE_KEYS = {"id", "title", "topic", "url", "reviewed"}

@@ -8,8 +8,8 @@ from urllib.parse import unquote
 import pytest
 
 from knowledge.config import REPO_ROOT
-from knowledge.retrieval.documents import load_documents
-from knowledge.retrieval.markdown_subset import render_subset
+from knowledge.documents.model import load_documents
+from knowledge.documents.markdown_subset import render_subset
 from stack.services import Stack
 from tests.e2e.browser import TEST_CONTEXT, Widget
 

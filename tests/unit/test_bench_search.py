@@ -4,7 +4,7 @@ import numpy as np
 
 from knowledge.retrieval.chunks import UnitKind
 from knowledge.config import Settings
-from knowledge.retrieval.documents import load_documents
+from knowledge.documents.model import load_documents
 from knowledge.retrieval.index import expand_units
 from scripts.bench.index_builds import replicated
 from scripts.bench.search_scaling import cosine_gap, grow_corpus, numpy_top_k, recall_at_k

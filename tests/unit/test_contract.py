@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from knowledge.config import REPO_ROOT
-from knowledge.contract import (
+from shared.contract import (
     FELL_BACK,
     FROM_A_DOCUMENT,
     TURN_STATUSES,

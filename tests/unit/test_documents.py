@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.config import REPO_ROOT
-from knowledge.retrieval.documents import Topic, lead_sentence, load_documents, parse_document
+from knowledge.documents.model import Topic, lead_sentence, load_documents, parse_document
 
 
 def test_fixture_loads_valid_documents_and_reports_each_broken_file(documents_dir: Path) -> None:

@@ -4,8 +4,8 @@ documents (and sections) that exist, large enough to calibrate on."""
 import yaml
 
 from knowledge.config import REPO_ROOT
-from knowledge.retrieval.documents import load_documents
-from knowledge.text import fold_diacritics
+from knowledge.documents.model import load_documents
+from shared.text import fold_diacritics
 
 DOCUMENTS = {d.id: d for d in load_documents(REPO_ROOT / "kb" / "documents").documents}
 

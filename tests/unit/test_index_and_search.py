@@ -4,7 +4,7 @@ import pytest
 
 from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder
-from knowledge.retrieval.documents import load_documents
+from knowledge.documents.model import load_documents
 from knowledge.retrieval.index import ensure_index, load_index
 from knowledge.retrieval.search import KnowledgeSearcher, RankingMode, SearchStatus
 

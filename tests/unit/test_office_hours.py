@@ -3,10 +3,10 @@
 import datetime as dt
 from pathlib import Path
 
-from knowledge.admin import live_handoff
-from knowledge.admin.database import Database
-from knowledge.admin.models import Handoff
-from knowledge.admin.office_hours import OfficeHours, opening_text
+from knowledge.desk import live_handoff
+from knowledge.platform.database import Database
+from knowledge.platform.models import Handoff
+from knowledge.desk.office_hours import OfficeHours, opening_text
 from knowledge.config import Settings
 
 UTC = dt.UTC

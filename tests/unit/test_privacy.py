@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from knowledge.privacy import ID_NUMBER_PLACEHOLDER, PHONE_PLACEHOLDER, SECRET_PLACEHOLDER, mask_sensitive, mask_value
+from shared.privacy import ID_NUMBER_PLACEHOLDER, PHONE_PLACEHOLDER, SECRET_PLACEHOLDER, mask_sensitive, mask_value
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import given, seed, settings
 
-from knowledge.privacy import mask_sensitive, mask_value, private_conversation_id
+from shared.privacy import mask_sensitive, mask_value, private_conversation_id
 from tests.pii_shapes import SEED, Shape, collected, shapes
 
 

@@ -3,9 +3,9 @@
 import pytest
 
 from knowledge.retrieval.chunks import document_units
-from knowledge.retrieval.document_rules import document_problems
-from knowledge.retrieval.documents import parse_document, serialize_document
-from knowledge.retrieval.procedures import SectionKey, asked_sections
+from knowledge.documents.rules import document_problems
+from knowledge.documents.model import parse_document, serialize_document
+from knowledge.documents.procedures import SectionKey, asked_sections
 
 FRONT = """---
 id: tt-thu-nghiem

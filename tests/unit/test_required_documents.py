@@ -7,16 +7,16 @@ import re
 import pytest
 import yaml
 
-from knowledge.admin.messages import REQUIRED_FORM_NAMES
+from knowledge.platform.messages import REQUIRED_FORM_NAMES
 from knowledge.config import REPO_ROOT
-from knowledge.required_documents import (
+from shared.required_documents import (
     DOCUMENT_FOR_CARRIER,
     DOCUMENT_FOR_LOGIN_STEP,
     REQUIRED_DOCUMENTS,
     forms_needing,
     required_document_ids,
 )
-from knowledge.retrieval.documents import load_documents
+from knowledge.documents.model import load_documents
 
 DOMAIN_TEXT = (REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8")
 KB_DOCUMENTS = {d.id for d in load_documents(REPO_ROOT / "kb" / "documents").documents}

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from knowledge.admin import citizen_records, live_handoff
-from knowledge.admin.citizen_records import migrate_legacy_records
-from knowledge.admin.database import Database
-from knowledge.admin.models import Feedback, Handoff, HandoffMessage, UnansweredQuestion
-from knowledge.admin.office_hours import OfficeHours
-from knowledge.admin.retention import apply_retention, sqlalchemy_url
+from knowledge.desk import live_handoff
+
+from knowledge.records import citizen_records
+from knowledge.records.citizen_records import migrate_legacy_records
+from knowledge.platform.database import Database
+from knowledge.platform.models import Feedback, Handoff, HandoffMessage, UnansweredQuestion
+from knowledge.desk.office_hours import OfficeHours
+from knowledge.records.retention import apply_retention, sqlalchemy_url
 from knowledge.config import Settings
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ import pytest
 
 from knowledge.config import REPO_ROOT, Settings
 from knowledge.retrieval.embedding import Embedder
-from knowledge.retrieval.documents import load_documents
+from knowledge.documents.model import load_documents
 from knowledge.evaluation.metrics import load_eval_questions, run_method, summarize
 from knowledge.retrieval.index import ensure_index
 from knowledge.retrieval.search import KnowledgeSearcher, RankingMode, SearchStatus

@@ -1,4 +1,4 @@
-from knowledge.text import fold_diacritics, lexical_terms, normalize_for_matching
+from shared.text import fold_diacritics, lexical_terms, normalize_for_matching
 
 
 def test_fold_removes_vietnamese_marks_and_d_bar() -> None:

@@ -5,13 +5,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from knowledge.admin.dashboard import ChartStatus
-from knowledge.admin.document_store import DocumentRecord
-from knowledge.admin.models import DocumentRevision
-from knowledge.admin.reports import is_stale
-from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, PROCEDURE_FIELDS, DocumentKind, Topic
-from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel
-from knowledge.contract import CONVERSATION_ID_MAX_CHARS, CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
+from knowledge.records.dashboard import ChartStatus
+from knowledge.content.document_store import DocumentRecord
+from knowledge.platform.models import DocumentRevision
+from knowledge.records.reports import is_stale
+from knowledge.documents.model import DOCUMENT_ID_PATTERN, PROCEDURE_FIELDS, DocumentKind, Topic
+from knowledge.documents.procedures import Authority, FilingChannel, OnlineLevel
+from shared.contract import CONVERSATION_ID_MAX_CHARS, CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
 from knowledge.retrieval.search import SearchStatus
 
 
@@ -321,7 +321,7 @@ class PeriodView(BaseModel):
 
 class StatusShareView(BaseModel):
     status: ChartStatus = Field(description=(
-        "A turn status of the response contract (knowledge/contract.py); those the dashboard does not show "
+        "A turn status of the response contract (shared/contract.py); those the dashboard does not show "
         "one by one (small talk, forms, ratings, messages not processed) count as 'other'."))
     count: int
     share: float = Field(description="Per cent, one decimal; the shares of a day add up to 100 (all 0 without turns).")

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from knowledge.api.schemas.admin import AdminRequest
-from knowledge.contract import MAX_STAFF_MESSAGE_CHARS
+from shared.contract import MAX_STAFF_MESSAGE_CHARS
 
 MAX_REPLY_CHARS = MAX_STAFF_MESSAGE_CHARS
 # A display name is what the citizen sees beside "Cán bộ hỗ trợ": a first name or a number,

@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
-from knowledge import contract
-from knowledge.contract import (
+from shared import contract
+from shared.contract import (
     CLIENT_KEY_PATTERN, CONVERSATION_ID_MAX_CHARS, CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS)
-from knowledge.retrieval.procedures import Authority, FilingChannel, OnlineLevel, SectionKey, heading_of
-from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, DocumentKind, KnowledgeDocument, Topic
+from knowledge.documents.procedures import Authority, FilingChannel, OnlineLevel, SectionKey, heading_of
+from knowledge.documents.model import DOCUMENT_ID_PATTERN, DocumentKind, KnowledgeDocument, Topic
 from knowledge.retrieval.search import DocumentHit, RankingMode, SearchStatus
 
 MAX_QUERY_CHARS = MAX_MESSAGE_CHARS
@@ -157,7 +157,7 @@ class HealthResponse(BaseModel):
     embedding_model: str
 
 
-# The records contract's rule (knowledge/contract.py), as the chat channels apply it.
+# The records contract's rule (shared/contract.py), as the chat channels apply it.
 ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN,
                                                   max_length=CONVERSATION_ID_MAX_CHARS)]
 

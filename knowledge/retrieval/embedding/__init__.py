@@ -1,23 +1,9 @@
 """One small interface for sentence embeddings, with backends chosen by configuration."""
 
-from typing import Protocol
-
-import numpy as np
-
 from knowledge.config import Settings
+from knowledge.retrieval.embedding.interface import Embedder
 
-
-class Embedder(Protocol):
-    """Encodes texts into L2-normalized float32 rows, so inner product is cosine."""
-
-    @property
-    def model_id(self) -> str:
-        """Identifies the weights and prefixes; part of the embedding cache key."""
-        ...
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
-
-    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+__all__ = ["Embedder", "create_embedder"]
 
 
 def create_embedder(settings: Settings) -> Embedder:

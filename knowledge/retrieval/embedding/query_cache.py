@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.retrieval.embedding import Embedder
+from knowledge.retrieval.embedding.interface import Embedder
 
 
 def cache_key(text: str) -> str:

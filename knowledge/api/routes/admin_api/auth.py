@@ -7,10 +7,10 @@ form has its own guard, knowledge/api/login_form.py). Logout also ends a page se
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
-from knowledge.admin import accounts, messages
+from knowledge.platform import accounts, messages
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.api.schemas.admin import LoginRequest, LoginResponse, MeResponse
-from knowledge.admin.security import csrf_token
+from knowledge.platform.security import csrf_token
 from knowledge.api.deps import SESSION_COOKIE, Admin, Viewer, client_address
 
 router = APIRouter(prefix="/admin/api", tags=["admin: accounts"], route_class=DocumentSizedRoute)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from knowledge.admin.dashboard import MAX_DAYS, period_of
+from knowledge.records.dashboard import MAX_DAYS, period_of
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.api.deps import Admin, Service, Viewer
 from knowledge.api.errors import ERRORS

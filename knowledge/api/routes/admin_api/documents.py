@@ -8,11 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from knowledge.admin import document_store as store
-from knowledge.admin import messages
+from knowledge.content import document_store as store
+from knowledge.platform import messages
 from knowledge.api.body_limit import DocumentSizedRoute
-from knowledge.admin.errors import InvalidInput
-from knowledge.admin.models import DocumentStatus
+from knowledge.platform.errors import InvalidInput
+from knowledge.platform.models import DocumentStatus
 from knowledge.api.schemas.admin import (
     MAX_OFFSET,
     MAX_VERSION,
@@ -27,9 +27,9 @@ from knowledge.api.schemas.admin import (
     RevisionView,
     RollbackRequest,
 )
-from knowledge.admin.validation import checked_document
+from knowledge.content.validation import checked_document
 from knowledge.api.deps import Admin, Editor, Viewer
-from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN, Topic, serialize_document
+from knowledge.documents.model import DOCUMENT_ID_PATTERN, Topic, serialize_document
 
 router = APIRouter(prefix="/admin/api/documents", tags=["admin: documents"], route_class=DocumentSizedRoute)
 
@@ -97,7 +97,7 @@ def delete_document(
     version: Annotated[int, Query(ge=1, le=MAX_VERSION, description="The version being deleted")],
 ) -> DocumentSummary:
     """Deleted in a new version (history kept); the bot stops citing it at the next publish.
-    A document a form fetches by id (knowledge/required_documents.py) is refused with 409."""
+    A document a form fetches by id (shared/required_documents.py) is refused with 409."""
     with admin.db.write() as session:
         store.delete_document(session, document_id, version, editor.username)
         revision = store.get_revision(session, document_id, version + 1)

@@ -5,10 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from knowledge.admin import audit, citizen_records, unanswered
-from knowledge.admin import document_store as store
+from knowledge.platform import audit
+
+from knowledge.records import citizen_records, unanswered
+from knowledge.content import document_store as store
 from knowledge.api.body_limit import DocumentSizedRoute
-from knowledge.admin.reports import feedback_by_document, stale_documents
+from knowledge.records.reports import feedback_by_document, stale_documents
 from knowledge.api.schemas.admin import (
     MAX_OFFSET,
     AddWordingRequest,

@@ -14,16 +14,18 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 from sqlalchemy.orm import Session
 
-from knowledge.admin import live_handoff, messages
-from knowledge.admin.accounts import Principal
-from knowledge.admin.local_time import in_vietnam
-from knowledge.admin.models import Handoff, HandoffStatus, utc_now
-from knowledge.admin.office_hours import OfficeHours
-from knowledge.admin.startup import AdminState
+from knowledge.desk import live_handoff
+
+from knowledge.platform import messages
+from knowledge.platform.accounts import Principal
+from knowledge.platform.local_time import in_vietnam
+from knowledge.platform.models import Handoff, HandoffStatus, utc_now
+from knowledge.desk.office_hours import OfficeHours
+from knowledge.startup import AdminState
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.api.deps import Admin, Editor, Service, Viewer
 from knowledge.api.errors import ERRORS
-from knowledge.api.rasa_bridge import RasaBridge
+from knowledge.desk.rasa_bridge import RasaBridge
 from knowledge.api.schemas.admin import MAX_ROW_ID
 from knowledge.api.schemas.handoffs import (
     MAX_PER_PAGE,

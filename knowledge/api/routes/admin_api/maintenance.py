@@ -3,9 +3,9 @@
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from knowledge.admin import audit
+from knowledge.platform import audit
 from knowledge.api.deps import Admin, Editor, Viewer
-from knowledge.admin.maintenance import MaintenanceState, read_state, write_state
+from knowledge.content.maintenance import MaintenanceState, read_state, write_state
 
 router = APIRouter(prefix="/admin/api", tags=["admin: maintenance"])
 

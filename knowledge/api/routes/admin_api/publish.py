@@ -3,8 +3,8 @@
 from fastapi import APIRouter, status
 
 from knowledge.api.body_limit import DocumentSizedRoute
-from knowledge.admin.publishing import recent_publications
-from knowledge.admin.rendering import render_markdown
+from knowledge.content.publishing import recent_publications
+from knowledge.content.rendering import render_markdown
 from knowledge.api.schemas.admin import (
     PreviewRequest,
     PreviewResponse,
@@ -13,7 +13,7 @@ from knowledge.api.schemas.admin import (
     TryRequest,
     TryResponse,
 )
-from knowledge.admin.validation import markdown_problems
+from knowledge.content.validation import markdown_problems
 from knowledge.api.deps import Admin, Editor, Service, Viewer
 from knowledge.api.errors import ERRORS
 from knowledge.api.views import try_question

@@ -9,12 +9,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
-from knowledge.admin import transfer
+from knowledge.content import transfer
 from knowledge.api.body_limit import ArchiveSizedRoute
 from knowledge.api.schemas.admin import ImportResult
 from knowledge.api.deps import Admin, Editor, Viewer
 from knowledge.api.errors import ERRORS
-from knowledge.retrieval.documents import KnowledgeDocument
+from knowledge.documents.model import KnowledgeDocument
 
 router = APIRouter(prefix="/admin/api", tags=["admin: import and export"], route_class=ArchiveSizedRoute)
 

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from knowledge.admin.dashboard import MAX_DATE_CHARS, period_of
-from knowledge.admin.dashboard_csv import dashboard_csv
-from knowledge.admin.errors import InvalidInput
-from knowledge.admin.messages import TURN_STATUS_NAMES
-from knowledge.admin.models import utc_now
+from knowledge.records.dashboard import MAX_DATE_CHARS, period_of
+from knowledge.records.dashboard_csv import dashboard_csv
+from knowledge.platform.errors import InvalidInput
+from knowledge.platform.messages import TURN_STATUS_NAMES
+from knowledge.platform.models import utc_now
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.api.dashboard_charts import dashboard_charts
 from knowledge.api.deps import Admin, Service, Staff

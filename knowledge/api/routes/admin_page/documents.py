@@ -11,13 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from knowledge.admin import accounts, messages
-from knowledge.admin import document_store as store
+from knowledge.platform import accounts, messages
+from knowledge.content import document_store as store
 from knowledge.api.body_limit import DocumentSizedRoute
-from knowledge.admin.errors import AdminError
-from knowledge.admin.rendering import render_markdown
+from knowledge.platform.errors import AdminError
+from knowledge.content.rendering import render_markdown
 from knowledge.api.schemas.admin import MAX_VERSION, ROW_ID_LIST_PATTERN, DocumentSummary
-from knowledge.admin.validation import checked_document
+from knowledge.content.validation import checked_document
 from knowledge.api.deps import (
     SESSION_COOKIE,
     Admin,
@@ -32,7 +32,7 @@ from knowledge.api.errors import error_detail, error_status
 from knowledge.api.login_form import LOGIN_COOKIE, LOGIN_PATH, genuine_login_post, login_page
 from knowledge.api.pages import redirect, render
 from knowledge.api.views import try_question
-from knowledge.retrieval.documents import serialize_document
+from knowledge.documents.model import serialize_document
 from knowledge.retrieval.search import SearchStatus
 
 router = APIRouter(prefix="/admin", include_in_schema=False, route_class=DocumentSizedRoute)
@@ -134,7 +134,7 @@ def new_document(request: Request, admin: Admin, principal: Staff,
     """An empty form, or one prefilled with a group of unanswered questions."""
     form: dict[str, object] = {"topic": "vneid", "reviewed": dt.date.today().isoformat()}
     if questions:
-        from knowledge.admin.unanswered import questions_by_id
+        from knowledge.records.unanswered import questions_by_id
 
         ids = [int(i) for i in questions.split(",") if i][:100]
         with admin.db.read() as session:

@@ -6,11 +6,15 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from knowledge.admin import audit, citizen_records, messages, transfer, unanswered
-from knowledge.admin import document_store as store
+from knowledge.content import transfer
+
+from knowledge.platform import audit, messages
+
+from knowledge.records import citizen_records, unanswered
+from knowledge.content import document_store as store
 from knowledge.api.body_limit import ArchiveSizedRoute, DocumentSizedRoute
-from knowledge.admin.publishing import recent_publications
-from knowledge.admin.reports import feedback_by_document, stale_documents
+from knowledge.content.publishing import recent_publications
+from knowledge.records.reports import feedback_by_document, stale_documents
 from knowledge.api.schemas.admin import ROW_ID_LIST_PATTERN, StaleRow
 from knowledge.api.deps import Admin, Service, Staff, check_write
 from knowledge.api.pages import redirect, render

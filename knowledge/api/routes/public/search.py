@@ -16,7 +16,7 @@ from knowledge.api.schemas.public import (
     SearchResponse,
     SourceRef,
 )
-from knowledge.retrieval.documents import DOCUMENT_ID_PATTERN
+from knowledge.documents.model import DOCUMENT_ID_PATTERN
 from knowledge.retrieval.procedure_names import most_specific
 from knowledge.retrieval.service import KnowledgeService
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from knowledge.api.deps import get_service
-from knowledge.admin.maintenance import read_state
-from knowledge.required_documents import CONTACTS_DOCUMENT
+from knowledge.content.maintenance import read_state
+from shared.required_documents import CONTACTS_DOCUMENT
 from knowledge.retrieval.service import KnowledgeService
 
 router = APIRouter(tags=["status"])

@@ -1,0 +1,32 @@
+"""What staff should look at: feedback per document and documents due for review."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from knowledge.documents.model import KnowledgeDocument
+
+
+@dataclass(frozen=True)
+class DocumentFeedback:
+    document_id: str
+    title: str
+    helpful: int
+    not_helpful: int
+
+
+def is_stale(reviewed: dt.date, stale_days: int, today: dt.date | None = None) -> bool:
+    return ((today or dt.date.today()) - reviewed).days > stale_days
+
+
+def stale_documents(documents: list[KnowledgeDocument], stale_days: int, today: dt.date | None = None) -> list[KnowledgeDocument]:
+    """Served documents whose review is older than `stale_days`, oldest review first."""
+    return sorted((d for d in documents if is_stale(d.reviewed, stale_days, today)), key=lambda d: d.reviewed)
+
+
+def feedback_by_document(counts: dict[str, dict[str, int]], titles: dict[str, str]) -> list[DocumentFeedback]:
+    """Per-document 👍/👎 from the records store, most 👎 first."""
+    rows = [
+        DocumentFeedback(doc_id, titles.get(doc_id, ""), c.get("helpful", 0), c.get("not_helpful", 0))
+        for doc_id, c in counts.items() if doc_id and doc_id != "None"
+    ]
+    return sorted(rows, key=lambda r: (-r.not_helpful, -r.helpful, r.document_id))

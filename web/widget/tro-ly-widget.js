@@ -243,7 +243,7 @@
   var HEADING = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/;
 
   /** Paragraphs (line breaks kept), numbered and bulleted lists, ## headings, bold, http(s)
-   * links: the subset defined in knowledge/retrieval/markdown_subset.py, which the staff
+   * links: the subset defined in knowledge/documents/markdown_subset.py, which the staff
    * preview renders with, so staff preview what citizens see. */
   function renderMarkdown(text) {
     var root = el("div", { className: "md" });

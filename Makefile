@@ -43,7 +43,7 @@ STEP := bash scripts/make_step.sh
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help env run bot-side knowledge-side run-cluster soak test test-fast test-python test-rasa validate eval compare-models bench index lock clean
+.PHONY: help env run bot-side knowledge-side run-cluster soak test test-fast test-bot test-python test-rasa validate eval compare-models bench index lock clean
 
 help:
 	@echo "make run | test | test-fast | eval | index | lock | clean   (see README.md)"
@@ -120,10 +120,14 @@ validate: $(BOT_VENV)/.installed
 	$(RASA) data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings
 
 # The edit-test loop: unit and action tests, no trained model, no index, no running service.
-test-fast: $(KB_VENV)/.installed
+test-fast: $(KB_VENV)/.installed test-bot
 	$(KB_PY) -m pytest -q -m "not e2e" tests/unit tests/actions
 
-test-python: env $(MODEL) index
+# The bot side's unit tests, in Rasa's environment (tests/conftest.py is the other side's).
+test-bot: $(BOT_VENV)/.installed
+	PYTHONPATH=$(CURDIR) $(BOT_PY) -m pytest -q -p no:cacheprovider --confcutdir=tests/bot tests/bot
+
+test-python: env $(MODEL) index test-bot
 	$(KB_PY) -m pytest -q
 
 test-rasa: $(MODEL)

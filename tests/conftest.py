@@ -9,6 +9,9 @@ import pytest
 from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder, create_embedder
 
+# The bot side's unit tests import Rasa: they run in its environment (`make test-bot`).
+collect_ignore = ["bot"]
+
 FIXTURE_DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
 SYSTEM_PACKAGES = Path(__file__).resolve().parent.parent / "scripts" / "system-packages.sh"
 RECORDS_TOKEN = "test-records-token"  # the action server's shared secret in API tests

@@ -132,6 +132,9 @@ class Settings(BaseSettings):
     public_holidays: tuple[dt.date, ...] = ()
     staff_online_seconds: float = Field(default=60.0, gt=0)
     handoff_abandon_minutes: float = Field(default=10.0, gt=0)
+    # How often the service closes abandoned requests and embeds new unanswered questions (the
+    # work a desk or queue read would otherwise have to write).
+    upkeep_seconds: float = Field(default=15.0, gt=0)
     handoff_open_per_address: int = Field(default=10, ge=1)
     # Where the knowledge service reaches Rasa's staff bridge (bot/channels/staff_bridge.py), and
     # the secret both hold (STAFF_BRIDGE_TOKEN on Rasa's side); unset: replies wait for the

@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
         app.state.knowledge_service = admin.service
         app.state.admin = admin
         app.state.record_writers = RecordWriters.from_settings(resolved)
-        async with background_jobs(admin.service, resolved):
+        async with background_jobs(admin.service, resolved, admin):
             yield
         admin.close()
 

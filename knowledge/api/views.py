@@ -1,5 +1,5 @@
 """Response models built from domain results, shared by the JSON API and the admin page
-(so that no route module imports another)."""
+(so that no route module imports another). Read-only: a GET writes nothing."""
 
 from knowledge.records import unanswered
 from knowledge.records.dashboard import Dashboard, Period, build_dashboard
@@ -26,7 +26,7 @@ def _suggestion(searcher: KnowledgeSearcher, question: str) -> Suggestion | None
 
 def unanswered_report(service: KnowledgeService, admin: AdminState, max_groups: int) -> UnansweredReport:
     """Open questions grouped by wording, each with the document the bot finds closest now."""
-    with admin.db.write() as session:  # writes the embeddings computed for new questions
+    with admin.db.read() as session:
         groups = unanswered.group_questions(session, service.embedder, admin.settings.admin_cluster_similarity)
         views = [
             QuestionGroupView(
@@ -54,5 +54,5 @@ def try_question(searcher: KnowledgeSearcher, query: str, top_k: int, answer_thr
 def dashboard_figures(service: KnowledgeService, admin: AdminState, period: Period) -> Dashboard:
     """The dashboard's figures for the page, its CSV and the API, titled as the bot serves now."""
     titles = {document_id: document.title for document_id, document in service.searcher.index.documents.items()}
-    with admin.db.write() as session:  # the unanswered grouping stores embeddings of new questions
+    with admin.db.read() as session:
         return build_dashboard(session, period, service.embedder, admin.settings.admin_cluster_similarity, titles)

@@ -194,7 +194,7 @@ def claim(session: Session, handoff_id: int, username: str, now: dt.datetime) ->
     return handoff
 
 
-def _held_by(session: Session, handoff_id: int, username: str) -> Handoff:
+def held_by(session: Session, handoff_id: int, username: str) -> Handoff:
     handoff = get(session, handoff_id)
     if handoff.status != HandoffStatus.CLAIMED.value:
         if handoff.status == HandoffStatus.WAITING.value:
@@ -208,7 +208,7 @@ def _held_by(session: Session, handoff_id: int, username: str) -> Handoff:
 def staff_reply(session: Session, handoff_id: int, username: str, text: str, now: dt.datetime) -> HandoffMessage:
     """Masked like a citizen's text (staff paste IDs, OTPs and passwords too), stored undelivered;
     the route marks it delivered once the chat server has sent it."""
-    handoff = _held_by(session, handoff_id, username)
+    handoff = held_by(session, handoff_id, username)
     row = HandoffMessage(handoff_id=handoff.id, created_at=now, author=STAFF, staff_name=handoff.staff_name,
                          text=masked_text(text).strip(), delivered=False)
     session.add(row)
@@ -218,7 +218,7 @@ def staff_reply(session: Session, handoff_id: int, username: str, text: str, now
 
 
 def close(session: Session, handoff_id: int, username: str, now: dt.datetime) -> Handoff:
-    handoff = _held_by(session, handoff_id, username)
+    handoff = held_by(session, handoff_id, username)
     handoff.status, handoff.closed_at = HandoffStatus.CLOSED.value, now
     audit.record(session, username, "handoff_close", str(handoff_id))
     return handoff

@@ -57,14 +57,28 @@ def open_questions(session: Session, limit: int = MAX_OPEN_SHOWN) -> list[Unansw
     return list(session.scalars(query))
 
 
-def _vectors(session: Session, rows: list[UnansweredQuestion], embedder: Embedder) -> np.ndarray:
-    missing = [row for row in rows if row.embedding is None]
+def store_missing_embeddings(session: Session, embedder: Embedder, limit: int = MAX_OPEN_SHOWN) -> int:
+    """Embed open questions that have no vector yet (the service's background job), so that
+    reading the queue or the dashboard computes only what arrived since and writes nothing."""
+    missing = list(session.scalars(
+        select(UnansweredQuestion).where(UnansweredQuestion.resolved_at.is_(None), UnansweredQuestion.embedding.is_(None))
+        .order_by(UnansweredQuestion.id.desc()).limit(limit)
+    ))
     if missing:
-        fresh = embedder.encode_queries([_folded(row.question) for row in missing])
-        for row, vector in zip(missing, fresh):
+        for row, vector in zip(missing, embedder.encode_queries([_folded(row.question) for row in missing])):
             row.embedding = np.asarray(vector, dtype=np.float32).tobytes()
-        session.flush()
-    matrix = np.stack([np.frombuffer(row.embedding or b"", dtype=np.float32) for row in rows])
+    return len(missing)
+
+
+def _vectors(rows: list[UnansweredQuestion], embedder: Embedder) -> np.ndarray:
+    """Stored vectors, and those not stored yet computed in memory (never written here)."""
+    missing = [row for row in rows if row.embedding is None]
+    fresh = iter(embedder.encode_queries([_folded(row.question) for row in missing]) if missing else [])
+    matrix = np.stack([
+        np.frombuffer(row.embedding, dtype=np.float32) if row.embedding is not None
+        else np.asarray(next(fresh), dtype=np.float32)
+        for row in rows
+    ])
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1.0, norms)
 
@@ -82,7 +96,7 @@ def group_questions(session: Session, embedder: Embedder, similarity: float) -> 
     rows = open_questions(session)
     if not rows:
         return []
-    vectors = _vectors(session, rows, embedder)
+    vectors = _vectors(rows, embedder)
     words = [set(word_tokens(expand_abbreviations(row.question))) - QUESTION_WORDS for row in rows]
     leaders: list[int] = []
     members: list[list[int]] = []

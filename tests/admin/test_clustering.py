@@ -36,3 +36,26 @@ def test_paraphrases_group_together_and_topics_stay_apart(tmp_path: Path, embedd
     assert misplaced <= 2, found  # measured: 1 of 24
     assert len(found) <= len(LABELLED) + 3, found  # measured: 11 groups for 9 topics
     assert sorted(label for group in found for label in group) == sorted(label.values())
+
+
+def test_grouping_writes_nothing_and_the_upkeep_stores_the_vectors(tmp_path: Path, embedder: Embedder) -> None:
+    """Reading the queue computes new questions' vectors in memory; the background upkeep
+    stores them, and the groups are the same either way."""
+    settings = Settings(index_dir=tmp_path / "index")
+    db = Database.open(settings)
+    questions = [q for group in LABELLED[:3] for q in group]
+    with db.write() as session:
+        for question in questions:
+            citizen_records.add_unanswered(session, "c", question, "fallback", None)
+    with db.read() as session:
+        before = [g.ids for g in unanswered.group_questions(session, embedder, settings.admin_cluster_similarity)]
+        assert all(row.embedding is None for row in unanswered.open_questions(session))
+    with db.write() as session:
+        assert unanswered.store_missing_embeddings(session, embedder) == len(questions)
+    with db.write() as session:
+        assert unanswered.store_missing_embeddings(session, embedder) == 0
+    with db.read() as session:
+        assert all(row.embedding is not None for row in unanswered.open_questions(session))
+        after = [g.ids for g in unanswered.group_questions(session, embedder, settings.admin_cluster_similarity)]
+    db.dispose()
+    assert after == before

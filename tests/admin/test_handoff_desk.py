@@ -3,8 +3,9 @@ replies stored before they are sent, ends, and what the citizen's widget gets ba
 address's cap on open requests, abandonment with and without presence, paging, and what
 staff never see (the conversation id) or send unmasked."""
 
+import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,14 @@ class FakeBridge:
     delivered: list[str] = []  # the texts sent to the citizen's widget
     up = True
     connected = True
+    during_call: Callable[[str, str], None] | None = None  # runs while the chat server "works"
 
     def __init__(self, settings: Settings) -> None:
         pass
 
     def _call(self, name: str, conversation_id: str) -> None:
+        if FakeBridge.during_call is not None:
+            FakeBridge.during_call(name, conversation_id)
         if not FakeBridge.up:
             raise ChatServerUnavailable(messages.CHAT_SERVER_DOWN.format(action=name))
         FakeBridge.calls.append((name, conversation_id))
@@ -47,6 +51,8 @@ class FakeBridge:
         self._call("release", conversation_id)
 
     def deliver(self, conversation_id: str, message_id: int, text: str, staff_name: str | None) -> bool:
+        if FakeBridge.during_call is not None:
+            FakeBridge.during_call("deliver", conversation_id)
         if not (FakeBridge.up and FakeBridge.connected):
             return False
         FakeBridge.calls.append(("deliver", conversation_id))
@@ -57,6 +63,7 @@ class FakeBridge:
 @pytest.fixture
 def bridge(monkeypatch: pytest.MonkeyPatch) -> type[FakeBridge]:
     FakeBridge.calls, FakeBridge.delivered, FakeBridge.up, FakeBridge.connected = [], [], True, True
+    FakeBridge.during_call = None
     monkeypatch.setattr(desk_routes, "RasaBridge", FakeBridge)
     return FakeBridge
 
@@ -108,11 +115,18 @@ def open_desk_page(admin: AdminClient, query: str = "", headers: dict[str, str] 
     return response.json()
 
 
+def check_in(admin: AdminClient) -> dict[str, Any]:
+    response = admin.client.post("/admin/api/handoffs/presence", headers=admin.editor)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def test_with_staff_online_in_office_hours_a_person_takes_it_live(desk: AdminClient) -> None:
     assert ask_for_person(desk)["live"] is False  # nobody has the inbox open yet
-    desk.client.get("/admin/api/handoffs", headers=desk.viewer)
+    assert desk.client.post("/admin/api/handoffs/presence", headers=desk.viewer).status_code == 403
+    desk.client.get("/admin/api/handoffs", headers=desk.editor)  # reading the desk is not checking in
     assert ask_for_person(desk, "d" * 32)["live"] is False  # a viewer cannot take conversations
-    board = desk.client.get("/admin/api/handoffs", headers=desk.editor).json()
+    board = desk.client.post("/admin/api/handoffs/presence", headers=desk.editor).json()
     assert board["office_open"] and board["staff_online"] == 1
     opened = ask_for_person(desk, "e" * 32)
     assert opened["live"] is True and opened["next_opening"] is None
@@ -130,7 +144,7 @@ def test_asking_twice_is_one_request(desk: AdminClient) -> None:
 
 
 def test_outside_office_hours_the_citizen_is_told_when_someone_reads_it(closed_office: AdminClient) -> None:
-    closed_office.client.get("/admin/api/handoffs", headers=closed_office.editor)
+    closed_office.client.post("/admin/api/handoffs/presence", headers=closed_office.editor)
     opened = ask_for_person(closed_office)
     assert opened["live"] is False
     assert opened["next_opening_text"] == "ngay khi có cán bộ trực"  # no working day configured
@@ -194,6 +208,34 @@ def test_a_claim_the_chat_server_did_not_confirm_changes_nothing(desk: AdminClie
     assert desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.editor).json()["status"] == "waiting"
     bridge.up = True
     assert claim(desk, handoff_id, desk.editor).status_code == 200
+
+
+def test_reading_the_desk_writes_nothing(desk: AdminClient) -> None:
+    ask_for_person(desk)
+    before = sql(desk.settings, "SELECT COUNT(*) FROM staff_presence")
+    for headers in (desk.viewer, desk.editor):
+        assert desk.client.get("/admin/api/handoffs", headers=headers).status_code == 200
+    assert sql(desk.settings, "SELECT COUNT(*) FROM staff_presence") == before
+
+
+def test_the_chat_server_is_called_with_no_write_transaction_open(desk: AdminClient, bridge: type[FakeBridge]) -> None:
+    """Another writer (here a plain SQLite connection that waits 0.2 s at most) can write while
+    the chat server is being called for a claim, a reply and an end."""
+    writes: list[str] = []
+
+    def another_writer(name: str, conversation_id: str) -> None:
+        with sqlite3.connect(desk.settings.admin_db, timeout=0.2) as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("UPDATE staff_presence SET seen_at = seen_at")
+        writes.append(name)
+
+    bridge.during_call = another_writer
+    handoff_id = ask_for_person(desk)["id"]
+    assert claim(desk, handoff_id, desk.editor).status_code == 200
+    sent = desk.client.post(f"/admin/api/handoffs/{handoff_id}/messages", json={"text": "Chào bạn"}, headers=desk.editor)
+    assert sent.status_code == 201
+    assert desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.editor).status_code == 200
+    assert writes == ["hold", "deliver", "release"]
 
 
 def test_a_reply_the_widget_missed_is_waiting_when_the_citizen_returns(desk: AdminClient, bridge: type[FakeBridge]) -> None:
@@ -294,14 +336,14 @@ def test_a_rest_request_is_abandoned_when_the_citizen_stops_writing(desk: AdminC
     silent_for_an_hour(desk)
     message = desk.client.post("/live/messages", json={"conversation_id": "rest-writing", "text": "còn đó không?"})
     assert message.status_code == 201
-    open_desk_page(desk)  # reading the desk sweeps
+    check_in(desk)  # an editor's check-in sweeps (so does the service's upkeep job)
     assert [status_of(desk, i) for i in (rest, widget, unknown, writing)] == [
         "abandoned", "waiting", "abandoned", "waiting"]
     assert desk.client.get(f"/admin/api/handoffs/{writing}", headers=desk.editor).json()["citizen_present"] is False
     # The widget leaves: abandoned once the timeout has passed since it left.
     desk.client.post("/live/presence", json={"conversation_id": "widget-citizen", "present": False})
     silent_for_an_hour(desk)
-    open_desk_page(desk)
+    check_in(desk)
     assert status_of(desk, widget) == "abandoned" and status_of(desk, writing) == "abandoned"
 
 
@@ -339,6 +381,7 @@ def test_staff_never_see_the_conversation_id(desk: AdminClient, bridge: type[Fak
     gone = "session-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
     ask_for_person(desk, gone, channel="rest")
     silent_for_an_hour(desk)
+    seen.append(str(check_in(desk)))
     seen.append(str(open_desk_page(desk, "?status=abandoned")))
     seen += [str(row) for row in sql(desk.settings, "SELECT actor, action, target, detail FROM audit_log")]
     assert any("handoff_abandoned" in text for text in seen)  # the sweep's audit row is among them

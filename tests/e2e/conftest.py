@@ -25,6 +25,7 @@ LIVE_HANDOFF_ENV = {
     "KB_HOLIDAY_COUNTRY": "",
     "KB_STAFF_ONLINE_SECONDS": "5",
     "KB_HANDOFF_ABANDON_MINUTES": "0.05",
+    "KB_UPKEEP_SECONDS": "0.5",
     # Every e2e citizen writes from 127.0.0.1, as every e2e message is one address (the cap is
     # tested with the API in tests/admin/test_handoff_desk.py).
     "KB_HANDOFF_OPEN_PER_ADDRESS": "1000",

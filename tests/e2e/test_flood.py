@@ -94,7 +94,7 @@ def test_a_flood_from_one_address_does_not_keep_another_citizen_from_a_person(
     marker = " ".join(random.sample(MARKER_WORDS, 4))
     staff = AdminApi(stack.config.url(stack.config.knowledge_port), *editor)
     try:
-        staff.call("GET", "/handoffs")  # a staff member has the inbox open: the citizen is offered a person now
+        staff.call("POST", "/handoffs/presence")  # a staff member has the inbox open: the citizen is offered a person now
         with from_address(stack, CITIZEN) as citizen:
             sender = uuid.uuid4().hex
             assert say(citizen, sender, f"tôi cần hỏi về hồ sơ {marker}").status_code == 200

@@ -202,7 +202,9 @@
 
   function refresh() {
     var query = "?status=" + encodeURIComponent(state.view) + "&page=" + state.page + "&per_page=" + PER_PAGE;
-    return api("GET", query).then(function (desk) {
+    /* An editor's poll is a check-in (it counts as online); a read-only account only reads. */
+    var read = canEdit ? api("POST", "/presence" + query) : api("GET", query);
+    return read.then(function (desk) {
       var pages = Math.max(1, Math.ceil(desk.total / desk.per_page));
       if (state.page > pages) { state.page = pages; return refresh(); }  /* requests left the view */
       state.desk = desk;

@@ -1,7 +1,8 @@
 """The staff's handoff desk: open requests, claiming one, replying live, ending it.
 
-Reading the desk counts as being online (the inbox page polls it), which is what lets the
-bot offer a person. The desk is paged and lists requests without their conversations; staff
+Checking in counts as being online (the inbox page polls POST /presence, which answers with
+the desk), which is what lets the bot offer a person; reading the desk writes nothing. The
+desk is paged and lists requests without their conversations; staff
 never see a conversation id (the citizen's session secret), only the request's number.
 Replies and ends go through the chat server's staff bridge; a claim or an end the chat
 server did not confirm changes nothing (503), a reply it could not deliver stays stored and
@@ -14,12 +15,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 from sqlalchemy.orm import Session
 
-from knowledge.desk import live_handoff
-
+from knowledge.desk import desk_service, live_handoff
 from knowledge.platform import messages
 from knowledge.platform.accounts import Principal
 from knowledge.platform.local_time import in_vietnam
-from knowledge.platform.models import Handoff, HandoffStatus, utc_now
+from knowledge.platform.models import Handoff, HandoffStatus, StaffPresence, utc_now
 from knowledge.desk.office_hours import OfficeHours
 from knowledge.startup import AdminState
 from knowledge.api.body_limit import DocumentSizedRoute
@@ -72,9 +72,8 @@ def _desk(admin: AdminState, service: KnowledgeService, principal: Principal, vi
     now = utc_now()
     settings = admin.settings
     office = OfficeHours.from_settings(settings)
-    with admin.db.write() as session:
-        presence = live_handoff.heartbeat(session, principal.username, now) if principal.can_edit else None
-        live_handoff.sweep_abandoned(session, now, settings.handoff_abandon_minutes)
+    with admin.db.read() as session:
+        presence = session.get(StaffPresence, principal.username)
         listed = live_handoff.desk(session, view, page, per_page)
         return HandoffDesk(
             office_open=office.is_open(now), office_hours=office.describe(),
@@ -85,13 +84,26 @@ def _desk(admin: AdminState, service: KnowledgeService, principal: Principal, vi
         )
 
 
+DeskStatus = Annotated[DeskView, Query(alias="status")]
+DeskPage = Annotated[int, Query(ge=1, le=MAX_ROW_ID)]
+DeskPerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+
+
 @router.get("", response_model=HandoffDesk, responses=ERRORS)
-def desk(admin: Admin, service: Service, principal: Viewer, view: Annotated[DeskView, Query(alias="status")] = "open",
-         page: Annotated[int, Query(ge=1, le=MAX_ROW_ID)] = 1,
-         per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20) -> HandoffDesk:
-    """One page of requests, newest first: the open ones (the inbox's default, which it polls)
-    or those of one status, with how many there are in all."""
+def desk(admin: Admin, service: Service, principal: Viewer, view: DeskStatus = "open", page: DeskPage = 1,
+         per_page: DeskPerPage = 20) -> HandoffDesk:
+    """One page of requests, newest first: the open ones (the inbox's default) or those of one
+    status, with how many there are in all."""
     return _desk(admin, service, principal, view, page, per_page)
+
+
+@router.post("/presence", response_model=HandoffDesk, responses=ERRORS)
+def check_in(admin: Admin, service: Service, editor: Editor, view: DeskStatus = "open", page: DeskPage = 1,
+             per_page: DeskPerPage = 20) -> HandoffDesk:
+    """The inbox is open: its staff member counts as online for a while (what lets the bot offer
+    a person live); answered with the same page as GET."""
+    desk_service.check_in(admin.db, admin.settings, editor.username, utc_now())
+    return _desk(admin, service, editor, view, page, per_page)
 
 
 @router.put("/display-name", response_model=HandoffDesk, responses=ERRORS)
@@ -112,33 +124,20 @@ def one(handoff_id: HandoffId, admin: Admin, service: Service, principal: Viewer
 @router.post("/{handoff_id}/claim", response_model=HandoffView, responses=DESK_ERRORS)
 def claim(handoff_id: HandoffId, admin: Admin, service: Service, editor: Editor) -> HandoffView:
     """Take the conversation: the first claim wins, a second gets 409. The bot goes silent."""
-    now = utc_now()
-    with admin.db.write() as session:
-        handoff = live_handoff.claim(session, handoff_id, editor.username, now)
-        RasaBridge(admin.settings).hold(handoff.conversation_id)  # raises: the claim is rolled back
-        return _view(session, handoff, editor.username, service, now)
+    desk_service.claim(admin.db, RasaBridge(admin.settings), handoff_id, editor.username, utc_now())
+    return one(handoff_id, admin, service, editor)
 
 
 @router.post("/{handoff_id}/messages", response_model=StaffMessageSent, status_code=status.HTTP_201_CREATED,
              responses=DESK_ERRORS)
 def reply(handoff_id: HandoffId, body: StaffReply, admin: Admin, editor: Editor) -> StaffMessageSent:
     """Masked, stored, then sent to the citizen's widget, marked as a person's message."""
-    with admin.db.write() as session:
-        message = live_handoff.staff_reply(session, handoff_id, editor.username, body.text, utc_now())
-        handoff = live_handoff.get(session, handoff_id)
-        conversation, message_id, text, name = handoff.conversation_id, message.id, message.text, message.staff_name
-    delivered = RasaBridge(admin.settings).deliver(conversation, message_id, text, name)
-    if delivered:
-        with admin.db.write() as session:
-            live_handoff.mark_delivered(session, conversation, [message_id])
-    return StaffMessageSent(id=message_id, text=text, delivered=delivered)
+    sent = desk_service.reply(admin.db, RasaBridge(admin.settings), handoff_id, editor.username, body.text, utc_now())
+    return StaffMessageSent(id=sent.id, text=sent.text, delivered=sent.delivered)
 
 
 @router.post("/{handoff_id}/close", response_model=HandoffView, responses=DESK_ERRORS)
 def close(handoff_id: HandoffId, admin: Admin, service: Service, editor: Editor) -> HandoffView:
     """End it: the bot answers again and asks the citizen whether the help was useful."""
-    now = utc_now()
-    with admin.db.write() as session:
-        handoff = live_handoff.close(session, handoff_id, editor.username, now)
-        RasaBridge(admin.settings).release(handoff.conversation_id)  # raises: still held
-        return _view(session, handoff, editor.username, service, now)
+    desk_service.close(admin.db, RasaBridge(admin.settings), handoff_id, editor.username, utc_now())
+    return one(handoff_id, admin, service, editor)

@@ -29,6 +29,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 SQLITE_POOL_SIZE = 4
+DELETE_BATCH = 500  # conversations per DELETE (SQLite allows 999 bound parameters)
 
 
 def _tune_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
@@ -87,6 +88,20 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         if self.event_broker is not None:  # Rasa's `_stream_new_events`, without serialising each event again
             for _, data in new_events:
                 self.event_broker.publish({"sender_id": tracker.sender_id, **data})
+
+    def delete_conversations_idle_since(self, cutoff: float) -> int:
+        """Retention: delete, through Rasa's own event model, every conversation whose newest
+        event is older than `cutoff` (seconds since 1970); returns how many. A conversation
+        active since keeps its whole history."""
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            idle = [sender for (sender,) in session.query(event.sender_id).group_by(event.sender_id)
+                    .having(sa.func.max(event.timestamp) < cutoff)]
+            for start in range(0, len(idle), DELETE_BATCH):
+                batch = idle[start:start + DELETE_BATCH]
+                session.query(event).filter(event.sender_id.in_(batch)).delete(synchronize_session=False)
+            session.commit()
+        return len(idle)
 
     @staticmethod
     def _row(sender_id: Text, type_name: Text, data: Dict[Text, Any]) -> Dict[Text, Any]:

@@ -20,12 +20,11 @@ class Settings(BaseSettings):
     index_dir: Path = REPO_ROOT / "build" / "index"
     # Rasa as the citizen's browser reaches it; the demo page at / hands it to the web widget.
     rasa_public_url: str = "http://127.0.0.1:5005"
-    # Retention (knowledge/retention.py): conversations and records older than this many days
-    # are deleted hourly; unset keeps them. The tracker store is Rasa's, as a SQLAlchemy URL
-    # (sqlite:////abs/path/trackers.db or postgresql://…); `python -m stack` sets it.
+    # Retention (knowledge/records/retention.py): conversations and records older than this many
+    # days are deleted hourly; unset keeps them. Rasa deletes its own conversations when asked
+    # through the staff bridge (rasa_internal_url, bridge_token below).
     retention_days: int | None = Field(default=None, ge=0)
     retention_interval_minutes: float = Field(default=60.0, gt=0)
-    tracker_store_url: str | None = None
     # What citizens leave for staff (POST /feedback, /handoffs, /unanswered) is written only
     # by the action server, which sends this shared secret (ACTIONS_RECORDS_TOKEN) in the
     # X-Records-Token header; unset refuses every write. `python -m stack` generates one per

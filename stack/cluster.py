@@ -142,7 +142,6 @@ class Cluster(Stack):
             "KB_INDEX_DIR": str(c.workdir / "index"),
             "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
             "KB_RECORDS_TOKEN": c.records_token,
-            "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url(),
             "KB_TRUSTED_PROXIES": json.dumps([c.host]),  # nginx reaches the replicas from the bind address
             **({"KB_ADMIN_DATABASE_URL": c.extra_env["KB_ADMIN_DATABASE_URL"]}
                if "KB_ADMIN_DATABASE_URL" in c.extra_env else {}),

@@ -62,10 +62,6 @@ class StackConfig:
     def url(self, port: int) -> str:
         return f"http://{self.host}:{port}"
 
-    def tracker_store_sqlalchemy_url(self) -> str:
-        """Where Rasa keeps conversations, for the knowledge service's retention job."""
-        return self.tracker_store_url or f"sqlite:///{self.tracker_db}"
-
     def rasa_endpoints(self) -> tuple[Path, dict[str, str]]:
         """The endpoints file for the configured tracker store, and the variables it reads."""
         if not self.tracker_store_url:
@@ -219,7 +215,7 @@ class Stack:
         return [
             knowledge_spec(c, "knowledge", c.knowledge_port,
                            {"KB_RASA_PUBLIC_URL": c.url(c.rasa_port), "KB_RECORDS_TOKEN": c.records_token,
-                            "KB_TRACKER_STORE_URL": c.tracker_store_sqlalchemy_url(), **knowledge_live}),
+                            **knowledge_live}),
             actions_spec(c, "actions", c.actions_port, c.url(c.knowledge_port)),
             rasa_spec(c, "rasa", c.rasa_port, endpoints,
                       {**action_endpoint_environment(c), **tracker_env, **rasa_live}),

@@ -3,12 +3,15 @@
 POST /webhooks/staff/hold     a staff member took it: the citizen is told, the bot goes silent
 POST /webhooks/staff/release  staff ended it: the bot resumes and asks if the help was useful
 POST /webhooks/staff/deliver  a staff message to the citizen's widget, if it is connected
+POST /webhooks/staff/retention conversations idle since `before` (seconds since 1970) deleted
+                              through the tracker store (bot/tracker_store.py), never raw SQL
 
 Each needs `Authorization: Bearer <BOT_BRIDGE_TOKEN>`; without a configured token every call
 is refused. Pausing is Rasa's own ConversationPaused, kept in the tracker store, so a
 conversation stays with the person when Rasa restarts.
 """
 
+import asyncio
 import hmac
 import logging
 import re
@@ -20,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import records_link
+from bot.tracker_store import LeanSQLTrackerStore
 from bot.channels import citizen_sockets, live_handoff
 from shared.contract import CONVERSATION_ID_PATTERN, MAX_STAFF_MESSAGE_CHARS
 
@@ -28,16 +32,30 @@ CONVERSATION = re.compile(CONVERSATION_ID_PATTERN)
 MAX_TEXT = MAX_STAFF_MESSAGE_CHARS
 
 
-def _refusal(request: Request) -> Optional[HTTPResponse]:
+def _not_the_desk(request: Request) -> Optional[HTTPResponse]:
     expected = records_link.SETTINGS.bridge_token
     given = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
     if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
         return response.json({"error": "not the staff desk"}, status=401)
+    return None
+
+
+def _refusal(request: Request) -> Optional[HTTPResponse]:
+    not_the_desk = _not_the_desk(request)
+    if not_the_desk:
+        return not_the_desk
     body = request.json if request.body else None
     if not isinstance(body, dict) or not isinstance(body.get("conversation_id"), str) \
             or not CONVERSATION.match(body["conversation_id"]):
         return response.json({"error": "'conversation_id' is required"}, status=400)
     return None
+
+
+def conversation_store(tracker_store: Any) -> Optional[LeanSQLTrackerStore]:
+    """The configured store under Rasa's wrappers (fail-safe, awaitable), if it can delete."""
+    while tracker_store is not None and not isinstance(tracker_store, LeanSQLTrackerStore):
+        tracker_store = getattr(tracker_store, "_tracker_store", None)
+    return tracker_store
 
 
 class StaffBridgeInput(InputChannel):
@@ -76,5 +94,20 @@ class StaffBridgeInput(InputChannel):
                 return response.json({"error": f"'text' is required, at most {MAX_TEXT} characters"}, status=400)
             delivered = await citizen_sockets.send_staff_message(request.json["conversation_id"], text, name)
             return response.json({"delivered": delivered})
+
+        @bridge.route("/retention", methods=["POST"])
+        async def retention(request: Request) -> HTTPResponse:
+            refused = _not_the_desk(request)
+            if refused:
+                return refused
+            body = request.json if request.body else None
+            before = body.get("before") if isinstance(body, dict) else None
+            if not isinstance(before, (int, float)) or isinstance(before, bool):
+                return response.json({"error": "'before' (seconds since 1970) is required"}, status=400)
+            store = conversation_store(request.app.ctx.agent.tracker_store)
+            if store is None:
+                return response.json({"error": "the tracker store cannot delete conversations"}, status=501)
+            deleted = await asyncio.to_thread(store.delete_conversations_idle_since, float(before))
+            return response.json({"deleted": deleted})
 
         return bridge

@@ -8,6 +8,7 @@ from typing import Any
 
 from knowledge.config import Settings
 from knowledge.desk import desk_service
+from knowledge.desk.rasa_bridge import RasaBridge
 from knowledge.platform.models import utc_now
 from knowledge.records import unanswered
 from knowledge.startup import AdminState
@@ -51,7 +52,7 @@ async def background_jobs(service: KnowledgeService, settings: Settings,
     if admin is not None:
         jobs.append(desk_and_queue_upkeep(admin, settings.upkeep_seconds))
     if settings.retention_days is not None:
-        jobs.append(retention_schedule(settings))
+        jobs.append(retention_schedule(settings, RasaBridge(settings).delete_idle_conversations))
     tasks = [asyncio.create_task(job) for job in jobs]
     try:
         yield

@@ -9,6 +9,7 @@ from knowledge.platform import audit
 from knowledge.platform.database import Database
 from knowledge.config import get_settings
 from knowledge.content.maintenance import read_state, write_state
+from knowledge.desk.rasa_bridge import RasaBridge
 from knowledge.records.retention import apply_retention
 
 
@@ -37,11 +38,15 @@ def maintenance(
 
 def retention() -> None:
     """Delete conversations and records older than KB_RETENTION_DAYS now (the service does it hourly)."""
-    report = apply_retention(get_settings())
+    settings = get_settings()
+    report = apply_retention(settings, RasaBridge(settings).delete_idle_conversations)
     if report is None:
         typer.echo("KB_RETENTION_DAYS is not set: nothing is deleted.")
         raise typer.Exit(1)
-    typer.echo(f"Deleted {report.conversations} conversations and {report.records} records older than {report.cutoff:%Y-%m-%d %H:%M} UTC")
+    typer.echo(f"Deleted {report.conversations or 0} conversations and {report.records} records older than {report.cutoff:%Y-%m-%d %H:%M} UTC")
+    if report.conversations is None:
+        typer.echo("The chat server did not delete its conversations (is Rasa running with STAFF_BRIDGE_TOKEN?).")
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

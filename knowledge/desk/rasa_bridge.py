@@ -1,6 +1,9 @@
 """The knowledge service's side of the live handoff's link to the chat server: Rasa's staff
 bridge (bot/channels/staff_bridge.py) pauses the bot when a person takes a conversation,
-resumes it when they end, and sends staff messages to the citizen's widget."""
+resumes it when they end, sends staff messages to the citizen's widget, and deletes old
+conversations through Rasa's tracker store for retention."""
+
+import datetime as dt
 
 import logging
 from typing import Any
@@ -13,6 +16,7 @@ from knowledge.config import Settings
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 5.0
+RETENTION_TIMEOUT_SECONDS = 300.0  # one pass over a large tracker store
 
 
 class RasaBridge:
@@ -21,11 +25,11 @@ class RasaBridge:
         token = settings.bridge_token.get_secret_value() if settings.bridge_token else None
         self._headers = {"Authorization": f"Bearer {token}"} if token else None
 
-    def _post(self, path: str, body: dict[str, Any], action: str) -> dict[str, Any]:
+    def _post(self, path: str, body: dict[str, Any], action: str, timeout: float = TIMEOUT_SECONDS) -> dict[str, Any]:
         if self._headers is None:
             raise ChatServerUnavailable(messages.CHAT_SERVER_DOWN.format(action=action))
         try:
-            response = httpx.post(f"{self._url}/{path}", json=body, headers=self._headers, timeout=TIMEOUT_SECONDS)
+            response = httpx.post(f"{self._url}/{path}", json=body, headers=self._headers, timeout=timeout)
             response.raise_for_status()
             return dict(response.json())
         except (httpx.HTTPError, ValueError) as exc:
@@ -48,3 +52,8 @@ class RasaBridge:
             return bool(self._post("deliver", body, "gửi tin nhắn").get("delivered"))
         except ChatServerUnavailable:
             return False
+
+    def delete_idle_conversations(self, cutoff: dt.datetime) -> int:
+        """Rasa deletes every conversation whose newest event is older than `cutoff`; how many."""
+        answer = self._post("retention", {"before": cutoff.timestamp()}, "xóa hội thoại cũ", RETENTION_TIMEOUT_SECONDS)
+        return int(answer["deleted"])

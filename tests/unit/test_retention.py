@@ -1,4 +1,5 @@
-"""Retention deletes whole old conversations from Rasa's tracker store and old records."""
+"""Retention asks the chat server to delete old conversations and deletes old records itself
+(the tracker store's side: tests/bot/test_retention.py)."""
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -13,43 +14,43 @@ from knowledge.records.citizen_records import migrate_legacy_records
 from knowledge.platform.database import Database
 from knowledge.platform.models import Feedback, Handoff, HandoffMessage, UnansweredQuestion
 from knowledge.desk.office_hours import OfficeHours
-from knowledge.records.retention import apply_retention, sqlalchemy_url
+from knowledge.platform.errors import ChatServerUnavailable
+from knowledge.records.retention import apply_retention
 from knowledge.config import Settings
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-# The columns Rasa 3.6's SQL tracker store creates.
-EVENTS = """CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL,
- type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255),
- action_name VARCHAR(255), data TEXT)"""
 
 
-def tracker_db(path: Path, conversations: dict[str, list[float]]) -> Path:
-    with sqlite3.connect(path) as connection:
-        connection.execute(EVENTS)
-        for sender, ages_in_days in conversations.items():
-            for age in ages_in_days:
-                timestamp = (NOW - timedelta(days=age)).timestamp()
-                connection.execute(
-                    "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', ?, '{}')",
-                    (sender, timestamp),
-                )
-    return path
+class ChatServer:
+    """Rasa's staff bridge as retention sees it: records the cutoffs asked, can be down."""
+
+    def __init__(self, deleted: int = 0, up: bool = True) -> None:
+        self.deleted, self.up, self.cutoffs = deleted, up, []
+
+    def delete_idle_conversations(self, cutoff: datetime) -> int:
+        if not self.up:
+            raise ChatServerUnavailable("down")
+        self.cutoffs.append(cutoff)
+        return self.deleted
 
 
-def senders(path: Path) -> set[str]:
-    with sqlite3.connect(path) as connection:
-        return {row[0] for row in connection.execute("SELECT sender_id FROM events")}
+def test_the_chat_server_is_asked_to_delete_conversations_idle_since_the_cutoff(tmp_path: Path) -> None:
+    chat = ChatServer(deleted=3)
+    settings = Settings(index_dir=tmp_path / "index", retention_days=30)
+    report = apply_retention(settings, chat.delete_idle_conversations, now=NOW)
+    assert report is not None and report.conversations == 3
+    assert chat.cutoffs == [NOW - timedelta(days=30)]
 
 
-def test_old_conversations_go_whole_and_recent_ones_stay_whole(tmp_path: Path) -> None:
-    db = tracker_db(tmp_path / "trackers.db", {"old": [40, 35], "ongoing": [40, 1], "new": [0.5]})
-    settings = Settings(
-        index_dir=tmp_path / "index",
-        retention_days=30, tracker_store_url=f"sqlite:///{db}",
-    )
-    report = apply_retention(settings, now=NOW)
-    assert report is not None and report.conversations == 1
-    assert senders(db) == {"ongoing", "new"}  # a conversation active yesterday keeps its history
+def test_records_go_even_when_the_chat_server_is_down(tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "index", retention_days=0)
+    db = Database.open(settings)
+    with db.write() as session:
+        citizen_records.add_feedback(session, "c1", "vneid-la-gi", True, "vneid là gì")
+    report = apply_retention(settings, ChatServer(up=False).delete_idle_conversations,
+                             now=datetime.now(UTC) + timedelta(seconds=2))
+    assert report is not None and report.conversations is None and report.records == 1
+    db.dispose()
 
 
 def test_old_feedback_handoffs_and_unanswered_questions_are_deleted(tmp_path: Path) -> None:
@@ -61,7 +62,7 @@ def test_old_feedback_handoffs_and_unanswered_questions_are_deleted(tmp_path: Pa
                                            [{"speaker": "citizen", "text": "gặp nhân viên"}], None, datetime.now(UTC))
         live_handoff.citizen_message(session, "c1", "còn đó không", datetime.now(UTC))
         citizen_records.add_unanswered(session, "c1", "giá vàng hôm nay", "fallback", None)
-    report = apply_retention(settings, now=datetime.now(UTC) + timedelta(seconds=2))
+    report = apply_retention(settings, ChatServer().delete_idle_conversations, now=datetime.now(UTC) + timedelta(seconds=2))
     assert report is not None and report.records == 4 and report.conversations == 0
     with db.read() as session:
         assert citizen_records.feedback_counts(session) == {} and session.get(Handoff, opened.id) is None
@@ -99,12 +100,7 @@ def test_an_old_records_file_is_migrated_once_at_start(tmp_path: Path) -> None:
 
 
 def test_without_a_retention_age_nothing_is_deleted(tmp_path: Path) -> None:
-    db = tracker_db(tmp_path / "trackers.db", {"old": [400]})
-    settings = Settings(index_dir=tmp_path / "index", tracker_store_url=f"sqlite:///{db}")
-    assert apply_retention(settings, now=NOW) is None
-    assert senders(db) == {"old"}
-
-
-def test_rasa_postgres_urls_use_the_installed_driver() -> None:
-    assert sqlalchemy_url("postgresql://rasa@127.0.0.1:5432/rasa") == "postgresql+psycopg://rasa@127.0.0.1:5432/rasa"
-    assert sqlalchemy_url("sqlite:////tmp/t.db") == "sqlite:////tmp/t.db"
+    chat = ChatServer(deleted=5)
+    settings = Settings(index_dir=tmp_path / "index")
+    assert apply_retention(settings, chat.delete_idle_conversations, now=NOW) is None
+    assert chat.cutoffs == []

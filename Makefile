@@ -43,7 +43,7 @@ STEP := bash scripts/make_step.sh
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help env run bot-side knowledge-side run-cluster soak test test-fast test-bot test-python test-rasa validate eval compare-models bench index lock clean
+.PHONY: help env run bot-side knowledge-side run-cluster soak test lint test-fast test-bot test-python test-rasa validate eval compare-models bench index lock clean
 
 help:
 	@echo "make run | test | test-fast | eval | index | lock | clean   (see README.md)"
@@ -123,6 +123,12 @@ validate: $(BOT_VENV)/.installed
 test-fast: $(KB_VENV)/.installed test-bot
 	$(KB_PY) -m pytest -q -m "not e2e" tests/unit tests/actions
 
+# Style, imports and types: ruff over the whole tree, mypy over the knowledge side and shared/.
+lint: $(KB_VENV)/.installed
+	$(KB_VENV)/bin/ruff check .
+	$(KB_VENV)/bin/ruff format --check .
+	$(KB_VENV)/bin/mypy
+
 # The bot side's unit tests, in Rasa's environment (tests/conftest.py is the other side's).
 test-bot: $(BOT_VENV)/.installed
 	PYTHONPATH=$(CURDIR) $(BOT_PY) -m pytest -q -p no:cacheprovider --confcutdir=tests/bot tests/bot
@@ -136,7 +142,7 @@ test-rasa: $(MODEL)
 	@echo "Conversation tests: all passed (report in results/conversations)"
 
 # Ends by printing what this machine could not test (results/not-tested.txt) and how to fix it.
-test: env validate test-python test-rasa
+test: env lint validate test-python test-rasa
 	@if [ -s results/not-tested.txt ]; then cat results/not-tested.txt; else echo "Nothing skipped."; fi
 
 eval: env $(MODEL) index

@@ -98,7 +98,7 @@ def status_of(custom: object) -> TurnStatus | None:
     """The status a bot message's custom payload reports, or None when it is no turn of the
     contract (a staff message, a payload without a known status)."""
     status = custom.get("status") if isinstance(custom, dict) else None
-    return status if status in TYPE_OF_STATUS else None  # type: ignore[return-value]
+    return status if status in TYPE_OF_STATUS else None
 
 
 # The records contract between the bot's two processes (chat server, action server) and the

@@ -97,7 +97,8 @@ def _folded(text: str) -> NormalisedView:
 def _digitish_at(text: str, position: int, direction: int) -> bool:
     """Whether a digit or a spelled digit lies next to `position` across a light gap."""
     if direction > 0:
-        after = _WORD_GAP.match(text, position).end()  # the gap may be empty: always a match
+        gap = _WORD_GAP.match(text, position)
+        after = gap.end() if gap else position  # the gap may be empty: always a match
         word = _WORD.match(text, after)
         return bool(text[after:after + 1].isdigit() or (word and word.group() in DIGIT_WORDS))
     preceding = text[max(0, position - _LOOK_BEHIND):position]  # a word and a gap, no more
@@ -137,7 +138,7 @@ def _read_lookalike_digits(view: NormalisedView) -> NormalisedView:
         if char not in _LOOKALIKE_DIGITS:
             continue
         before = view.text[k - 1] if k > 0 else " "
-        after, second = (view.text[k + 1:k + 3] + "  ")[:2]
+        after, second = view.text[k + 1:k + 2] or " ", view.text[k + 2:k + 3] or " "
         glued_to_digits = after.isdigit() and second.isdigit()  # "CCCDO79…", "O912…"
         if glued_to_digits or (before.isdigit() or after.isdigit()) and not before.isalpha() and not after.isalpha():
             chars[k] = _LOOKALIKE_DIGITS[char]

@@ -5,7 +5,8 @@ is read in counted chunks and refused as soon as it passes the limit, whether or
 client sent a Content-Length.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import HTTPException, Request, Response, status
 from fastapi.routing import APIRoute
@@ -24,7 +25,7 @@ class DocumentSizedRoute(APIRoute):
     def body_limit(self, settings: Settings) -> int:
         return settings.admin_max_document_bytes
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def limited(request: Request) -> Response:

@@ -4,6 +4,8 @@ Routes let an `AdminError` propagate; the handler answers JSON (`{"detail": {...
 API and an error page in the admin layout elsewhere, with the same status either way.
 """
 
+from typing import Any
+
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
@@ -38,11 +40,12 @@ STATUS = {
     ChatServerUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 # OpenAPI `responses=` of the admin routes.
-ERRORS = {
+Responses = dict[int | str, dict[str, Any]]
+ERRORS: Responses = {
     401: {"description": "Not logged in"}, 403: {"description": "Not an editor"},
     404: {"description": "No such document"}, 413: {"description": "Body too large"},
 }
-WRITE_ERRORS = {**ERRORS, 409: {"description": "Stale version or existing id"}}
+WRITE_ERRORS: Responses = {**ERRORS, 409: {"description": "Stale version or existing id"}}
 JSON_PATHS = ("/admin/api/", "/unanswered", "/feedback", "/handoffs", "/live/", "/turns")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge.platform import audit, messages
+from knowledge.platform.database import rows_changed
 from knowledge.platform.errors import AlreadyExists, NotFound, VersionConflict
 from knowledge.platform.models import (
     DocumentRevision,
@@ -128,13 +129,13 @@ def create_document(session: Session, document: KnowledgeDocument, source: str, 
 
 
 def _conditional_update(session: Session, document_id: str, base_version: int, values: dict[str, object]) -> StoredDocument:
-    result = session.execute(
+    changed = rows_changed(session,
         update(StoredDocument)
         .where(StoredDocument.id == document_id, StoredDocument.version == base_version)
         .values(version=StoredDocument.version + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if changed != 1:
         current = session.scalar(select(StoredDocument.version).where(StoredDocument.id == document_id))
         if current is None:
             raise NotFound(messages.NOT_FOUND.format(id=document_id))

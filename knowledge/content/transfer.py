@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -171,7 +172,7 @@ def read_qa_csv(text: str) -> list[tuple[KnowledgeDocument, str]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None or set(CSV_COLUMNS) - set(reader.fieldnames):
         raise InvalidInput(messages.INVALID_ARCHIVE, [f"csv: columns must be {', '.join(CSV_COLUMNS)}"])
-    grouped: dict[str, dict[str, object]] = {}
+    grouped: dict[str, dict[str, Any]] = {}
     try:
         for raw in reader:
             row = {key: restored(value) if isinstance(value, str) else value for key, value in raw.items()}
@@ -180,7 +181,7 @@ def read_qa_csv(text: str) -> list[tuple[KnowledgeDocument, str]]:
                 "sources": (row["sources"] or "").split(), "reviewed": row["reviewed"], "questions": [],
             })
             if row["question"] and row["question"].strip():
-                fields["questions"].append(row["question"])  # type: ignore[union-attr]
+                fields["questions"].append(row["question"])
     except csv.Error as exc:
         raise InvalidInput(messages.INVALID_ARCHIVE, [f"csv: {exc}"]) from exc
     documents, problems = [], []

@@ -20,7 +20,7 @@ __all__ = ["checked_document", "checked_source", "document_problems", "markdown_
 def checked_document(fields: dict[str, object]) -> KnowledgeDocument:
     """A document from field values, or InvalidInput listing every problem."""
     try:
-        document = KnowledgeDocument(**fields)
+        document = KnowledgeDocument.model_validate(fields)
     except ValidationError as exc:
         raise InvalidInput(messages.INVALID_DOCUMENT, _format_validation_error(exc).split("; ")) from exc
     problems = document_problems(document)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.platform import audit, messages
 from knowledge.records.citizen_records import masked_text
+from knowledge.platform.database import rows_changed
 from knowledge.platform.errors import AdminError, HandoffConflict, InvalidInput, NotFound
 from knowledge.platform.models import (
     OPEN_HANDOFF_STATUSES,
@@ -162,10 +163,10 @@ def citizen_presence(session: Session, conversation_id: str, present: bool, now:
 
 def mark_delivered(session: Session, conversation_id: str, message_ids: list[int]) -> int:
     handoffs = select(Handoff.id).where(Handoff.conversation_id == conversation_id)
-    return session.execute(
+    return rows_changed(session, 
         update(HandoffMessage).where(HandoffMessage.id.in_(message_ids), HandoffMessage.handoff_id.in_(handoffs))
         .values(delivered=True)
-    ).rowcount
+    )
 
 
 def get(session: Session, handoff_id: int) -> Handoff:
@@ -180,10 +181,10 @@ def claim(session: Session, handoff_id: int, username: str, now: dt.datetime) ->
     matches a request still waiting."""
     presence = session.get(StaffPresence, username)
     name = presence.display_name if presence else None
-    taken = session.execute(
+    taken = rows_changed(session, 
         update(Handoff).where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.WAITING.value)
         .values(status=HandoffStatus.CLAIMED.value, claimed_by=username, staff_name=name, claimed_at=now)
-    ).rowcount
+    )
     handoff = get(session, handoff_id)
     session.refresh(handoff)
     if not taken:

@@ -73,7 +73,8 @@ def evaluate_followups(searcher: KnowledgeSearcher, path: Path, *, with_context:
         found = top is not None and top.document.id == case["expected_document"]
         documents.append(found)
         wanted = case.get("expected_section")
-        sections.append(found and (wanted is None or (top.section is not None and top.section.key.value == wanted)))
+        sections.append(top is not None and found and (
+            wanted is None or (top.section is not None and top.section.key.value == wanted)))
     return FollowupReport(len(cases), _share(documents), _share(sections))
 
 

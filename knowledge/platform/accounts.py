@@ -110,10 +110,11 @@ def _retry_after(rows: Sequence[LoginThrottle], now: dt.datetime) -> int:
 
 def _insert_missing(session: Session, keys: list[str]) -> None:
     """Rows for first attempts, without a race: of two concurrent inserts one does nothing."""
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     rows = [{"key": key, "failures": 0} for key in keys]
-    session.execute(insert(LoginThrottle).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(postgresql.insert(LoginThrottle).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+    else:
+        session.execute(sqlite.insert(LoginThrottle).values(rows).on_conflict_do_nothing(index_elements=["key"]))
 
 
 def _reserve_attempt(db: Database, settings: Settings, keys: list[str]) -> int:

@@ -8,11 +8,11 @@ reads, so two editors never deadlock on a read-then-write upgrade; readers are n
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.config import Settings
@@ -113,3 +113,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """How many rows an UPDATE or DELETE changed (its result is a cursor result)."""
+    result = session.execute(statement)
+    return cast(CursorResult[Any], result).rowcount

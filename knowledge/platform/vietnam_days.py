@@ -15,7 +15,7 @@ from sqlalchemy.types import Date
 
 from knowledge.platform.local_time import VIETNAM
 
-OFFSET_HOURS = int(VIETNAM.utcoffset(None).total_seconds()) // 3600  # type: ignore[union-attr]
+OFFSET_HOURS = int(VIETNAM.utcoffset(None).total_seconds()) // 3600
 
 
 class vietnam_date(FunctionElement[dt.date]):

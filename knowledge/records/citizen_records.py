@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
-from knowledge.platform.database import Database
+from knowledge.platform.database import Database, rows_changed
 from knowledge.platform.models import (
     Feedback,
     Handoff,
@@ -74,9 +74,9 @@ def delete_older_than(session: Session, cutoff: dt.datetime) -> int:
     """Retention: feedback, handoffs (with their messages), unanswered questions and turn
     statuses created before `cutoff`."""
     old_handoffs = select(Handoff.id).where(Handoff.created_at < cutoff)
-    removed = session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(old_handoffs))).rowcount
+    removed = rows_changed(session, delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(old_handoffs)))
     return removed + sum(
-        session.execute(delete(model).where(model.created_at < cutoff)).rowcount  # type: ignore[attr-defined]
+        rows_changed(session, delete(model).where(model.created_at < cutoff))
         for model in (Feedback, Handoff, UnansweredQuestion, TurnRecord)
     )
 

@@ -35,7 +35,7 @@ SHOWN_STATUSES: tuple[TurnStatus, ...] = (
     "answered", "no_verified_content", "not_found", "clarified", "out_of_scope", "unavailable", "handed_over",
     "warning",
 )
-OTHER = "other"
+OTHER: Literal["other"] = "other"
 ChartStatus = TurnStatus | Literal["other"]
 CHART_STATUSES: tuple[ChartStatus, ...] = (*SHOWN_STATUSES, OTHER)
 DEFAULT_DAYS = 14

@@ -71,8 +71,10 @@ class ProcedureView(BaseModel):
 
     @classmethod
     def of(cls, document: KnowledgeDocument) -> "ProcedureView | None":
-        if not document.is_procedure:
-            return None
+        return cls.of_procedure(document) if document.is_procedure else None
+
+    @classmethod
+    def of_procedure(cls, document: KnowledgeDocument) -> "ProcedureView":
         return cls(authority=document.authority, online=document.online,  # type: ignore[arg-type]
                    file_online_at=document.file_online_at or [], portal_url=str(document.portal_url),
                    procedure_code=document.procedure_code)

@@ -29,17 +29,14 @@ from knowledge.api.schemas.admin import (
 )
 from knowledge.content.validation import checked_document
 from knowledge.api.deps import Admin, Editor, Viewer
+from knowledge.api.errors import ERRORS, Responses
 from knowledge.documents.model import DOCUMENT_ID_PATTERN, Topic, serialize_document
 
 router = APIRouter(prefix="/admin/api/documents", tags=["admin: documents"], route_class=DocumentSizedRoute)
 
 DocumentIdPath = Annotated[str, Path(pattern=DOCUMENT_ID_PATTERN, max_length=80)]
 VersionPath = Annotated[int, Path(ge=1, le=MAX_VERSION)]
-ERRORS = {
-    401: {"description": "Not logged in"}, 403: {"description": "Not an editor"},
-    404: {"description": "No such document"}, 413: {"description": "Body too large"},
-}
-WRITE_ERRORS = {
+WRITE_ERRORS: Responses = {
     **ERRORS, 409: {"description": "Stale version, existing id, or a document a form needs"},
 }
 

@@ -24,7 +24,7 @@ from knowledge.desk.office_hours import OfficeHours
 from knowledge.startup import AdminState
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.api.deps import Admin, Editor, Service, Viewer
-from knowledge.api.errors import ERRORS
+from knowledge.api.errors import ERRORS, Responses
 from knowledge.desk.rasa_bridge import RasaBridge
 from knowledge.api.schemas.admin import MAX_ROW_ID
 from knowledge.api.schemas.handoffs import (
@@ -43,13 +43,13 @@ from knowledge.retrieval.service import KnowledgeService
 
 router = APIRouter(prefix="/admin/api/handoffs", tags=["admin: handoffs"], route_class=DocumentSizedRoute)
 HandoffId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
-DESK_ERRORS = {**ERRORS, 404: {"description": "No such handoff"},
+DESK_ERRORS: Responses = {**ERRORS, 404: {"description": "No such handoff"},
                409: {"description": "Claimed by someone else, not claimed by you, or ended"},
                503: {"description": "The chat server did not answer; nothing changed"}}
 
 
 def _view(session: Session, handoff: Handoff, username: str, service: KnowledgeService, now: dt.datetime) -> HandoffView:
-    until = handoff.claimed_at or (handoff.closed_at if handoff.status != HandoffStatus.WAITING.value else now)
+    until = handoff.claimed_at or (handoff.closed_at if handoff.status != HandoffStatus.WAITING.value else now) or now
     document = service.searcher.index.documents.get(handoff.last_document_id) if handoff.last_document_id else None
     return HandoffView(
         id=handoff.id, label=messages.HANDOFF_CITIZEN_LABEL.format(id=handoff.id),

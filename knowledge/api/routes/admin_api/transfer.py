@@ -13,12 +13,12 @@ from knowledge.content import transfer
 from knowledge.api.body_limit import ArchiveSizedRoute
 from knowledge.api.schemas.admin import ImportResult
 from knowledge.api.deps import Admin, Editor, Viewer
-from knowledge.api.errors import ERRORS
+from knowledge.api.errors import ERRORS, Responses
 from knowledge.documents.model import KnowledgeDocument
 
 router = APIRouter(prefix="/admin/api", tags=["admin: import and export"], route_class=ArchiveSizedRoute)
 
-IMPORT_ERRORS = {**ERRORS, 422: {"description": "Malformed archive or document; nothing stored"}}
+IMPORT_ERRORS: Responses = {**ERRORS, 422: {"description": "Malformed archive or document; nothing stored"}}
 
 
 @router.get("/export.zip", response_class=Response, responses={200: {"content": {"application/zip": {}}}, **ERRORS})

@@ -6,7 +6,7 @@ anti-forgery token, and land in the audit log.
 """
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -172,7 +172,7 @@ async def _save(request: Request, admin: Admin, principal: Staff, document_id: s
     form = await _submitted(request)
     is_new = document_id is None
     target = str(form["id"]) if is_new else document_id
-    context = {"form": form, "is_new": is_new, "document_id": target, "status": "draft",
+    context: dict[str, Any] = {"form": form, "is_new": is_new, "document_id": target, "status": "draft",
                "action": "/admin/documents/new" if is_new else f"/admin/documents/{document_id}"}
     if form["intent"] != "save":
         return render(request, "edit.html", principal, preview_html=render_markdown(str(form["body"])), **context)

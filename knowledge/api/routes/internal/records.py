@@ -14,6 +14,7 @@ from knowledge.platform.models import HandoffStatus, utc_now
 from knowledge.desk.office_hours import OfficeHours, opening_text
 from knowledge.api.body_limit import RecordSizedRoute
 from knowledge.api.deps import RecordWriter, within_handoff_limits, within_record_limits, within_turn_batch_limits
+from knowledge.api.errors import Responses
 from knowledge.api.schemas.admin import UnansweredIntake
 from knowledge.api.schemas.public import (
     CitizenLiveMessage,
@@ -33,9 +34,9 @@ from knowledge.api.schemas.public import (
 )
 
 router = APIRouter(tags=["conversations"], route_class=RecordSizedRoute)
-REFUSALS = {401: {"description": "Not the action server (X-Records-Token)"}, 413: {"description": "Too large"},
+REFUSALS: Responses = {401: {"description": "Not the action server (X-Records-Token)"}, 413: {"description": "Too large"},
             429: {"description": "Too many records"}}
-HANDOFF_REFUSALS = {**REFUSALS, 429: {"description": (
+HANDOFF_REFUSALS: Responses = {**REFUSALS, 429: {"description": (
     "Too many requests from this conversation, or its client address already has KB_HANDOFF_OPEN_PER_ADDRESS "
     "open requests (detail.reason = open_per_address)")}}
 

@@ -57,7 +57,7 @@ def procedures_named(request: NamedRequest, service: Service) -> NamedResponse:
     named = service.searcher.procedure_names.named_in(request.text)
     chosen = most_specific(named)
     return NamedResponse(
-        procedures=[NamedProcedureView(**SourceRef.of(n.document).model_dump(), procedure=ProcedureView.of(n.document),
+        procedures=[NamedProcedureView(**SourceRef.of(n.document).model_dump(), procedure=ProcedureView.of_procedure(n.document),
                                        name=n.name, words=n.words) for n in named],
         chosen=chosen.id if chosen else None,
     )

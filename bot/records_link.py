@@ -2,6 +2,7 @@
 statuses): where it is and the shared secrets, from the environment `python -m stack` sets
 (unset: no live handoff, the bot behaves as before and says so in its log)."""
 
+import asyncio
 import logging
 import os
 from dataclasses import dataclass
@@ -54,5 +55,5 @@ async def post(path: Text, body: Dict[Text, Any]) -> Dict[Text, Any]:
             if response.status >= 300:
                 raise LinkDown(f"{path}: HTTP {response.status}")
             return dict(await response.json())
-    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, ValueError) as exc:  # 3.10: two timeouts
         raise LinkDown(f"{path}: {exc}") from exc

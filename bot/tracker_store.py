@@ -12,6 +12,8 @@ This store keeps Rasa's schema, queries (latest session = events since the last
 - the two statements are built once, with bound parameters, so SQLAlchemy caches them;
 - `save` counts the stored events once, inserts the rest in one statement and hands the
   same events to the broker (Rasa streamed the same difference, found by the second read);
+  it counts from where the stored latest session begins in the tracker, so a tracker that
+  still holds what came before (saved again after a session start) inserts nothing twice;
 - SQLite gets a small connection pool, each connection in write-ahead-log mode with
   synchronous=NORMAL (a commit survives the process crashing, not a power cut in its last
   instant; readers such as the retention job never block the writer). PostgreSQL keeps
@@ -20,11 +22,11 @@ This store keeps Rasa's schema, queries (latest session = events since the last
 
 import json
 import sqlite3
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -38,6 +40,16 @@ def _tune_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _first_at_or_after(events: List[Event], started: Optional[float]) -> int:
+    """Where the stored latest session begins in an in-memory tracker: the first event at or
+    after its `session_started` (the store's own definition of the latest session). A tracker
+    that still holds what came before it (action_session_start, or an earlier session) is then
+    not counted from its start, which would insert stored events a second time."""
+    if started is None:
+        return 0
+    return next((i for i, event in enumerate(events) if (event.timestamp or 0) >= started), len(events))
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):
@@ -66,6 +78,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         latest = all_sessions.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
         self._latest_session_query = latest.order_by(events.c.id)
         self._latest_session_count = sa.select(sa.func.count()).select_from(latest.subquery())
+        self._latest_session_start = sa.select(session_start)
         self._insert = events.insert()
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
@@ -80,7 +93,10 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         """Stores the events the database does not have yet, then publishes those same events."""
         with self.session_scope() as session:
             stored = session.execute(self._latest_session_count, {"sender_id": tracker.sender_id}).scalar_one()
-            new_events = [(event.type_name, event.as_dict()) for event in list(tracker.events)[stored:]]
+            started = session.execute(self._latest_session_start, {"sender_id": tracker.sender_id}).scalar()
+            events = list(tracker.events)
+            first = _first_at_or_after(events, started)
+            new_events = [(event.type_name, event.as_dict()) for event in events[first + stored:]]
             if not new_events:
                 return
             session.execute(self._insert, [self._row(tracker.sender_id, *event) for event in new_events])

@@ -48,7 +48,7 @@ def was_issued(session_id: Any) -> bool:
     if not isinstance(session_id, str) or len(session_id) != _RANDOM_LETTERS + _TAG_LETTERS:
         return False
     random_part, tag = session_id[:_RANDOM_LETTERS], session_id[_RANDOM_LETTERS:]
-    return random_part.isascii() and random_part.isalpha() and hmac.compare_digest(tag, _tag(random_part))
+    return session_id.isascii() and random_part.isalpha() and hmac.compare_digest(tag, _tag(random_part))
 
 
 def stored_conversation_id(sender_id: Text) -> Text:

@@ -27,7 +27,7 @@ def request_problem(request: Request) -> Optional[Text]:
     if not isinstance(body, dict):
         return "the body must be a JSON object"
     sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
-    if not isinstance(sender, str) or not SENDER.match(sender):
+    if not isinstance(sender, str) or not SENDER.fullmatch(sender):
         return "'sender' is required: 1-128 letters, digits or _.:@- (the conversation id)"
     if not isinstance(message, str):  # empty text is a turn too: the bot asks to rephrase
         return "'message' is required and must be text"

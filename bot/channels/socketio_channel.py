@@ -35,10 +35,10 @@ def checked_session_request(data: Any) -> Dict[Text, Any]:
     return request
 
 
-def client_metadata(data: Dict[Text, Any]) -> Dict[Text, Any]:
-    """The message's metadata as a dict (Rasa also accepts it as JSON text), without any key
-    only the channel may set."""
-    metadata = data.get("metadata")
+def client_metadata(data: Dict[Text, Any], metadata_key: Text = "metadata") -> Dict[Text, Any]:
+    """The message's metadata (under the channel's configured key) as a dict (Rasa also accepts
+    it as JSON text), without any key only the channel may set."""
+    metadata = data.get(metadata_key)
     if isinstance(metadata, str):
         try:
             metadata = json.loads(metadata)
@@ -124,11 +124,12 @@ class ContractSocketIOInput(SocketIOInput):
             session_id = sessions.get(sid)
             if session_id is None or not isinstance(data, dict):
                 return  # no session joined yet: nobody to speak for
-            metadata = client_metadata(data)
+            key = self.metadata_key or "metadata"
+            metadata = client_metadata(data, key)
             address = connection_address(self.sio, sid, namespace)
             if address:
                 metadata[CLIENT_KEY] = address
-            await rasa_message(sid, {**data, "session_id": session_id, "metadata": metadata})
+            await rasa_message(sid, {**data, "session_id": session_id, key: metadata})
 
         handlers["session_request"] = session_request
         handlers["disconnect"] = disconnect

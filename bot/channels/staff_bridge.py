@@ -46,7 +46,7 @@ def _refusal(request: Request) -> Optional[HTTPResponse]:
         return not_the_desk
     body = request.json if request.body else None
     if not isinstance(body, dict) or not isinstance(body.get("conversation_id"), str) \
-            or not CONVERSATION.match(body["conversation_id"]):
+            or not CONVERSATION.fullmatch(body["conversation_id"]):
         return response.json({"error": "'conversation_id' is required"}, status=400)
     return None
 

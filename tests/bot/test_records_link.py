@@ -153,10 +153,6 @@ def silent_service() -> Iterator[int]:
         yield listener.getsockname()[1]
 
 
-@pytest.mark.xfail(strict=True, raises=asyncio.TimeoutError, reason=(
-    "bug: on Python 3.10 aiohttp's total timeout raises asyncio.TimeoutError, which is not the builtin "
-    "TimeoutError that post() catches, so a service that does not answer escapes as a TimeoutError "
-    "instead of LinkDown"))
 def test_a_service_that_does_not_answer_in_time_is_link_down(monkeypatch: pytest.MonkeyPatch,
                                                              silent_service: int) -> None:
     monkeypatch.setattr(records_link, "SETTINGS", LiveSettings(f"http://127.0.0.1:{silent_service}", "r", ""))

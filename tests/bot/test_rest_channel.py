@@ -57,9 +57,6 @@ def test_valid_requests_have_no_problem(body: Any) -> None:
     assert request_problem(FakeRequest(body)) is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: SENDER.match with the contract's ^...$ pattern lets a trailing newline through ($ matches "
-    "before it), while the knowledge service's pydantic pattern rejects the same id"))
 def test_a_sender_with_a_trailing_newline_is_refused() -> None:
     assert request_problem(FakeRequest({"sender": "abc\n", "message": "hi"})) is not None
 

@@ -195,10 +195,6 @@ def test_an_ordinary_widget_leaving_is_not_reported(channel: SimpleNamespace, re
     assert records.calls == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug (only with a `metadata_key` other than the default in credentials.yml): user_message filters "
-    "and writes data['metadata'], but Rasa reads data[metadata_key], so the client's own metadata, "
-    "with a made-up address, reaches the guard unfiltered"))
 def test_with_another_metadata_key_the_address_still_comes_from_the_connection(agent: SimpleNamespace) -> None:
     channel = connected_channel(metadata_key="customData")
     joined_session(channel, {})

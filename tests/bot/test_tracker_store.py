@@ -140,12 +140,6 @@ def test_sqlite_runs_in_write_ahead_log_mode_with_a_small_pool(store: Any) -> No
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug (counting inherited from Rasa's SQLTrackerStore): save() skips as many events as the stored "
-    "latest session holds, so an in-memory tracker whose latest session began inside it (action_session_start "
-    "before session_started, or the previous session still in memory) re-inserts old events when saved "
-    "again; live_handoff.run_response saves the tracker execute_action already saved, after a possible "
-    "session restart"))
 def test_saving_a_tracker_again_after_its_session_started_inserts_only_the_new_event(store: Any, domain: Any,
                                                                                        db: Path) -> None:
     tracker = make_tracker(domain, first_session(), "citizen-1")

@@ -3,18 +3,19 @@
 from typing import Any
 
 from rasa_sdk import Tracker
+from shared.contract import TranscriptLine
 
 QUESTION_INTENTS = {"ask_question", "nlu_fallback"}
 
 
-def transcript(tracker: Tracker, max_turns: int = 200) -> list[dict[str, str]]:
+def transcript(tracker: Tracker, max_turns: int = 200) -> list[TranscriptLine]:
     """Citizen and bot messages in order (already masked by the chat channels)."""
-    turns = []
+    turns: list[TranscriptLine] = []
     for event in tracker.events:
         if event.get("event") == "user" and event.get("text"):
-            turns.append({"speaker": "citizen", "text": event["text"]})
+            turns.append(TranscriptLine(speaker="citizen", text=event["text"]))
         elif event.get("event") == "bot" and event.get("text"):
-            turns.append({"speaker": "bot", "text": event["text"]})
+            turns.append(TranscriptLine(speaker="bot", text=event["text"]))
     return turns[-max_turns:]
 
 

@@ -22,6 +22,7 @@ from actions.conversation import transcript
 from actions.knowledge_client import HandoffRefused, KnowledgeUnavailable, client_key_of
 from actions.shared_client import UsesKnowledgeClient
 from actions.turn_status import status_set, utter_turn
+from shared.contract import HandoffReason
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class ActionHandoff(UsesKnowledgeClient, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         requested = (tracker.latest_message.get("intent") or {}).get("name") == "request_human"
-        reason = "requested" if requested else "repeated_fallback"
+        reason: HandoffReason = "requested" if requested else "repeated_fallback"
         try:
             opening = await self._client.record_handoff(
                 tracker.sender_id, reason, transcript(tracker), tracker.get_slot("last_document_id"),

@@ -7,7 +7,22 @@ from typing import Any
 import httpx
 
 from actions.config import ActionSettings
-from shared.contract import CLIENT_KEY_METADATA, CLIENT_KEY_PATTERN, RECORDS_TOKEN_HEADER
+from shared.contract import (
+    CLIENT_KEY_METADATA,
+    CLIENT_KEY_PATTERN,
+    FEEDBACK_PATH,
+    HANDOFFS_PATH,
+    LIVE_RATING_PATH,
+    RECORDS_TOKEN_HEADER,
+    UNANSWERED_PATH,
+    FeedbackBody,
+    HandoffBody,
+    HandoffReason,
+    RatingBody,
+    TranscriptLine,
+    UnansweredBody,
+    UnansweredReason,
+)
 
 # As knowledge/api/schemas/public.py HandoffRequest accepts it: a key of another shape is not
 # sent, so a request for a person never fails on it.
@@ -91,10 +106,10 @@ class KnowledgeClient:
     async def record_feedback(
         self, conversation_id: str, document_id: str | None, helpful: bool, question: str | None
     ) -> None:
-        payload = {"conversation_id": conversation_id, "document_id": document_id, "helpful": helpful, "question": question}
-        await self._request("POST", "/feedback", json=payload, headers=self._records_headers)
+        payload = FeedbackBody(conversation_id=conversation_id, document_id=document_id, helpful=helpful, question=question)
+        await self._request("POST", FEEDBACK_PATH, json=payload, headers=self._records_headers)
 
-    async def record_handoff(self, conversation_id: str, reason: str, transcript: list[dict[str, str]],
+    async def record_handoff(self, conversation_id: str, reason: HandoffReason, transcript: list[TranscriptLine],
                              last_document_id: str | None, channel: str | None = None,
                              client_key: str | None = None) -> dict[str, Any]:
         """On the staff's desk; says whether a person can take it now, else when the office opens.
@@ -103,36 +118,37 @@ class KnowledgeClient:
         request is abandoned when they stop writing; `client_key` counts the open requests of
         their address. Retried once on 429/503: a citizen asking for a person is not dropped
         for a passing refusal. HandoffRefused: their address has too many open requests."""
-        payload = {"conversation_id": conversation_id, "reason": reason, "transcript": transcript,
-                   "last_document_id": last_document_id, "channel": channel, "client_key": client_key}
+        payload = HandoffBody(conversation_id=conversation_id, reason=reason, transcript=transcript,
+                              last_document_id=last_document_id, channel=channel, client_key=client_key)
         for attempt in range(2):
             if attempt:
                 await asyncio.sleep(RETRY_PAUSE_SECONDS)
-            response = await self._send("POST", "/handoffs", json=payload, headers=self._records_headers)
+            response = await self._send("POST", HANDOFFS_PATH, json=payload, headers=self._records_headers)
             if response.status_code == 429 and _refusal_reason(response) == OPEN_PER_ADDRESS:
                 raise HandoffRefused("POST /handoffs -> 429 (open requests per address)")
             if response.status_code not in RETRY_STATUSES:
                 break
-        result = self._result("POST", "/handoffs", response)
+        result = self._result("POST", HANDOFFS_PATH, response)
         if result is None:
             raise KnowledgeUnavailable("POST /handoffs -> 404")
         return result
 
     async def rate_handoff(self, conversation_id: str, helpful: bool) -> bool:
         """The citizen's answer after staff ended a handed-over conversation."""
-        result = await self._request("POST", "/live/rating", json={"conversation_id": conversation_id,
-                                                                     "helpful": helpful}, headers=self._records_headers)
+        body = RatingBody(conversation_id=conversation_id, helpful=helpful)
+        result = await self._request("POST", LIVE_RATING_PATH, json=body, headers=self._records_headers)
         return bool(result and result.get("updated"))
 
     async def record_unanswered(
-        self, conversation_id: str, question: str, reason: str, document_id: str | None = None
+        self, conversation_id: str, question: str, reason: UnansweredReason, document_id: str | None = None
     ) -> None:
         """For the staff's unanswered-questions queue (reason: "fallback" or "thumbs_down")."""
-        payload = {"conversation_id": conversation_id, "question": question, "reason": reason, "document_id": document_id}
-        await self._request("POST", "/unanswered", json=payload, headers=self._records_headers)
+        payload = UnansweredBody(conversation_id=conversation_id, question=question, reason=reason,
+                                 document_id=document_id)
+        await self._request("POST", UNANSWERED_PATH, json=payload, headers=self._records_headers)
 
     async def report_unanswered(
-        self, conversation_id: str, question: str | None, reason: str, document_id: str | None = None
+        self, conversation_id: str, question: str | None, reason: UnansweredReason, document_id: str | None = None
     ) -> None:
         """Best effort: the citizen's reply never depends on the staff queue being reachable."""
         if not question:

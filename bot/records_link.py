@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Mapping, Optional, Text
 
 import aiohttp
 
@@ -40,7 +40,7 @@ SETTINGS = LiveSettings.from_environment()
 _session: Optional[aiohttp.ClientSession] = None
 
 
-async def post(path: Text, body: Dict[Text, Any]) -> Dict[Text, Any]:
+async def post(path: Text, body: Mapping[Text, Any]) -> Dict[Text, Any]:
     """POST to the knowledge service's record endpoints with the records token."""
     global _session
     if not SETTINGS.records_token:

@@ -34,7 +34,7 @@ TYPE_OF_STATUS and nowhere else; the widget's types did not change with this voc
   not be stored is unavailable); the widget draws it as small talk.
 """
 
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypedDict, get_args
 
 # What the widget draws by (web/widget/tro-ly-widget.js); derived from the status, never chosen.
 TurnType = Literal["answer", "clarify", "fallback", "handoff", "smalltalk", "warning", "form"]
@@ -114,6 +114,98 @@ MAX_STAFF_MESSAGE_CHARS = 2000
 # (set by the chat channels, read by the handoff action, counted by the desk), and its form.
 CLIENT_KEY_METADATA = "client_key"
 CLIENT_KEY_PATTERN = r"^[0-9a-fA-F]{16,64}$"
+
+# The records endpoints (knowledge/api/routes/internal/records.py) and their request bodies, as
+# both clients build them (actions/knowledge_client.py, bot/records_link.py) and the service's
+# pydantic schemas check them with their limits (tests/unit/test_contract.py keeps the two equal).
+FEEDBACK_PATH = "/feedback"
+HANDOFFS_PATH = "/handoffs"
+UNANSWERED_PATH = "/unanswered"
+TURNS_PATH = "/turns"
+LIVE_MESSAGES_PATH = "/live/messages"
+LIVE_PRESENCE_PATH = "/live/presence"
+LIVE_DELIVERED_PATH = "/live/delivered"
+LIVE_RATING_PATH = "/live/rating"
+
+
+class FeedbackBody(TypedDict):
+    """A citizen's 👍/👎 on an answer."""
+
+    conversation_id: str
+    document_id: str | None
+    helpful: bool
+    question: str | None
+
+
+class TranscriptLine(TypedDict):
+    speaker: Literal["citizen", "bot"]
+    text: str
+
+
+HandoffReason = Literal["requested", "repeated_fallback"]
+UnansweredReason = Literal["fallback", "thumbs_down"]
+
+
+class HandoffBody(TypedDict):
+    """A citizen asked for a person (or the bot fell back twice)."""
+
+    conversation_id: str
+    reason: HandoffReason
+    transcript: list[TranscriptLine]
+    last_document_id: str | None
+    channel: str | None
+    client_key: str | None
+
+
+class UnansweredBody(TypedDict):
+    """A question that ended in a fallback or a 👎, for the staff's queue."""
+
+    conversation_id: str
+    question: str
+    reason: UnansweredReason
+    document_id: str | None
+
+
+class TurnBody(TypedDict):
+    """One bot turn's status, as the chat server's event broker saw it (`at`: ISO 8601 with offset)."""
+
+    conversation_id: str
+    status: TurnStatus
+    document_id: str | None
+    at: str
+
+
+class TurnBatchBody(TypedDict):
+    turns: list[TurnBody]
+
+
+class LiveMessageBody(TypedDict):
+    """A citizen's message while a person holds the conversation."""
+
+    conversation_id: str
+    text: str
+
+
+class PresenceBody(TypedDict):
+    """The citizen's widget connected (true) or left (false) during a handoff."""
+
+    conversation_id: str
+    present: bool
+
+
+class DeliveredBody(TypedDict):
+    """Staff messages a returning widget acknowledged."""
+
+    conversation_id: str
+    ids: list[int]
+
+
+class RatingBody(TypedDict):
+    """The citizen's answer to "was the help useful?" after staff ended the conversation."""
+
+    conversation_id: str
+    helpful: bool
+
 
 # A message from a staff member in a handed-over conversation: not a bot turn (no turn
 # status), drawn by the widget as "Cán bộ hỗ trợ · <display name>".

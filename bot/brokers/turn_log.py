@@ -17,7 +17,7 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import records_link
-from shared.contract import status_of
+from shared.contract import CONVERSATION_ID_MAX_CHARS, TURNS_PATH, TurnBatchBody, TurnBody, status_of
 
 logger = logging.getLogger(__name__)
 BATCH = 200
@@ -25,7 +25,7 @@ FLUSH_SECONDS = 1.0
 MAX_WAITING = 10_000  # beyond this (service down for long) the oldest statuses are dropped
 
 
-def turn_of(event: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
+def turn_of(event: Dict[Text, Any]) -> Optional[TurnBody]:
     """The turn status a published event carries, if it is a bot message with the contract payload."""
     custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
     status = status_of(custom)
@@ -34,13 +34,13 @@ def turn_of(event: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
     sources = custom.get("sources") or []
     first = sources[0].get("id") if sources and isinstance(sources[0], dict) else None
     moment = dt.datetime.fromtimestamp(float(event.get("timestamp") or 0), dt.timezone.utc)
-    return {"conversation_id": str(event["sender_id"])[:128], "status": status,
-            "document_id": first if isinstance(first, str) else None, "at": moment.isoformat()}
+    return TurnBody(conversation_id=str(event["sender_id"])[:CONVERSATION_ID_MAX_CHARS], status=status,
+                    document_id=first if isinstance(first, str) else None, at=moment.isoformat())
 
 
 class TurnLogBroker(EventBroker):
     def __init__(self) -> None:
-        self._waiting: List[Dict[Text, Any]] = []
+        self._waiting: List[TurnBody] = []
         self._flush_task: Optional[asyncio.Task] = None
 
     @classmethod
@@ -68,7 +68,7 @@ class TurnLogBroker(EventBroker):
         while self._waiting:
             batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
             try:
-                await records_link.post("/turns", {"turns": batch})
+                await records_link.post(TURNS_PATH, TurnBatchBody(turns=batch))
             except (records_link.LinkDown, records_link.NoOpenHandoff) as exc:
                 logger.warning("%d turn statuses not stored for the dashboard: %s", len(batch), exc)
 

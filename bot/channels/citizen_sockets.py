@@ -15,7 +15,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel
 
 from bot import records_link
 from bot.channels.socketio_output import ContractSocketIOOutput
-from shared.contract import staff_payload
+from shared.contract import LIVE_DELIVERED_PATH, LIVE_PRESENCE_PATH, DeliveredBody, PresenceBody, staff_payload
 
 logger = logging.getLogger(__name__)
 
@@ -74,16 +74,16 @@ async def citizen_returned(session_id: Text) -> None:
     """A handed-over widget connected: send what staff wrote meanwhile, then confirm it."""
     try:
         pending: List[Dict[Text, Any]] = (await records_link.post(
-            "/live/presence", {"conversation_id": session_id, "present": True})).get("messages", [])
+            LIVE_PRESENCE_PATH, PresenceBody(conversation_id=session_id, present=True))).get("messages", [])
         sent = [m["id"] for m in pending if await send_staff_message(session_id, m["text"], m.get("staff_name"))]
         if sent:
-            await records_link.post("/live/delivered", {"conversation_id": session_id, "ids": sent})
+            await records_link.post(LIVE_DELIVERED_PATH, DeliveredBody(conversation_id=session_id, ids=sent))
     except (records_link.LinkDown, records_link.NoOpenHandoff) as exc:
         logger.warning("Missed staff messages not fetched for a returning citizen: %s", exc)
 
 
 async def citizen_left(session_id: Text) -> None:
     try:
-        await records_link.post("/live/presence", {"conversation_id": session_id, "present": False})
+        await records_link.post(LIVE_PRESENCE_PATH, PresenceBody(conversation_id=session_id, present=False))
     except (records_link.LinkDown, records_link.NoOpenHandoff) as exc:
         logger.warning("A citizen's leaving was not reported to the staff desk: %s", exc)

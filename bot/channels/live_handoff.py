@@ -18,7 +18,7 @@ from rasa.shared.core.events import ActionExecuted, ConversationPaused, Conversa
 from sanic import Sanic
 
 from bot import records_link
-from shared.contract import turn_payload
+from shared.contract import LIVE_MESSAGES_PATH, LiveMessageBody, turn_payload
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,8 @@ async def handle(message: UserMessage, on_new_message: Callable[[UserMessage], A
     the conversation, to the staff desk too."""
     if (message.text or "").strip() == RESUME_COMMAND and await is_held(message.sender_id):
         try:
-            await records_link.post("/live/messages", {"conversation_id": message.sender_id, "text": LEFT_FOR_BOT})
+            await records_link.post(LIVE_MESSAGES_PATH, LiveMessageBody(conversation_id=message.sender_id,
+                                                                        text=LEFT_FOR_BOT))
         except (records_link.LinkDown, records_link.NoOpenHandoff):
             pass  # the request stays on the desk either way
         await append_events(message.sender_id, ConversationResumed())
@@ -115,8 +116,8 @@ async def handle(message: UserMessage, on_new_message: Callable[[UserMessage], A
     if counting.sent or not await is_held(message.sender_id):
         return result
     try:
-        forwarded = await records_link.post("/live/messages", {"conversation_id": message.sender_id,
-                                                            "text": (message.text or "").strip()})
+        forwarded = await records_link.post(LIVE_MESSAGES_PATH, LiveMessageBody(
+            conversation_id=message.sender_id, text=(message.text or "").strip()))
     except records_link.NoOpenHandoff:
         # Ended or abandoned on the desk while the chat server missed it: the bot answers
         # again (the message stands twice in the tracker, once unanswered).

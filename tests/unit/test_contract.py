@@ -5,8 +5,13 @@ from typing import Any, get_args
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
+from knowledge.api.routes.internal import records
+from knowledge.api.schemas import admin as admin_schemas
+from knowledge.api.schemas import public as public_schemas
 from knowledge.config import REPO_ROOT
+from shared import contract
 from shared.contract import (
     FELL_BACK,
     FROM_A_DOCUMENT,
@@ -81,3 +86,32 @@ def test_the_domain_names_the_statuses_its_turns_end_with() -> None:
     assert statuses["utter_answer"] == statuses["utter_procedure_section"] == "answered"
     assert statuses["utter_out_of_scope"] == "out_of_scope" and statuses["utter_no_answer"] == "not_found"
     assert statuses["utter_action_failed"] == "unavailable"
+
+
+# --- the records contract: one declaration, both sides ---------------------------------------
+
+BODIES: list[tuple[type[BaseModel], type]] = [
+    (public_schemas.FeedbackRequest, contract.FeedbackBody),
+    (public_schemas.TranscriptTurn, contract.TranscriptLine),
+    (public_schemas.HandoffRequest, contract.HandoffBody),
+    (admin_schemas.UnansweredIntake, contract.UnansweredBody),
+    (public_schemas.TurnStatus, contract.TurnBody),
+    (public_schemas.TurnBatch, contract.TurnBatchBody),
+    (public_schemas.CitizenLiveMessage, contract.LiveMessageBody),
+    (public_schemas.CitizenPresence, contract.PresenceBody),
+    (public_schemas.DeliveredMessages, contract.DeliveredBody),
+    (public_schemas.HandoffRating, contract.RatingBody),
+]
+
+
+@pytest.mark.parametrize(("schema", "body"), BODIES, ids=[body.__name__ for _, body in BODIES])
+def test_the_service_checks_the_body_the_clients_build(schema: type[BaseModel], body: type) -> None:
+    """The clients build the shared TypedDict; the service's schema adds the limits. Same keys,
+    and a body with every key is accepted as the clients send it."""
+    assert set(schema.model_fields) == set(body.__annotations__)
+
+
+def test_the_records_routes_are_the_contracts_paths() -> None:
+    served = {route.path for route in records.router.routes}  # type: ignore[attr-defined]
+    declared = {value for name, value in vars(contract).items() if name.endswith("_PATH")}
+    assert served == declared

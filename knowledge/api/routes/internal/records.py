@@ -6,6 +6,7 @@ cannot use up another citizen's (knowledge/api/deps.py RecordWriters)."""
 
 from fastapi import APIRouter, HTTPException, Request, status
 
+from shared import contract
 from knowledge.desk import live_handoff
 
 from knowledge.records import citizen_records, turn_log
@@ -41,7 +42,7 @@ HANDOFF_REFUSALS: Responses = {**REFUSALS, 429: {"description": (
     "open requests (detail.reason = open_per_address)")}}
 
 
-@router.post("/feedback", response_model=RecordCreated, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
+@router.post(contract.FEEDBACK_PATH, response_model=RecordCreated, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
 def record_feedback(body: FeedbackRequest, request: Request, admin: RecordWriter) -> RecordCreated:
     """A 👍/👎 on an answer, kept with the document it came from."""
     within_record_limits(request, body.conversation_id)
@@ -51,7 +52,7 @@ def record_feedback(body: FeedbackRequest, request: Request, admin: RecordWriter
     return RecordCreated(id=record_id)
 
 
-@router.post("/handoffs", response_model=HandoffOpened, status_code=status.HTTP_201_CREATED,
+@router.post(contract.HANDOFFS_PATH, response_model=HandoffOpened, status_code=status.HTTP_201_CREATED,
              responses=HANDOFF_REFUSALS)
 def record_handoff(body: HandoffRequest, request: Request, admin: RecordWriter) -> HandoffOpened:
     """A conversation handed over to a person, with its (masked) transcript: on the staff's
@@ -77,7 +78,7 @@ def record_handoff(body: HandoffRequest, request: Request, admin: RecordWriter) 
                          next_opening_text=opening_text(opening.next_opening), office_hours=office.describe())
 
 
-@router.post("/live/messages", response_model=LiveMessageStored, status_code=status.HTTP_201_CREATED,
+@router.post(contract.LIVE_MESSAGES_PATH, response_model=LiveMessageStored, status_code=status.HTTP_201_CREATED,
              responses={**REFUSALS, 404: {"description": "No open handoff in this conversation"}})
 def citizen_live_message(body: CitizenLiveMessage, request: Request, admin: RecordWriter) -> LiveMessageStored:
     """What a citizen writes while the conversation is handed over (the bot is silent)."""
@@ -88,7 +89,7 @@ def citizen_live_message(body: CitizenLiveMessage, request: Request, admin: Reco
         return LiveMessageStored(id=message.id, claimed=claimed)
 
 
-@router.post("/live/presence", response_model=PendingMessages, responses=REFUSALS)
+@router.post(contract.LIVE_PRESENCE_PATH, response_model=PendingMessages, responses=REFUSALS)
 def citizen_presence(body: CitizenPresence, admin: RecordWriter) -> PendingMessages:
     """The citizen's widget connected or left: on connection, the staff messages it missed."""
     with admin.db.quick_write() as session:
@@ -97,13 +98,13 @@ def citizen_presence(body: CitizenPresence, admin: RecordWriter) -> PendingMessa
                                                          created_at=m.created_at) for m in rows])
 
 
-@router.post("/live/delivered", response_model=Updated, responses=REFUSALS)
+@router.post(contract.LIVE_DELIVERED_PATH, response_model=Updated, responses=REFUSALS)
 def messages_delivered(body: DeliveredMessages, admin: RecordWriter) -> Updated:
     with admin.db.quick_write() as session:
         return Updated(updated=live_handoff.mark_delivered(session, body.conversation_id, body.ids))
 
 
-@router.post("/live/rating", response_model=Updated, responses=REFUSALS)
+@router.post(contract.LIVE_RATING_PATH, response_model=Updated, responses=REFUSALS)
 def handoff_rating(body: HandoffRating, request: Request, admin: RecordWriter) -> Updated:
     """The citizen's answer to "was the help useful?" after staff ended the conversation."""
     within_record_limits(request, body.conversation_id)
@@ -111,7 +112,7 @@ def handoff_rating(body: HandoffRating, request: Request, admin: RecordWriter) -
         return Updated(updated=int(live_handoff.rate(session, body.conversation_id, body.helpful)))
 
 
-@router.post("/unanswered", response_model=RecordCreated, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
+@router.post(contract.UNANSWERED_PATH, response_model=RecordCreated, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
 def record_unanswered(body: UnansweredIntake, request: Request, admin: RecordWriter) -> RecordCreated:
     """Stored masked (ID and phone numbers, secrets) for the staff's unanswered-questions queue."""
     within_record_limits(request, body.conversation_id)
@@ -121,7 +122,7 @@ def record_unanswered(body: UnansweredIntake, request: Request, admin: RecordWri
     return RecordCreated(id=record_id)
 
 
-@router.post("/turns", response_model=TurnsStored, status_code=status.HTTP_201_CREATED, responses={
+@router.post(contract.TURNS_PATH, response_model=TurnsStored, status_code=status.HTTP_201_CREATED, responses={
     **REFUSALS, 422: {"description": "A bad turn, or a time a day ahead or older than retention keeps: nothing stored"}})
 def record_turns(body: TurnBatch, request: Request, admin: RecordWriter) -> TurnsStored:
     """Each bot turn's status (the response contract's `type`) for the staff dashboard, sent

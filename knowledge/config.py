@@ -34,11 +34,15 @@ class Settings(BaseSettings):
     # messages a minute), so one noisy client cannot starve the others. Handoff requests are
     # outside that shared budget (capped per client address instead, below); the chat
     # server's turn-status batches (POST /turns) have their own, turn_batches_per_minute.
-    # Each record is at most records_max_bytes.
+    # Each record is at most records_max_bytes. The budgets are counted by `limits` (moving
+    # windows) in rate_limit_storage, a `limits` storage URL: "memory://" counts in this
+    # process only; replicas share a Redis database (redis://host:port/3; the cluster sets one).
+    # While that storage fails the service counts in its own memory (knowledge/api/deps.py).
     records_token: SecretStr | None = None
     records_per_conversation: int = Field(default=10, ge=1)
     records_per_minute: int = Field(default=10_000, ge=1)
     turn_batches_per_minute: int = Field(default=600, ge=1)
+    rate_limit_storage: str = "memory://"
     records_max_bytes: int = Field(default=64_000, ge=1024)
     # Replicas sharing index_dir pick up each other's publishes within this many seconds.
     index_follow_seconds: float = Field(default=1.0, gt=0)

@@ -5,10 +5,17 @@ from the page's scripts); a write authenticated by the cookie must carry the ant
 token, as a header (API) or a form field (page).
 """
 
-from typing import Annotated
+import logging
+import threading
+import time
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, HTTPException, Request, Response, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from knowledge.platform import messages
 from knowledge.platform.accounts import Principal, resolve_session
@@ -16,12 +23,13 @@ from knowledge.platform.security import csrf_token, same_secret
 from knowledge.startup import AdminState
 from knowledge.config import Settings
 from shared.contract import RECORDS_TOKEN_HEADER
-from shared.rate_limit import Limit, SlidingWindowLimiter
 from knowledge.retrieval.service import KnowledgeService
 
 SESSION_COOKIE = "kb_admin_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+logger = logging.getLogger(__name__)
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Token from POST /admin/api/login.")
 cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="Set by the admin page's login.")
@@ -47,33 +55,134 @@ Service = Annotated[KnowledgeService, Depends(get_service)]
 Admin = Annotated[AdminState, Depends(get_admin)]
 
 
+MEMORY = "memory://"
+# While the configured storage fails, it is tried again this often; a Redis that does not
+# answer holds a request's worker thread REDIS_TIMEOUT_SECONDS at most.
+RETRY_SECONDS = 5.0
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+def _storage(url: str) -> Storage:
+    """`limits`' storage at `url`; one that does not answer must not hold a request for long."""
+    options: dict[str, Any] = {}
+    if urlsplit(url).scheme in ("redis", "rediss", "redis+unix"):
+        options = {"socket_timeout": REDIS_TIMEOUT_SECONDS,
+                   "socket_connect_timeout": REDIS_TIMEOUT_SECONDS}
+    storage = storage_from_string(url, **options)
+    if not isinstance(storage, Storage):
+        raise ValueError(f"not a synchronous rate-limit storage: {_shown(url)}")
+    return storage
+
+
+def _shown(url: str) -> str:
+    """The storage URL without a password."""
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
+class _MemoryWindows:
+    """`limits`' memory storage. Its entries expire by themselves (a timer thread drops them
+    shortly after a hit), but a key whose entries all expired keeps an empty list for ever: a
+    flood of made-up conversation ids would grow it without end. Those keys are dropped every
+    `prune_every` hits, at a moment the timer is not running (it is the only other thread that
+    touches them, and only a hit, made under this lock, starts it)."""
+
+    prune_every = 10_000
+
+    def __init__(self) -> None:
+        self.storage = _storage(MEMORY)
+        self._limiter = MovingWindowRateLimiter(self.storage)
+        self._lock = threading.Lock()
+        self._hits = 0
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        with self._lock:
+            self._hits += 1
+            if self._hits >= self.prune_every and self._prune():
+                self._hits = 0
+            return self._limiter.hit(item, *identifiers)
+
+    def _prune(self) -> bool:
+        """False while the expiry timer runs (tried again at the next hit)."""
+        events = getattr(self.storage, "events", None)
+        timer = getattr(self.storage, "timer", None)
+        if not isinstance(events, dict) or timer is None:
+            return True  # another layout of limits' storage: nothing this knows how to drop
+        if timer.is_alive():
+            return False
+        for key in [key for key, entries in events.items() if not entries]:
+            del events[key]
+        return True
+
+    def keys(self) -> int:
+        return len(getattr(self.storage, "events", ()))
+
+
+class Windows:
+    """Moving windows counted in the storage at `url` (KB_RATE_LIMIT_STORAGE). While it fails
+    (Redis down or unreachable) they are counted in this process's memory, with one warning,
+    until it answers again (tried every `retry_seconds`): a flood is still refused meanwhile,
+    though each replica then gives its own budget. An unknown URL fails the service's start."""
+
+    def __init__(self, url: str = MEMORY, retry_seconds: float = RETRY_SECONDS) -> None:
+        self.url = url
+        self.retry_seconds = retry_seconds
+        self.memory = _MemoryWindows()
+        self._shared = (None if urlsplit(url).scheme == "memory"
+                        else MovingWindowRateLimiter(_storage(url)))
+        self.failing = False
+        self._next_try = 0.0
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        if self._shared is not None and time.monotonic() >= self._next_try:
+            try:
+                allowed = self._shared.hit(item, *identifiers)
+            except Exception as error:
+                self._next_try = time.monotonic() + self.retry_seconds
+                if not self.failing:
+                    self.failing = True
+                    logger.warning("Rate-limit storage %s failed (%s: %s); counting in this "
+                                   "process's memory until it answers", _shown(self.url),
+                                   type(error).__name__, error)
+            else:
+                if self.failing:
+                    self.failing = False
+                    logger.warning("Rate-limit storage %s answers again", _shown(self.url))
+                return allowed
+        return self.memory.hit(item, *identifiers)
+
+
 class RecordWriters:
     """Rate limits of the record endpoints. Each conversation has a budget (and its handoff
     requests one of their own), so a noisy conversation only stops itself; citizens' records
     of all conversations together share one far above what a client address gets through the
     chat edge; the chat server's turn-status batches have their own. A request for a person
-    is outside the shared budget: the desk caps it per client address instead."""
+    is outside the shared budget: the desk caps it per client address instead. All are moving
+    windows of a minute, in the storage KB_RATE_LIMIT_STORAGE names (replicas share Redis)."""
 
-    def __init__(self, per_conversation: int, per_minute: int, turn_batches_per_minute: int | None = None) -> None:
-        self.conversations = SlidingWindowLimiter(Limit(per_conversation, 60.0))
-        self.handoff_conversations = SlidingWindowLimiter(Limit(per_conversation, 60.0))
-        self.everyone = SlidingWindowLimiter(Limit(per_minute, 60.0))
-        self.turn_batches = SlidingWindowLimiter(Limit(turn_batches_per_minute or per_minute, 60.0))
+    def __init__(self, per_conversation: int, per_minute: int,
+                 turn_batches_per_minute: int | None = None, storage: str = MEMORY) -> None:
+        self.windows = Windows(storage)
+        self.per_conversation = RateLimitItemPerMinute(per_conversation, 1)
+        self.everyone = RateLimitItemPerMinute(per_minute, 1)
+        self.turn_batches = RateLimitItemPerMinute(turn_batches_per_minute or per_minute, 1)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RecordWriters":
-        return cls(settings.records_per_conversation, settings.records_per_minute, settings.turn_batches_per_minute)
+        return cls(settings.records_per_conversation, settings.records_per_minute,
+                   settings.turn_batches_per_minute, settings.rate_limit_storage)
 
     def allow_record(self, conversation_id: str) -> bool:
-        return self.conversations.allow(conversation_id) and self.everyone.allow("*")
+        return (self.windows.hit(self.per_conversation, "records-conversation", conversation_id)
+                and self.windows.hit(self.everyone, "records-everyone"))
 
     def allow_handoff(self, conversation_id: str) -> bool:
         """Never refused because other conversations were noisy (no shared budget)."""
-        return self.handoff_conversations.allow(conversation_id)
+        return self.windows.hit(self.per_conversation, "handoff-conversation", conversation_id)
 
     def allow_turn_batch(self) -> bool:
         """A batch holds many conversations' turns: it counts once, apart from citizens' records."""
-        return self.turn_batches.allow("*")
+        return self.windows.hit(self.turn_batches, "turn-batches")
 
 
 def record_writer(request: Request, admin: Admin,

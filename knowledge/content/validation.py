@@ -10,7 +10,7 @@ from knowledge.documents.rules import document_problems, markdown_problems
 from shared.text import printable
 from knowledge.documents.model import (
     KnowledgeDocument,
-    _format_validation_error,
+    validation_problems,
     parse_document,
     serialize_document,
 )
@@ -22,7 +22,7 @@ def checked_document(fields: dict[str, object]) -> KnowledgeDocument:
     try:
         document = KnowledgeDocument.model_validate(fields)
     except ValidationError as exc:
-        raise InvalidInput(messages.INVALID_DOCUMENT, _format_validation_error(exc).split("; ")) from exc
+        raise InvalidInput(messages.INVALID_DOCUMENT, validation_problems(exc)) from exc
     problems = document_problems(document)
     try:
         if parse_document(serialize_document(document)) != document:
@@ -45,3 +45,4 @@ def checked_source(text: str, *, expected_id: str | None = None, where: str = ""
     if problems:
         raise InvalidInput(messages.INVALID_DOCUMENT, [f"{prefix}{p}" for p in problems])
     return document
+

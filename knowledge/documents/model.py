@@ -117,12 +117,9 @@ class DocumentSet:
         return {doc.id: doc for doc in self.documents}
 
 
-def _format_validation_error(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        location = ".".join(str(p) for p in item["loc"]) or "document"
-        parts.append(f"{location}: {item['msg']}")
-    return "; ".join(parts)
+def validation_problems(error: ValidationError) -> list[str]:
+    """One line per problem, `field: message`, as staff and `kb validate` read them."""
+    return [f"{'.'.join(str(p) for p in item['loc']) or 'document'}: {item['msg']}" for item in error.errors()]
 
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -142,7 +139,7 @@ def parse_document(text: str, *, expected_id: str | None = None) -> KnowledgeDoc
     try:
         document = KnowledgeDocument(**metadata, body=match.group(2).strip())
     except ValidationError as exc:
-        raise ValueError(_format_validation_error(exc)) from exc
+        raise ValueError("; ".join(validation_problems(exc))) from exc
     except TypeError as exc:
         raise ValueError(f"front matter has an unexpected shape: {exc}") from exc
     if expected_id is not None and document.id != expected_id:

@@ -5,6 +5,8 @@ import io
 import re
 import zipfile
 
+from knowledge.config import REPO_ROOT
+from knowledge.documents.model import parse_document
 from tests.admin.conftest import VIEWER_PASSWORD, AdminClient, login_form_token, page_login
 
 
@@ -98,3 +100,30 @@ def test_reports_and_import_pages(admin: AdminClient) -> None:
     assert broken.status_code == 422 and "không có gì được lưu" in broken.text
     assert admin.client.get("/admin/api/export.zip").status_code == 200  # the page's download links use the cookie
     assert "Kết quả" in admin.client.post("/admin/try", data={"q": "quên mật khẩu vneid", "csrf": csrf}).text
+
+
+def test_a_procedure_saved_from_the_page_keeps_its_procedure_fields_and_the_apis_limits(admin: AdminClient) -> None:
+    """The page saves through the same schema and service as the JSON API: a procedure stays a
+    procedure (its code, level, channels, page and aliases included), and the API's limits hold."""
+    source = parse_document((REPO_ROOT / "kb" / "documents" / "dich_vu_cong" / "tt-cap-ho-chieu.md").read_text())
+    csrf = page_login(admin.client)
+    form = {
+        "csrf": csrf, "intent": "save", "version": "0", "id": "thu-tuc-tu-trang", "title": source.title,
+        "topic": source.topic.value, "reviewed": source.reviewed.isoformat(), "questions": "\n".join(source.questions),
+        "sources": "\n".join(str(s) for s in source.sources), "body": source.body, "kind": "procedure",
+        "procedure_code": "1.234567", "authority": "province", "online": "partial",
+        "file_online_at": "national_portal\nvneid", "portal_url": "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html",
+        "aliases": "thủ tục từ trang\nthu tuc tu trang",
+    }
+    saved = admin.client.post("/admin/documents/new", data=form)
+    assert saved.status_code == 200 and "Đã tạo" in saved.text, saved.text[-600:]
+    stored = admin.client.get("/admin/api/documents/thu-tuc-tu-trang", headers=admin.editor).json()
+    assert stored["kind"] == "procedure" and stored["procedure_code"] == "1.234567"
+    assert (stored["authority"], stored["online"]) == ("province", "partial")
+    assert stored["file_online_at"] == ["national_portal", "vneid"] and stored["aliases"] == ["thủ tục từ trang", "thu tuc tu trang"]
+    edited = admin.client.post("/admin/documents/thu-tuc-tu-trang", data={**form, "version": "1", "online": "full"})
+    assert edited.status_code == 200
+    again = admin.client.get("/admin/api/documents/thu-tuc-tu-trang", headers=admin.editor).json()
+    assert again["kind"] == "procedure" and again["online"] == "full" and again["procedure_code"] == "1.234567"
+    too_long = admin.client.post("/admin/documents/new", data={**form, "id": "thu-tuc-dai", "procedure_code": "9" * 33})
+    assert too_long.status_code == 422 and "procedure_code" in too_long.text  # the API's limit, on the page too

@@ -27,10 +27,10 @@ from knowledge.api.schemas.admin import (
     RevisionView,
     RollbackRequest,
 )
-from knowledge.content.validation import checked_document
+from knowledge.content.editing import saved_document
 from knowledge.api.deps import Admin, Editor, Viewer
 from knowledge.api.errors import ERRORS, Responses
-from knowledge.documents.model import DOCUMENT_ID_PATTERN, Topic, serialize_document
+from knowledge.documents.model import DOCUMENT_ID_PATTERN, Topic
 
 router = APIRouter(prefix="/admin/api/documents", tags=["admin: documents"], route_class=DocumentSizedRoute)
 
@@ -71,9 +71,7 @@ def get_document(document_id: DocumentIdPath, admin: Admin, _: Viewer) -> Docume
 @router.post("", response_model=DocumentDetail, status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
 def create_document(body: DocumentCreate, admin: Admin, editor: Editor) -> DocumentDetail:
     """A new document, as a draft until the next publish."""
-    document = checked_document(body.values(body.id))
-    with admin.db.write() as session:
-        store.create_document(session, document, serialize_document(document), editor.username)
+    document = saved_document(admin.db, body.values(body.id), editor.username, None)
     return _detail(admin, document.id)
 
 
@@ -82,9 +80,7 @@ def update_document(document_id: DocumentIdPath, body: DocumentUpdate, admin: Ad
     """A new version from `version`; 409 if someone saved in between."""
     fields = body.values(document_id)
     fields.pop("version")
-    document = checked_document(fields)
-    with admin.db.write() as session:
-        store.edit_document(session, document, serialize_document(document), body.version, editor.username)
+    saved_document(admin.db, fields, editor.username, body.version)
     return _detail(admin, document_id)
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, status
+from pydantic import ValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from knowledge.platform import accounts, messages
@@ -16,8 +17,10 @@ from knowledge.content import document_store as store
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.platform.errors import AdminError
 from knowledge.content.rendering import render_markdown
-from knowledge.api.schemas.admin import MAX_VERSION, ROW_ID_LIST_PATTERN, DocumentSummary
-from knowledge.content.validation import checked_document
+from knowledge.api.schemas.admin import MAX_VERSION, ROW_ID_LIST_PATTERN, DocumentFields, DocumentSummary
+from knowledge.content.editing import saved_document
+from knowledge.documents.model import validation_problems
+from knowledge.platform.errors import InvalidInput
 from knowledge.api.deps import (
     SESSION_COOKIE,
     Admin,
@@ -32,7 +35,6 @@ from knowledge.api.errors import error_detail, error_status
 from knowledge.api.login_form import LOGIN_COOKIE, LOGIN_PATH, genuine_login_post, login_page
 from knowledge.api.pages import redirect, render
 from knowledge.api.views import try_question
-from knowledge.documents.model import serialize_document
 from knowledge.retrieval.search import SearchStatus
 
 router = APIRouter(prefix="/admin", include_in_schema=False, route_class=DocumentSizedRoute)
@@ -114,18 +116,23 @@ def form_version(text: str) -> int:
 
 
 def _fields(form: dict[str, object], document_id: str) -> dict[str, object]:
+    """The form's values checked by the JSON API's own schema (DocumentFields: the same limits
+    for a save from the page as from the API), as the document's fields."""
     def lines(key: str) -> list[str]:
         return [line.strip() for line in str(form.get(key) or "").splitlines() if line.strip()]
 
-    fields: dict[str, object] = {
-        "id": document_id, "title": form["title"], "topic": form["topic"], "reviewed": form["reviewed"] or None,
+    values: dict[str, object] = {
+        "title": form["title"], "topic": form["topic"], "reviewed": form["reviewed"] or None,
         "questions": lines("questions"), "sources": lines("sources"), "body": form["body"]}
     if form.get("kind") == "procedure":  # the procedure's own fields (docs/planning/procedure_format.md)
-        fields.update({"kind": "procedure", "procedure_code": str(form.get("procedure_code") or "").strip() or None,
+        values.update({"kind": "procedure", "procedure_code": str(form.get("procedure_code") or "").strip() or None,
                        "authority": form.get("authority") or None, "online": form.get("online") or None,
                        "file_online_at": lines("file_online_at"), "portal_url": str(form.get("portal_url") or "").strip() or None,
                        "aliases": lines("aliases")})
-    return fields
+    try:
+        return DocumentFields.model_validate(values).values(document_id)
+    except ValidationError as exc:
+        raise InvalidInput(messages.INVALID_DOCUMENT, validation_problems(exc)) from exc
 
 
 @router.get("/documents/new", response_class=HTMLResponse)
@@ -153,7 +160,8 @@ def edit_document(request: Request, admin: Admin, principal: Staff, document_id:
 
 async def _submitted(request: Request) -> dict[str, object]:
     form = await request.form()
-    keys = ("id", "title", "topic", "reviewed", "questions", "sources", "body", "version", "csrf", "intent")
+    keys = ("id", "title", "topic", "reviewed", "questions", "sources", "body", "version", "csrf", "intent",
+            "kind", "procedure_code", "authority", "online", "file_online_at", "portal_url", "aliases")
     return {key: str(form.get(key) or "") for key in keys}
 
 
@@ -178,13 +186,8 @@ async def _save(request: Request, admin: Admin, principal: Staff, document_id: s
         return render(request, "edit.html", principal, preview_html=render_markdown(str(form["body"])), **context)
     check_write(principal, str(form["csrf"]))
     try:
-        document = checked_document(_fields(form, str(target)))
-        with admin.db.write() as session:
-            if is_new:
-                store.create_document(session, document, serialize_document(document), principal.username)
-            else:
-                version = form_version(str(form["version"]))
-                store.edit_document(session, document, serialize_document(document), version, principal.username)
+        base_version = None if is_new else form_version(str(form["version"]))
+        document = saved_document(admin.db, _fields(form, str(target)), principal.username, base_version)
     except AdminError as error:
         detail = error_detail(error)
         return render(request, "edit.html", principal, error_status(error), preview_html=render_markdown(str(form["body"])),

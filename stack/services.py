@@ -82,6 +82,9 @@ class StackConfig:
             "LOCK_STORE_HOST": lock.hostname or "127.0.0.1",
             "LOCK_STORE_PORT": str(lock.port or 6379),
             "LOCK_STORE_DB": lock.path.lstrip("/") or "0",
+            # socket.io's Redis manager (bot/channels/socketio_channel.py): a staff reply sent by
+            # any replica reaches the widget connected to another. Its own database number.
+            "SOCKETIO_MESSAGE_QUEUE": f"redis://{lock.hostname or '127.0.0.1'}:{lock.port or 6379}/1",
         }
 
 

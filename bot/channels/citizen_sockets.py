@@ -12,6 +12,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel
+from socketio.asyncio_pubsub_manager import AsyncPubSubManager
 
 from bot import records_link
 from bot.channels.socketio_output import ContractSocketIOOutput
@@ -48,8 +49,11 @@ def connected(session_id: Text) -> bool:
     return bool(_socket_ids(session_id))
 
 
-# How long a widget has to acknowledge a staff message before it counts as not delivered.
+# How long a widget has to acknowledge a staff message before it counts as not delivered;
+# across replicas shorter, as nobody knows beforehand whether any widget is connected (the
+# knowledge service waits 5 s for the whole delivery).
 ACK_SECONDS = 5.0
+ACK_SECONDS_ACROSS_REPLICAS = 3.0
 
 
 async def _acknowledged(sid: Text, message: Dict[Text, Any]) -> bool:
@@ -60,13 +64,37 @@ async def _acknowledged(sid: Text, message: Dict[Text, Any]) -> bool:
         return False
 
 
+def _shared_across_replicas() -> bool:
+    return bool(_server) and isinstance(_server["sio"].manager, AsyncPubSubManager)
+
+
+async def _acknowledged_in_room(session_id: Text, message: Dict[Text, Any]) -> bool:
+    """Through the replicas' message queue: the replica holding a socket of the conversation
+    emits to it, and the first widget's acknowledgement comes back here."""
+    acknowledged = asyncio.get_running_loop().create_future()
+
+    def on_acknowledgement(*_: Any) -> None:
+        if not acknowledged.done():
+            acknowledged.set_result(True)
+
+    await _server["sio"].emit(_server["event"], message, room=session_id, namespace="/",
+                              callback=on_acknowledgement)
+    try:
+        return await asyncio.wait_for(acknowledged, ACK_SECONDS_ACROSS_REPLICAS)
+    except asyncio.TimeoutError:
+        return False
+
+
 async def send_staff_message(session_id: Text, text: Text, staff_name: Optional[Text]) -> bool:
     """One message, text and payload together, marked as a person's, to each socket of the
-    conversation; True only if a widget acknowledged it."""
+    conversation, on this chat server or (with the cluster's message queue) on another;
+    True only if a widget acknowledged it."""
+    message = {"text": text, "custom": staff_payload(staff_name)}
+    if _shared_across_replicas():
+        return await _acknowledged_in_room(session_id, message)
     sids = _socket_ids(session_id)
     if not sids:
         return False
-    message = {"text": text, "custom": staff_payload(staff_name)}
     return any(await asyncio.gather(*(_acknowledged(sid, message) for sid in sids)))
 
 

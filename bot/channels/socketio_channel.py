@@ -17,15 +17,35 @@ staff messages it missed, and its leaving is reported (bot/channels/citizen_sock
 """
 
 import json
+import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels import citizen_sockets, identities
 from bot.channels.guard import CLIENT_KEY, GuardSettings, guarded
 from bot.channels.socketio_output import ContractSocketIOOutput
+
+def share_rooms(sio: AsyncServer, message_queue: Text, webhook: Blueprint) -> None:
+    """One socket.io server across replicas: python-socketio's Redis manager relays an emit to
+    a room (a conversation) to whichever replica holds its sockets, acknowledgements included.
+    Rasa builds the server without a manager; it is swapped in before the first connection,
+    and listens from the start (python-socketio would wait for a first socket of its own, and
+    a replica with none would never hear the acknowledgements of the messages it sent)."""
+    manager = AsyncRedisManager(message_queue)
+    manager.set_server(sio)
+    sio.manager = manager
+
+    async def listen(*_: Any) -> None:
+        if not sio.manager_initialized:
+            sio.manager_initialized = True
+            manager.initialize()
+
+    webhook.listener("after_server_start")(listen)
+
 
 def checked_session_request(data: Any) -> Dict[Text, Any]:
     """The session_request payload with a session id this server issued."""
@@ -66,12 +86,16 @@ class ContractSocketIOInput(SocketIOInput):
     def name(cls) -> Text:
         return "socketio"
 
+    message_queue: Optional[Text] = None
+
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         """Rasa's own settings go to Rasa's constructor; the guard's stay here (rate limits per
-        conversation and per connection address)."""
+        conversation and per connection address), and so does the message queue that joins
+        the replicas' socket.io servers (`message_queue`, else SOCKETIO_MESSAGE_QUEUE)."""
         channel = super().from_credentials(credentials)
         channel.settings = GuardSettings.from_credentials(credentials)
+        channel.message_queue = (credentials or {}).get("message_queue") or os.environ.get("SOCKETIO_MESSAGE_QUEUE")
         return channel
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -92,6 +116,8 @@ class ContractSocketIOInput(SocketIOInput):
 
         guarded_handler = guarded(on_new_message, self.settings)
         webhook = super().blueprint(with_contract_output)
+        if self.message_queue:
+            share_rooms(self.sio, self.message_queue, webhook)
         handlers = self.sio.handlers[self.namespace or "/"]
         rasa_session_request = handlers["session_request"]
         rasa_message = handlers[self.user_message_evt]

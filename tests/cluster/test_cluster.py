@@ -19,6 +19,7 @@ from knowledge.config import REPO_ROOT
 from stack.cluster import Cluster, ClusterConfig, running_cluster  # noqa: E402
 from stack.postgres_server import find_bin_dir  # noqa: E402
 from stack.services import free_ports  # noqa: E402
+from tests.e2e.socket_citizens import SocketCitizens
 
 pytestmark = pytest.mark.e2e
 MODEL = REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz"
@@ -120,6 +121,32 @@ def test_a_publish_on_one_knowledge_replica_is_served_by_the_other_without_resta
         time.sleep(0.2)
     answer = contract(say(config.rasa_port, uuid.uuid4().hex, "chữ ký số là gì"))
     assert answer["sources"][0]["id"] == "cks-la-gi"
+
+
+def test_a_staff_reply_reaches_a_widget_on_the_other_rasa_replica_within_2_s(cluster: Cluster) -> None:
+    """The widget is connected to replica 2; the staff bridge of replica 1 sends the reply. The
+    replicas' socket.io servers share rooms through Redis, and the widget's acknowledgement
+    comes back to replica 1, which reports it delivered (runs before replicas are killed)."""
+    c = cluster.config
+    with SocketCitizens(cluster, url=c.url(c.replica_port(c.rasa_port, 2))) as sockets:
+        session = sockets.connect("citizen")
+        reply = "Chào bạn, cán bộ đã nhận yêu cầu " + uuid.uuid4().hex[:8].translate(str.maketrans("0123456789", "ghijklmnop"))
+        started = time.monotonic()
+        response = httpx.post(f"{c.url(c.replica_port(c.rasa_port, 1))}/webhooks/staff/deliver",
+                              json={"conversation_id": session, "text": reply, "staff_name": "Lan"},
+                              headers={"Authorization": f"Bearer {c.bridge_token}"}, timeout=10)
+        received = sockets.wait_for(lambda e: e["client"] == "citizen" and e["event"] == "uttered"
+                                    and e["data"].get("text") == reply, 2)
+        elapsed = time.monotonic() - started
+        assert response.status_code == 200 and response.json() == {"delivered": True}, response.text
+        assert elapsed < 2.0, elapsed
+        assert received["data"]["custom"]["type"] == "staff" and received["data"]["custom"]["staff_name"] == "Lan"
+        # Without a widget anywhere, it is not delivered (and waits for the citizen's return).
+        sockets.do("citizen", "disconnect")
+        gone = httpx.post(f"{c.url(c.replica_port(c.rasa_port, 1))}/webhooks/staff/deliver",
+                          json={"conversation_id": session, "text": reply, "staff_name": "Lan"},
+                          headers={"Authorization": f"Bearer {c.bridge_token}"}, timeout=10)
+        assert gone.json() == {"delivered": False}
 
 
 def test_killing_one_replica_of_each_kind_loses_no_conversation(cluster: Cluster) -> None:

@@ -15,10 +15,11 @@ from knowledge.config import REPO_ROOT
 
 
 class SocketCitizens:
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, url: str | None = None) -> None:
+        """Clients of the stack's chat server, or of the one at `url` (a cluster's replica)."""
         self.process = subprocess.Popen(
             [str(BOT_PYTHON), str(REPO_ROOT / "tests" / "e2e" / "socketio_clients.py"),
-             stack.config.url(stack.config.rasa_port)],
+             url or stack.config.url(stack.config.rasa_port)],
             cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env={"PATH": "/usr/bin:/bin"})
         self.events: "queue.Queue[dict[str, Any]]" = queue.Queue()

@@ -53,6 +53,6 @@ def try_question(searcher: KnowledgeSearcher, query: str, top_k: int, answer_thr
 
 def dashboard_figures(service: KnowledgeService, admin: AdminState, period: Period) -> Dashboard:
     """The dashboard's figures for the page, its CSV and the API, titled as the bot serves now."""
-    titles = {document_id: document.title for document_id, document in service.searcher.index.documents.items()}
+    titles = service.searcher.index.titles()
     with admin.db.read() as session:
         return build_dashboard(session, period, service.embedder, admin.settings.admin_cluster_similarity, titles)

@@ -1,9 +1,13 @@
 """What staff should look at: feedback per document and documents due for review."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from knowledge.documents.model import KnowledgeDocument
+from knowledge.records import citizen_records
 
 
 @dataclass(frozen=True)
@@ -12,6 +16,15 @@ class DocumentFeedback:
     title: str
     helpful: int
     not_helpful: int
+
+
+@dataclass(frozen=True)
+class StaleDocument:
+    id: str
+    title: str
+    topic: str
+    reviewed: dt.date
+    age_days: int
 
 
 def is_stale(reviewed: dt.date, stale_days: int, today: dt.date | None = None) -> bool:
@@ -30,3 +43,16 @@ def feedback_by_document(counts: dict[str, dict[str, int]], titles: dict[str, st
         for doc_id, c in counts.items() if doc_id and doc_id != "None"
     ]
     return sorted(rows, key=lambda r: (-r.not_helpful, -r.helpful, r.document_id))
+
+
+def stale_report(documents: Iterable[KnowledgeDocument], stale_days: int,
+                 today: dt.date | None = None) -> list[StaleDocument]:
+    """The report staff read (page and API alike): served documents due for review, oldest first."""
+    day = today or dt.date.today()
+    return [StaleDocument(d.id, d.title, d.topic.value, d.reviewed, (day - d.reviewed).days)
+            for d in stale_documents(list(documents), stale_days, day)]
+
+
+def feedback_report(session: Session, titles: dict[str, str]) -> list[DocumentFeedback]:
+    """The report staff read (page and API alike): 👍/👎 per served document, most 👎 first."""
+    return feedback_by_document(citizen_records.feedback_counts(session), titles)

@@ -41,6 +41,10 @@ class KnowledgeIndex:
     vectors: faiss.Index
     lexical: LexicalIndex
 
+    def titles(self) -> dict[str, str]:
+        """Each served document's title, by id (what staff reports name documents by)."""
+        return {document_id: document.title for document_id, document in self.documents.items()}
+
 
 def expand_units(documents: list[KnowledgeDocument], settings: Settings) -> list[RetrievalUnit]:
     """All units, plus a diacritics-free copy of each phrasing so unaccented queries meet their twin."""

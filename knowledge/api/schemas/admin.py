@@ -5,10 +5,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from knowledge.records.dashboard import ChartStatus
+from knowledge.records.dashboard import ChartStatus, HandoffFigures
 from knowledge.content.document_store import DocumentRecord
 from knowledge.platform.models import DocumentRevision
-from knowledge.records.reports import is_stale
+from knowledge.records.reports import DocumentFeedback, is_stale
 from knowledge.documents.model import DOCUMENT_ID_PATTERN, PROCEDURE_FIELDS, DocumentKind, Topic
 from knowledge.documents.procedures import Authority, FilingChannel, OnlineLevel
 from shared.contract import CONVERSATION_ID_MAX_CHARS, CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
@@ -164,14 +164,6 @@ class ImportResult(BaseModel):
     unchanged: list[str]
 
 
-class PublishView(BaseModel):
-    publication_id: int
-    fingerprint: str
-    documents: int
-    changed: list[str]
-    seconds: float
-
-
 class PublicationView(BaseModel):
     id: int
     created_at: dt.datetime
@@ -290,21 +282,6 @@ class ResolveResult(BaseModel):
     resolved: int
 
 
-class FeedbackRow(BaseModel):
-    document_id: str
-    title: str
-    helpful: int
-    not_helpful: int
-
-
-class StaleRow(BaseModel):
-    id: str
-    title: str
-    topic: Topic
-    reviewed: dt.date
-    age_days: int
-
-
 class AuditRow(BaseModel):
     id: int
     created_at: dt.datetime
@@ -345,17 +322,6 @@ class UnansweredCountView(BaseModel):
     representative: str
 
 
-class HandoffFiguresView(BaseModel):
-    requests: int
-    claimed: int
-    abandoned: int
-    rated: int
-    median_wait_seconds: float | None = Field(description="Request to claim, of the claimed ones; null if none.")
-    p90_wait_seconds: float | None
-    median_handling_seconds: float | None = Field(description="Claim to close; null if none closed.")
-    helpful_share: float | None = Field(description="Per cent of the rated handoffs rated helpful; null if none rated.")
-
-
 class DashboardView(BaseModel):
     """How the bot is doing over a period of Vietnam days (the figures of /admin/dashboard)."""
 
@@ -365,6 +331,6 @@ class DashboardView(BaseModel):
     statuses: list[StatusShareView]
     days: list[DayView]
     top_documents: list[DocumentAnswersView]
-    feedback: list[FeedbackRow] = Field(description="👍/👎 per document within the period, most 👎 first.")
+    feedback: list[DocumentFeedback] = Field(description="👍/👎 per document within the period, most 👎 first.")
     unanswered: list[UnansweredCountView]
-    handoffs: HandoffFiguresView
+    handoffs: HandoffFigures

@@ -1,25 +1,22 @@
 """What citizens could not get answered, feedback per document, stale documents, audit log."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from knowledge.platform import audit
 
-from knowledge.records import citizen_records, unanswered
+from knowledge.records import unanswered
 from knowledge.content import document_store as store
 from knowledge.api.body_limit import DocumentSizedRoute
-from knowledge.records.reports import feedback_by_document, stale_documents
+from knowledge.records.reports import DocumentFeedback, StaleDocument, feedback_report, stale_report
 from knowledge.api.schemas.admin import (
     MAX_OFFSET,
     AddWordingRequest,
     AuditRow,
     DocumentDetail,
-    FeedbackRow,
     ResolveRequest,
     ResolveResult,
-    StaleRow,
     UnansweredReport,
 )
 from knowledge.api.deps import Admin, Editor, Service, Viewer
@@ -56,25 +53,17 @@ def add_wording(body: AddWordingRequest, admin: Admin, editor: Editor) -> Docume
         return DocumentDetail.of_record(store.get_document(session, body.document_id), admin.settings.admin_stale_days)
 
 
-@router.get("/reports/feedback", response_model=list[FeedbackRow], responses=ERRORS)
-def feedback_report(admin: Admin, service: Service, _: Viewer) -> list[FeedbackRow]:
+@router.get("/reports/feedback", response_model=list[DocumentFeedback], responses=ERRORS)
+def feedback(admin: Admin, service: Service, _: Viewer) -> list[DocumentFeedback]:
     """👍/👎 per document, most 👎 first."""
-    documents = service.searcher.index.documents
     with admin.db.read() as session:
-        counts = citizen_records.feedback_counts(session)
-    rows = feedback_by_document(counts, {d: doc.title for d, doc in documents.items()})
-    return [FeedbackRow(document_id=r.document_id, title=r.title, helpful=r.helpful, not_helpful=r.not_helpful) for r in rows]
+        return feedback_report(session, service.searcher.index.titles())
 
 
-@router.get("/reports/stale", response_model=list[StaleRow], responses=ERRORS)
-def stale_report(admin: Admin, service: Service, _: Viewer) -> list[StaleRow]:
+@router.get("/reports/stale", response_model=list[StaleDocument], responses=ERRORS)
+def stale(admin: Admin, service: Service, _: Viewer) -> list[StaleDocument]:
     """Served documents whose `reviewed` date is older than KB_ADMIN_STALE_DAYS."""
-    today = dt.date.today()
-    documents = list(service.searcher.index.documents.values())
-    return [
-        StaleRow(id=d.id, title=d.title, topic=d.topic, reviewed=d.reviewed, age_days=(today - d.reviewed).days)
-        for d in stale_documents(documents, admin.settings.admin_stale_days, today)
-    ]
+    return stale_report(service.searcher.index.documents.values(), admin.settings.admin_stale_days)
 
 
 @router.get("/audit", response_model=list[AuditRow], responses=ERRORS)

@@ -1,15 +1,16 @@
 """Publishing, "test this question" and the Markdown preview."""
 
+from dataclasses import replace
+
 from fastapi import APIRouter, status
 
 from knowledge.api.body_limit import DocumentSizedRoute
-from knowledge.content.publishing import recent_publications
+from knowledge.content.publishing import PublishResult, recent_publications
 from knowledge.content.rendering import render_markdown
 from knowledge.api.schemas.admin import (
     PreviewRequest,
     PreviewResponse,
     PublicationView,
-    PublishView,
     TryRequest,
     TryResponse,
 )
@@ -21,16 +22,15 @@ from knowledge.api.views import try_question
 router = APIRouter(prefix="/admin/api", tags=["admin: publishing"], route_class=DocumentSizedRoute)
 
 
-@router.post("/publish", response_model=PublishView,
+@router.post("/publish", response_model=PublishResult,
              responses={**ERRORS,
                         409: {"description": "Would drop served documents a form needs, or not imported yet"},
                         503: {"description": "Index build failed; the old index keeps serving"}})
-def publish(admin: Admin, editor: Editor) -> PublishView:
+def publish(admin: Admin, editor: Editor) -> PublishResult:
     """Make the latest version of every document live; the bot answers from it when this returns."""
     assert admin.publisher is not None
     result = admin.publisher.publish(editor.username)
-    return PublishView(publication_id=result.publication_id, fingerprint=result.fingerprint,
-                       documents=result.documents, changed=result.changed, seconds=round(result.seconds, 3))
+    return replace(result, seconds=round(result.seconds, 3))
 
 
 @router.get("/publications", response_model=list[PublicationView], responses=ERRORS)

@@ -1,6 +1,5 @@
 """The admin page's unanswered-questions queue, reports, and import/export screens."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -10,12 +9,12 @@ from knowledge.content import transfer
 
 from knowledge.platform import audit, messages
 
-from knowledge.records import citizen_records, unanswered
+from knowledge.records import unanswered
 from knowledge.content import document_store as store
 from knowledge.api.body_limit import ArchiveSizedRoute, DocumentSizedRoute
 from knowledge.content.publishing import recent_publications
-from knowledge.records.reports import feedback_by_document, stale_documents
-from knowledge.api.schemas.admin import ROW_ID_LIST_PATTERN, StaleRow
+from knowledge.records.reports import feedback_report, stale_report
+from knowledge.api.schemas.admin import ROW_ID_LIST_PATTERN
 from knowledge.api.deps import Admin, Service, Staff, check_write
 from knowledge.api.pages import redirect, render
 from knowledge.api.views import unanswered_report
@@ -60,16 +59,10 @@ def add_wording(request: Request, admin: Admin, principal: Staff, csrf: Csrf, id
 
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(request: Request, admin: Admin, service: Service, principal: Staff) -> HTMLResponse:
-    served = service.searcher.index.documents
+    index = service.searcher.index
+    stale = stale_report(index.documents.values(), admin.settings.admin_stale_days)
     with admin.db.read() as session:
-        counts = citizen_records.feedback_counts(session)
-    feedback = feedback_by_document(counts, {d: doc.title for d, doc in served.items()})
-    today = dt.date.today()
-    stale = [
-        StaleRow(id=d.id, title=d.title, topic=d.topic, reviewed=d.reviewed, age_days=(today - d.reviewed).days)
-        for d in stale_documents(list(served.values()), admin.settings.admin_stale_days, today)
-    ]
-    with admin.db.read() as session:
+        feedback = feedback_report(session, index.titles())
         publications = recent_publications(session)
         entries = audit.recent(session, limit=50)
     return render(request, "reports.html", principal, feedback=feedback, stale=stale, publications=publications,

@@ -11,7 +11,7 @@ from knowledge.content import transfer
 from knowledge.platform import accounts
 from knowledge.platform.database import Database, database_url, upgrade
 from knowledge.content.document_source import served_documents
-from knowledge.platform.errors import AdminError, InvalidInput
+from knowledge.platform.errors import AdminError
 from knowledge.platform.models import Role
 from knowledge.content.publishing import Publisher, PublishResult
 from knowledge.config import Settings, get_settings

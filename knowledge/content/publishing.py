@@ -23,7 +23,6 @@ from knowledge.platform.models import (
     DocumentRevision,
     DocumentStatus,
     Publication,
-    RevisionAction,
     StoredDocument,
     utc_now,
 )

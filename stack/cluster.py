@@ -5,6 +5,9 @@
   nginx :knowledge_port→ knowledge service ×2 (one published index, one admin database)
   PostgreSQL           → Rasa's trackers and the knowledge service's admin database
   Redis                → Rasa's lock store, so replicas never handle one conversation at once
+                         (db 0), socket.io's message queue (db 1), and the rate limits of the chat
+                         channels (db 2) and of the record endpoints (db 3), so they hold across
+                         replicas
 
 PostgreSQL, Redis and nginx come from Debian's packages and run on loopback for as long as
 the cluster runs (`make run-cluster`; the cluster tests use the same class on other ports).
@@ -21,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from stack.postgres_server import temporary_postgres
 from stack.redis_server import temporary_redis
@@ -125,6 +129,12 @@ class ClusterConfig(StackConfig):
     def replica_port(self, public_port: int, replica: int) -> int:
         return public_port + 10 * replica
 
+    def redis_db(self, db: int) -> str:
+        """Another database of the lock store's Redis."""
+        if not self.lock_store_url:
+            raise ValueError("the cluster needs lock_store_url (its Redis)")
+        return urlsplit(self.lock_store_url)._replace(path=f"/{db}").geturl()
+
 
 class Cluster(Stack):
     """Two replicas of each service behind nginx; needs `tracker_store_url`/`lock_store_url` set."""
@@ -136,13 +146,17 @@ class Cluster(Stack):
         c = self.config
         endpoints, rasa_env = c.rasa_endpoints()
         knowledge_live, rasa_live = live_handoff_environment(c)
-        rasa_env = {**rasa_env, **rasa_live}
+        # The chat channels' limits (bot/channels/rate_limit.py) and the record endpoints'
+        # (knowledge/api/deps.py) in Redis, each in a database of its own: one allowance per
+        # conversation and address whichever replica takes the message.
+        rasa_env = {**rasa_env, **rasa_live, "CHAT_RATE_LIMIT_STORAGE": c.redis_db(2)}
         knowledge_env = {
             **knowledge_live,
             "KB_INDEX_DIR": str(c.workdir / "index"),
             "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
             "KB_RECORDS_TOKEN": c.records_token,
             "KB_TRUSTED_PROXIES": json.dumps([c.host]),  # nginx reaches the replicas from the bind address
+            "KB_RATE_LIMIT_STORAGE": c.redis_db(3),
             **({"KB_ADMIN_DATABASE_URL": c.extra_env["KB_ADMIN_DATABASE_URL"]}
                if "KB_ADMIN_DATABASE_URL" in c.extra_env else {}),
         }

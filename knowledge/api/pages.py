@@ -1,9 +1,9 @@
 """The admin page's templates and responses (Jinja2, server-rendered, no build step)."""
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, status
+from fastapi import Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
@@ -11,6 +11,9 @@ from knowledge.platform import messages
 from knowledge.platform.accounts import Principal
 from knowledge.platform.local_time import vietnam_text
 from knowledge.platform.security import csrf_token
+
+# The anti-forgery token every form of the staff's page posts.
+Csrf = Annotated[str, Form(max_length=128)]
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 TOPIC_NAMES = {"vneid": "VNeID", "dich_vu_cong": "Dịch vụ công", "chu_ky_so": "Chữ ký số", "ho_tro": "Hỗ trợ"}

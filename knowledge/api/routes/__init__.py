@@ -15,7 +15,10 @@ from knowledge.api.routes.admin_api import dashboard as dashboard_api
 from knowledge.api.routes.admin_page import dashboard as dashboard_page
 from knowledge.api.routes.admin_page import documents as document_pages
 from knowledge.api.routes.admin_page import inbox as inbox_page
+from knowledge.api.routes.admin_page import login as login_page
+from knowledge.api.routes.admin_page import publishing as publishing_page
 from knowledge.api.routes.admin_page import queue as queue_pages
+from knowledge.api.routes.admin_page import try_page
 from knowledge.api.routes.internal import records
 from knowledge.api.routes.public import health, search, status
 
@@ -23,7 +26,8 @@ from knowledge.api.routes.public import health, search, status
 def all_routes() -> APIRouter:
     router = APIRouter()
     for module in (health, search, records, status, auth, documents, transfer, publish, feedback,
-                   maintenance, handoffs, dashboard_api, document_pages, queue_pages, inbox_page, dashboard_page):
+                   maintenance, handoffs, dashboard_api, login_page, document_pages, publishing_page, try_page, queue_pages,
+                   inbox_page, dashboard_page):
         router.include_router(module.router)
     router.include_router(queue_pages.upload_router)
     return router

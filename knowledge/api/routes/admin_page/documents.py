@@ -1,5 +1,6 @@
-"""The staff's web page at /admin (server-rendered, Vietnamese): login, documents with
-preview, save, delete, history and rollback, publish, and "test this question".
+"""The staff's web page at /admin (server-rendered, Vietnamese): documents with preview,
+save, delete, history and rollback (login: login.py; publishing: publishing.py; "test this
+question": try_page.py).
 
 It calls the same admin modules as the JSON API; writes need an editor and the form's
 anti-forgery token, and land in the audit log.
@@ -8,11 +9,11 @@ anti-forgery token, and land in the audit log.
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request, status
+from fastapi import APIRouter, Form, Query, Request
 from pydantic import ValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from knowledge.platform import accounts, messages
+from knowledge.platform import messages
 from knowledge.content import document_store as store
 from knowledge.api.body_limit import DocumentSizedRoute
 from knowledge.platform.errors import AdminError
@@ -22,64 +23,16 @@ from knowledge.content.editing import saved_document
 from knowledge.documents.model import validation_problems
 from knowledge.platform.errors import InvalidInput
 from knowledge.api.deps import (
-    SESSION_COOKIE,
     Admin,
-    Service,
     Staff,
-    check_csrf,
     check_write,
-    client_address,
-    set_session_cookie,
 )
 from knowledge.api.errors import error_detail, error_status
-from knowledge.api.login_form import LOGIN_COOKIE, LOGIN_PATH, genuine_login_post, login_page
-from knowledge.api.pages import redirect, render
-from knowledge.api.views import try_question
-from knowledge.retrieval.search import SearchStatus
+from knowledge.api.pages import Csrf, redirect, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False, route_class=DocumentSizedRoute)
 
-Csrf = Annotated[str, Form(max_length=128)]
 ACTION_NAMES = {"create": "Tạo", "edit": "Sửa", "delete": "Xoá", "rollback": "Khôi phục", "import": "Nhập"}
-VERDICTS = {SearchStatus.ANSWER: "trả lời", SearchStatus.CLARIFY: "hỏi lại để người dân chọn",
-            SearchStatus.NO_ANSWER: "chưa trả lời được"}
-
-
-@router.get("", response_class=RedirectResponse)
-def home() -> RedirectResponse:
-    return redirect("/admin/documents")
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, admin: Admin) -> HTMLResponse:
-    return login_page(request, admin.settings)
-
-
-@router.post("/login", response_class=HTMLResponse)
-def login(request: Request, admin: Admin, username: Annotated[str, Form(max_length=64)],
-          password: Annotated[str, Form(max_length=1024)],
-          login_token: Annotated[str, Form(max_length=128)] = "") -> Response:
-    """Only our own form, from this site, may log a browser in (knowledge/api/login_form.py)."""
-    if not genuine_login_post(request, login_token):
-        return login_page(request, admin.settings, status.HTTP_403_FORBIDDEN, forged=True)
-    result = accounts.login(admin.db, admin.settings, username, password, client_address(request))
-    if result.principal is None:
-        error = result.refusal or messages.LOGIN_FAILED
-        code = status.HTTP_429_TOO_MANY_REQUESTS if result.retry_after else status.HTTP_401_UNAUTHORIZED
-        return login_page(request, admin.settings, code, error=error, username=username)
-    response = redirect("/admin/documents")
-    set_session_cookie(response, admin, result.principal.token)
-    response.delete_cookie(LOGIN_COOKIE, path=LOGIN_PATH)
-    return response
-
-
-@router.post("/logout")
-def logout(admin: Admin, principal: Staff, csrf: Csrf) -> Response:
-    check_csrf(principal, csrf)  # viewers may log out too
-    accounts.logout(admin.db, principal)
-    response = redirect("/admin/login", "logged_out")
-    response.delete_cookie(SESSION_COOKIE, path="/admin")
-    return response
 
 
 @router.get("/documents", response_class=HTMLResponse)
@@ -227,38 +180,3 @@ def rollback(request: Request, admin: Admin, principal: Staff, document_id: str,
     with admin.db.write() as session:
         store.rollback_document(session, document_id, version, to_version, principal.username)
     return redirect(f"/admin/documents/{document_id}", "rolled_back")
-
-
-@router.post("/publish")
-def publish(request: Request, admin: Admin, principal: Staff, csrf: Csrf) -> Response:
-    check_write(principal, csrf)
-    assert admin.publisher is not None
-    admin.publisher.publish(principal.username)
-    return redirect("/admin/documents", "published")
-
-
-@router.post("/seed")
-def seed(request: Request, admin: Admin, principal: Staff, csrf: Csrf) -> Response:
-    """Load kb/documents into the empty database and publish them."""
-    check_write(principal, csrf)
-    admin.import_seed(principal.username)
-    return redirect("/admin/documents", "seeded")
-
-
-@router.get("/try", response_class=HTMLResponse)
-def try_page(request: Request, principal: Staff) -> HTMLResponse:
-    return render(request, "try.html", principal, q=None, result=None, verdicts=VERDICTS)
-
-
-@router.post("/try", response_class=HTMLResponse)
-def try_asked(request: Request, service: Service, principal: Staff, csrf: Csrf,
-              q: Annotated[str, Form(max_length=1000)] = "") -> HTMLResponse:
-    """Posted, not in the URL: staff paste citizens' questions (ID numbers and all), and a URL
-    ends up in access logs, proxies and the browser's history."""
-    check_csrf(principal, csrf)
-    result = None
-    if q.strip():
-        s = service.settings
-        result = try_question(service.searcher, q.strip(), 5, s.answer_threshold, s.clarify_threshold)
-    return render(request, "try.html", principal, q=q, result=result, verdicts=VERDICTS)
-

@@ -16,13 +16,12 @@ from knowledge.content.publishing import recent_publications
 from knowledge.records.reports import feedback_report, stale_report
 from knowledge.api.schemas.admin import ROW_ID_LIST_PATTERN
 from knowledge.api.deps import Admin, Service, Staff, check_write
-from knowledge.api.pages import redirect, render
+from knowledge.api.pages import Csrf, redirect, render
 from knowledge.api.views import unanswered_report
 
 router = APIRouter(prefix="/admin", include_in_schema=False, route_class=DocumentSizedRoute)
 upload_router = APIRouter(prefix="/admin", include_in_schema=False, route_class=ArchiveSizedRoute)
 
-Csrf = Annotated[str, Form(max_length=128)]
 Ids = Annotated[str, Form(max_length=20000, pattern=ROW_ID_LIST_PATTERN)]
 REASON_NAMES = {"fallback": "chưa trả lời được", "thumbs_down": "bị 👎"}
 

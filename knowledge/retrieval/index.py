@@ -19,7 +19,7 @@ from knowledge.retrieval.chunks import RetrievalUnit, UnitKind, document_units
 from knowledge.config import Settings
 from knowledge.documents.model import KnowledgeDocument
 from knowledge.retrieval.embedding import Embedder
-from knowledge.retrieval.embedding_cache import EmbeddingCache
+from knowledge.retrieval.embedding.passage_cache import EmbeddingCache
 from knowledge.retrieval.lexical import LexicalIndex
 from knowledge.platform.files import write_atomically, write_text_atomically
 from shared.text import fold_diacritics

@@ -27,6 +27,8 @@ def test_pages_need_a_login(admin: AdminClient) -> None:
         assert response.headers["location"] in ("/admin/login", "/admin/documents")
     login = admin.client.get("/admin/login")
     assert "Đăng nhập" in login.text and 'lang="vi"' in login.text
+    script = admin.client.get("/admin/static/inbox.js")  # served from beside the inbox's template
+    assert script.status_code == 200 and "/admin/api/handoffs" in script.text
     wrong = admin.client.post("/admin/login", data={"username": "bien-tap", "password": "sai",
                                                     "login_token": login_form_token(admin.client)})
     assert wrong.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu" in wrong.text

@@ -1,4 +1,4 @@
-"""The staff's handoff inbox page: the desk itself is drawn by web/admin/inbox.js from
+"""The staff's handoff inbox page: the desk itself is drawn by knowledge/api/static/inbox.js from
 /admin/api/handoffs, which it polls (one page at a time, open requests first, newest on top),
 so new requests and messages appear without a reload."""
 

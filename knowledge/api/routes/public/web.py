@@ -6,6 +6,7 @@ where Rasa is (`KB_RASA_PUBLIC_URL`).
 """
 
 from html import escape
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -17,6 +18,8 @@ from knowledge.config import REPO_ROOT, Settings, get_settings
 WEB_DIR = REPO_ROOT / "web"
 DEMO_PAGE = WEB_DIR / "demo" / "index.html"
 RASA_URL_PLACEHOLDER = "__RASA_PUBLIC_URL__"
+# The staff page's scripts live beside its templates (knowledge/api/static, templates).
+STAFF_PAGE_SCRIPTS = Path(__file__).resolve().parents[2] / "static"
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 
@@ -34,4 +37,4 @@ def include_web(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/widget", StaticFiles(directory=WEB_DIR / "widget"), name="widget")
     app.mount("/vendor", StaticFiles(directory=WEB_DIR / "vendor"), name="widget-vendor")
-    app.mount("/admin/static", StaticFiles(directory=WEB_DIR / "admin"), name="admin-static")
+    app.mount("/admin/static", StaticFiles(directory=STAFF_PAGE_SCRIPTS), name="admin-static")

@@ -201,5 +201,11 @@ def unified_diff(session: Session, document_id: str, from_version: int, to_versi
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
+def head_versions(session: Session) -> dict[str, int]:
+    """Each live document's current version: what an edit starting now is based on."""
+    rows = session.execute(select(StoredDocument.id, StoredDocument.version).where(StoredDocument.deleted.is_(False)))
+    return {document_id: version for document_id, version in rows}
+
+
 def document_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(StoredDocument)) or 0)

@@ -129,3 +129,24 @@ def test_a_procedure_saved_from_the_page_keeps_its_procedure_fields_and_the_apis
     assert again["kind"] == "procedure" and again["online"] == "full" and again["procedure_code"] == "1.234567"
     too_long = admin.client.post("/admin/documents/new", data={**form, "id": "thu-tuc-dai", "procedure_code": "9" * 33})
     assert too_long.status_code == 422 and "procedure_code" in too_long.text  # the API's limit, on the page too
+
+
+def test_adding_wording_from_the_queue_checks_the_version_the_page_showed(admin: AdminClient, clean_documents_dir) -> None:  # type: ignore[no-untyped-def]
+    csrf = page_login(admin.client)
+    admin.client.post("/admin/seed", data={"csrf": csrf})
+    ids = [admin.client.post("/unanswered", json={"conversation_id": "c", "question": q, "reason": "fallback"}).json()["id"]
+           for q in ("quen pass vneid lam the nao", "mất pass vneid thì sao")]
+    queue = admin.client.get("/admin/unanswered").text
+    [target] = re.findall(r'<option value="(test-quen-mat-khau@\d+)"', queue)[:1]
+    form = form_of(admin, "test-quen-mat-khau")
+    saved = admin.client.post("/admin/documents/test-quen-mat-khau",  # someone edits it meanwhile
+                              data={**form, "body": form["body"] + "\n\nĐã rà soát.", "intent": "save", "csrf": csrf})
+    assert saved.status_code == 200
+    stale = admin.client.post("/admin/unanswered/add", data={"csrf": csrf, "ids": f"{ids[0]},{ids[1]}", "target": target})
+    assert stale.status_code == 409
+    fresh = re.findall(r'<option value="(test-quen-mat-khau@\d+)"', admin.client.get("/admin/unanswered").text)[0]
+    assert fresh != target
+    added = admin.client.post("/admin/unanswered/add", data={"csrf": csrf, "ids": f"{ids[0]},{ids[1]}", "target": fresh})
+    assert added.status_code == 200
+    questions = admin.client.get("/admin/api/documents/test-quen-mat-khau", headers=admin.editor).json()["questions"]
+    assert "quen pass vneid lam the nao" in questions and "mất pass vneid thì sao" in questions

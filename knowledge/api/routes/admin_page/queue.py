@@ -33,8 +33,11 @@ def _ids(text: str) -> list[int]:
 @router.get("/unanswered", response_class=HTMLResponse)
 def unanswered_page(request: Request, admin: Admin, service: Service, principal: Staff) -> HTMLResponse:
     report = unanswered_report(service, admin, max_groups=100)
-    documents = sorted(service.searcher.index.documents.values(), key=lambda d: d.title)
-    return render(request, "unanswered.html", principal, report=report, documents=documents, reason_names=REASON_NAMES)
+    with admin.db.read() as session:
+        versions = store.head_versions(session)
+    documents = sorted((d for d in service.searcher.index.documents.values() if d.id in versions), key=lambda d: d.title)
+    return render(request, "unanswered.html", principal, report=report, documents=documents, versions=versions,
+                  reason_names=REASON_NAMES)
 
 
 @router.post("/unanswered/resolve")
@@ -47,12 +50,13 @@ def resolve(request: Request, admin: Admin, principal: Staff, csrf: Csrf, ids: I
 
 @router.post("/unanswered/add")
 def add_wording(request: Request, admin: Admin, principal: Staff, csrf: Csrf, ids: Ids,
-                document_id: Annotated[str, Form(max_length=80)]) -> Response:
-    """The group's questions become phrasings of the chosen document (a new draft)."""
+                target: Annotated[str, Form(max_length=90, pattern=r"^[a-z0-9-]{1,80}@\d{1,7}$")]) -> Response:
+    """The group's questions become phrasings of the chosen document (a new draft), from the
+    version the page showed (`id@version`): an edit saved meanwhile gets 409, as in the API."""
     check_write(principal, csrf)
+    document_id, version = target.rsplit("@", 1)
     with admin.db.write() as session:
-        current = store.get_document(session, document_id).head.version
-        unanswered.add_wording(session, _ids(ids), document_id, current, principal.username)
+        unanswered.add_wording(session, _ids(ids), document_id, int(version), principal.username)
     return redirect(f"/admin/documents/{document_id}", "wording_added")
 
 

@@ -50,7 +50,9 @@ ONLINE_TEXT = {
     "full": "làm được toàn trình trên mạng (dịch vụ công trực tuyến toàn trình)",
     "partial": "chỉ làm được một phần trên mạng: có bước bạn vẫn phải làm trực tiếp",
     "in_person": "theo thông tin mình có, hiện chưa nộp trực tuyến được: bạn nộp trực tiếp tại cơ quan giải quyết",
+    "unknown": "có nộp trực tuyến được hay không: chưa xác nhận, bạn xem trang thủ tục bên dưới để biết chắc",
 }
+ONLINE = ("full", "partial")  # where the payment and delivery steps apply
 CHANNEL_TEXT = {
     "vneid": "ứng dụng VNeID",
     "national_portal": "Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)",
@@ -161,7 +163,7 @@ class ActionLevel4Advice(FormAdviceAction):
         details = procedure.get("procedure")
         if not details:  # no longer a procedure since the form began
             raise DocumentMissing(procedure_id)
-        online = details["online"] != "in_person"
+        online = details["online"] in ONLINE
         payment = await self.fetch(PAYMENT_DOCUMENT) if online else None
         delivery = await self.fetch(DELIVERY_DOCUMENT) if online else None
         dispatcher.utter_message(response="utter_level4_procedure", **self._procedure_fields(procedure))
@@ -178,7 +180,7 @@ class ActionLevel4Advice(FormAdviceAction):
         details = procedure["procedure"]
         channels = [CHANNEL_TEXT[c] for c in details["file_online_at"] if c in CHANNEL_TEXT]
         status = ONLINE_TEXT[details["online"]]
-        if channels and details["online"] != "in_person":
+        if channels and details["online"] in ONLINE:
             status += "; nộp trên " + ", ".join(channels)
         sections = {s["key"]: s for s in procedure.get("sections", [])}
         shown = [sections[key] for key in SHOWN_SECTIONS if key in sections] or [

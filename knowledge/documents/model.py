@@ -80,7 +80,10 @@ class KnowledgeDocument(BaseModel):
         if self.kind is DocumentKind.PROCEDURE:
             missing = [n for n in ("authority", "online", "file_online_at", "portal_url", "aliases") if not getattr(self, n)]
             if missing:
-                raise ValueError(f"a procedure needs {', '.join(missing)}")
+                raise ValueError(f"a procedure needs {', '.join(missing)} (unknown where the sources do not say)")
+            channels = self.file_online_at or []
+            if FilingChannel.UNKNOWN in channels and len(channels) > 1:
+                raise ValueError("file_online_at: unknown stands alone (where to file online is not confirmed)")
         return self
 
     @property

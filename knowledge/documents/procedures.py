@@ -47,16 +47,23 @@ def heading_of(key: SectionKey) -> str:
     return SUMMARY_HEADING if key is SectionKey.SUMMARY else HEADINGS[key]
 
 
+# `unknown` is a value: where the sources do not say, a writer says so instead of picking one,
+# and the bot reads it out as "chưa xác nhận" (never as a fact).
+UNKNOWN = "unknown"
+
+
 class Authority(StrEnum):
     COMMUNE = "commune"
     PROVINCE = "province"
     MINISTRY = "ministry"
+    UNKNOWN = UNKNOWN
 
 
 class OnlineLevel(StrEnum):
     FULL = "full"  # toàn trình
     PARTIAL = "partial"  # một phần trực tuyến
     IN_PERSON = "in_person"
+    UNKNOWN = UNKNOWN
 
 
 class FilingChannel(StrEnum):
@@ -64,6 +71,7 @@ class FilingChannel(StrEnum):
     NATIONAL_PORTAL = "national_portal"
     MINISTRY_PORTAL = "ministry_portal"
     PROVINCIAL_PORTAL = "provincial_portal"
+    UNKNOWN = UNKNOWN  # alone: where a citizen files online is not confirmed
 
 
 @dataclass(frozen=True)

@@ -236,3 +236,10 @@ async def test_a_weak_match_is_neither_chosen_nor_offered() -> None:
     assert offered["procedure_name"] is None and offered["procedure_choices"]["options"][0]["id"] == "tt-dang-ky-ho-kinh-doanh"
     unlisted, _ = await validate(ranked(0.3), "làm sổ đỏ")
     assert unlisted == {"procedure_name": "làm sổ đỏ", "procedure_id": None, "procedure_choices": None}
+
+
+@pytest.mark.anyio
+async def test_a_procedure_whose_online_level_is_unconfirmed_says_so_and_claims_no_online_steps() -> None:
+    messages, _ = await advise(knowledge("answered", "tt-dang-ky-ket-hon", online="unknown"), procedure_id="tt-dang-ky-ket-hon")
+    assert [m["response"] for m in messages] == ["utter_level4_procedure", "utter_level4_in_person_end"]
+    assert "chưa xác nhận" in messages[0]["status"] and "trực tiếp" not in messages[0]["status"]

@@ -81,3 +81,13 @@ def test_faq_documents_cannot_carry_procedure_fields_and_procedures_need_theirs(
 def test_the_words_of_a_question_say_which_section_it_asks_for(query: str, section: SectionKey | None) -> None:
     asked = asked_sections(query)
     assert (asked[0] if asked else None) == section
+
+
+def test_unknown_is_a_value_where_the_sources_do_not_say() -> None:
+    unknown = FRONT.replace("authority: commune", "authority: unknown").replace("online: partial", "online: unknown")
+    unknown = unknown.replace("  - national_portal", "  - unknown")
+    document = parse_document(unknown + BODY)
+    assert (document.authority, document.online, document.file_online_at) == ("unknown", "unknown", ["unknown"])
+    assert parse_document(serialize_document(document)) == document
+    with pytest.raises(ValueError, match="unknown stands alone"):
+        parse_document(unknown.replace("  - unknown", "  - unknown\n  - vneid") + BODY)

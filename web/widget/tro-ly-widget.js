@@ -360,26 +360,35 @@
     );
   };
 
-  /** A fresh socket each time: no state carried over from a broken or superseded one. */
+  /* socket.io's own reconnection, exponential with jitter like the REST mode's backoffDelay. */
+  var RECONNECT = { reconnectionDelay: 1000, reconnectionDelayMax: 30000, randomizationFactor: 0.2 };
+
+  /** When socket.io will try next (it does not say): its backoff's next step, without the jitter.
+   * Read as a failure is reported, before socket.io schedules that step (its attempts count the
+   * steps taken since the last connection). */
+  function socketRetryDelay(manager) {
+    var attempts = (manager && manager.backoff && manager.backoff.attempts) || 0;
+    return Math.min(RECONNECT.reconnectionDelay * Math.pow(2, attempts), RECONNECT.reconnectionDelayMax);
+  }
+
+  /** One socket for the page's life: socket.io reconnects it by itself (and rejoins the session). */
   Connection.prototype.openSocket = function (io) {
     var self = this;
-    this.closeSocket();
     this.connecting = true;
-    // Connected but no session_confirm in time counts as a failed attempt too.
-    clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(function () {
-      if (!self.online && self.socket === socket) self.connectionLost();
-    }, 12000);
     var socket = io(serverUrl, {
       forceNew: true,
       path: config.socketPath,
       transports: ["websocket", "polling"],
       tryAllTransports: true,
-      reconnection: false, // our own backoff, so the citizen sees when the next try is
+      reconnection: true,
+      reconnectionDelay: RECONNECT.reconnectionDelay,
+      reconnectionDelayMax: RECONNECT.reconnectionDelayMax,
+      randomizationFactor: RECONNECT.randomizationFactor,
       autoConnect: false,
       timeout: 8000,
     });
     this.socket = socket;
+    this.armWatchdog();
     socket.on("connect", function () {
       // A handed-over conversation asks for the staff messages it missed while away.
       socket.emit("session_request", { session_id: conversation.sessionId, handoff: !!conversation.withPerson });
@@ -403,9 +412,27 @@
       self.connectionLost();
     });
     socket.on("disconnect", function (reason) {
-      if (reason !== "io client disconnect") self.connectionLost();
+      if (reason === "io client disconnect") return; // ours: a retry or the switch to REST
+      self.connectionLost();
+      // The server closed it on purpose: socket.io leaves that one to us.
+      if (reason === "io server disconnect") socket.connect();
+    });
+    socket.io.on("reconnect_attempt", function () {
+      self.connecting = true;
+      self.armWatchdog();
+      self.status("connecting");
     });
     socket.connect();
+  };
+
+  /** Connected but no session_confirm in time counts as a failed attempt too. */
+  Connection.prototype.armWatchdog = function () {
+    var self = this;
+    var socket = this.socket;
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(function () {
+      if (!self.online && self.socket === socket) self.reconnectSocket();
+    }, 12000);
   };
 
   /** Tell the server this socket now belongs to a handed-over conversation (staff see when it leaves). */
@@ -418,31 +445,47 @@
   Connection.prototype.closeSocket = function () {
     if (!this.socket) return;
     this.socket.off();
+    this.socket.io.off();
     this.socket.disconnect();
     this.socket = null;
   };
 
+  /** Now, not at the next scheduled try: the same socket, closed and opened again. */
+  Connection.prototype.reconnectSocket = function () {
+    this.connecting = true;
+    this.armWatchdog();
+    this.socket.disconnect();
+    this.socket.connect();
+  };
+
   Connection.prototype.connectionLost = function () {
     var self = this;
+    var wasOnline = this.online;
     this.online = false;
     this.connecting = false;
     clearTimeout(this.watchdog);
     if (this.mode === "socketio" && !this.everConnected && config.transport === "auto") {
       // socket.io never worked on this page: use REST if the server answers there.
       restProbe().then(function (restWorks) {
-        if (restWorks && !self.everConnected) {
+        if (restWorks && !self.everConnected && self.mode === "socketio") {
           self.closeSocket();
           self.mode = "rest";
           self.setOnline();
-        } else {
-          self.scheduleRetry();
+        } else if (!self.online) {
+          self.status("offline", socketRetryDelay(self.socket && self.socket.io));
         }
       });
+      return;
+    }
+    if (this.mode === "socketio" && this.socket) {
+      this.attempt += wasOnline ? 1 : 0;
+      this.status("offline", socketRetryDelay(this.socket.io));
       return;
     }
     this.scheduleRetry();
   };
 
+  /** REST's own retries (socket.io schedules its own). */
   Connection.prototype.scheduleRetry = function () {
     var self = this;
     if (this.timer) return;
@@ -460,6 +503,7 @@
     this.timer = null;
     this.status("connecting");
     if (this.mode === "rest") this.checkRest();
+    else if (this.socket) this.reconnectSocket();
     else if (window.io) this.openSocket(window.io);
     else this.start();
   };

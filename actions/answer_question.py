@@ -24,8 +24,14 @@ PAYLOAD_EXTRACTOR = "RegexMessageHandler"
 def chosen_document(tracker: Tracker) -> str | None:
     """The document of a "choose" button the citizen pressed; a document id read from typed
     text (the NLU can tag one in "choose_document document_id …") chooses nothing."""
-    return next((e.get("value") for e in tracker.latest_message.get("entities") or []
-                 if e.get("entity") == "document_id" and e.get("extractor") == PAYLOAD_EXTRACTOR), None)
+    return next(
+        (
+            e.get("value")
+            for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "document_id" and e.get("extractor") == PAYLOAD_EXTRACTOR
+        ),
+        None,
+    )
 
 
 class ActionAnswerQuestion(UsesKnowledgeClient, Action):
@@ -49,8 +55,11 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
                 return utter_turn(dispatcher, "rejected", "utter_ask_rephrase")
             if len(question) > self._settings.max_question_chars:
                 return utter_turn(dispatcher, "rejected", "utter_question_too_long")
-            result = await self._client.search(question, top_k=self._settings.clarify_choices,
-                                               context_document=tracker.get_slot("last_document_id"))
+            result = await self._client.search(
+                question,
+                top_k=self._settings.clarify_choices,
+                context_document=tracker.get_slot("last_document_id"),
+            )
         except KnowledgeUnavailable:
             return utter_turn(dispatcher, "unavailable", "utter_knowledge_unavailable")
 
@@ -59,7 +68,9 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
         if result["status"] == "clarified":
             return self._clarify(dispatcher, result["hits"], result["confidence"])
         await self._client.report_unanswered(tracker.sender_id, question, "fallback")
-        return utter_turn(dispatcher, "not_found", "utter_no_answer", confidence=result["confidence"])
+        return utter_turn(
+            dispatcher, "not_found", "utter_no_answer", confidence=result["confidence"]
+        )
 
     def _answer(
         self, dispatcher: CollectingDispatcher, document: dict[str, Any], confidence: float | None
@@ -69,6 +80,12 @@ class ActionAnswerQuestion(UsesKnowledgeClient, Action):
     def _clarify(
         self, dispatcher: CollectingDispatcher, hits: list[dict[str, Any]], confidence: float
     ) -> list[EventType]:
-        return utter_turn(dispatcher, "clarified", "utter_clarify", topic=hits[0]["topic"],
-                          sources=[source_ref(hit) for hit in hits], confidence=confidence,
-                          buttons=[choose_button(hit["title"], hit["id"]) for hit in hits])
+        return utter_turn(
+            dispatcher,
+            "clarified",
+            "utter_clarify",
+            topic=hits[0]["topic"],
+            sources=[source_ref(hit) for hit in hits],
+            confidence=confidence,
+            buttons=[choose_button(hit["title"], hit["id"]) for hit in hits],
+        )

@@ -3,6 +3,7 @@
 from typing import Any
 
 from rasa_sdk import Tracker
+
 from shared.contract import TranscriptLine
 
 QUESTION_INTENTS = {"ask_question", "nlu_fallback"}
@@ -33,6 +34,8 @@ def last_bot_action(tracker: Tracker) -> str | None:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             seen_message = True
-        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
+        elif (
+            seen_message and event.get("event") == "action" and event.get("name") != "action_listen"
+        ):
             return event.get("name")
     return None

@@ -35,11 +35,15 @@ class ActionRecordFeedback(UsesKnowledgeClient, Action):
         except KnowledgeUnavailable:
             return utter_turn(dispatcher, "unavailable", "utter_feedback_not_saved")
         if not helpful:
-            await self._client.report_unanswered(tracker.sender_id, question, "thumbs_down", document_id)
+            await self._client.report_unanswered(
+                tracker.sender_id, question, "thumbs_down", document_id
+            )
         response = "utter_feedback_helpful" if helpful else "utter_feedback_not_helpful"
         return utter_turn(dispatcher, "feedback_saved", response)
 
-    async def _rate_handoff(self, dispatcher: CollectingDispatcher, tracker: Tracker, helpful: bool) -> list[EventType]:
+    async def _rate_handoff(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, helpful: bool
+    ) -> list[EventType]:
         """The 👍/👎 under "was the help useful?" rates the person's help, not a document."""
         try:
             await self._client.rate_handoff(tracker.sender_id, helpful)

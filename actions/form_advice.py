@@ -38,7 +38,10 @@ class FormAdviceAction(UsesKnowledgeClient, Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        reset: list[EventType] = [*(SlotSet(slot, None) for slot in self.form_slots), SlotSet(REASKED_SLOT, False)]
+        reset: list[EventType] = [
+            *(SlotSet(slot, None) for slot in self.form_slots),
+            SlotSet(REASKED_SLOT, False),
+        ]
         try:
             events = await self.advise(dispatcher, tracker)
         except KnowledgeUnavailable:

@@ -23,9 +23,13 @@ class ActionPauseForm(Action):
     def name(self) -> str:
         return "action_pause_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         form = tracker.active_loop.get("name")
         if form in RESUME_BUTTON:
             title, payload = RESUME_BUTTON[form]
-            dispatcher.utter_message(response="utter_form_paused", buttons=[{"title": title, "payload": payload}])
+            dispatcher.utter_message(
+                response="utter_form_paused", buttons=[{"title": title, "payload": payload}]
+            )
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(REASKED_SLOT, False)]

@@ -27,7 +27,9 @@ def returns_after_interruption(tracker: Tracker) -> bool:
     counts is the one before; at activation and after a filled slot it is the listen (or
     the slot extraction that follows every message)."""
     form = tracker.active_loop.get("name")
-    names = [event.get("name") for event in reversed(tracker.events) if event.get("event") == "action"]
+    names = [
+        event.get("name") for event in reversed(tracker.events) if event.get("event") == "action"
+    ]
     if names and names[0] == form:
         names = names[1:]
     return bool(names) and names[0] not in (LISTEN, EXTRACT_SLOTS, form)
@@ -55,7 +57,9 @@ class FormQuestion(Action, ABC):
     def name(self) -> str:
         return f"action_ask_{self.slot}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         if not returns_after_interruption(tracker):
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")
             return [SlotSet(REASKED_SLOT, False)]

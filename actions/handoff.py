@@ -38,23 +38,35 @@ class ActionHandoff(UsesKnowledgeClient, Action):
         reason: HandoffReason = "requested" if requested else "repeated_fallback"
         try:
             opening = await self._client.record_handoff(
-                tracker.sender_id, reason, transcript(tracker), tracker.get_slot("last_document_id"),
+                tracker.sender_id,
+                reason,
+                transcript(tracker),
+                tracker.get_slot("last_document_id"),
                 channel=tracker.get_latest_input_channel(),
-                client_key=client_key_of(tracker.latest_message.get("metadata")))
+                client_key=client_key_of(tracker.latest_message.get("metadata")),
+            )
         except KnowledgeUnavailable as exc:
             # No desk to reach, or no room on it for this address: the citizen still gets the human channels.
             refused = isinstance(exc, HandoffRefused)
             logger.log(logging.WARNING if refused else logging.ERROR, "Handoff not stored: %s", exc)
             if not requested:
                 dispatcher.utter_message(response="utter_handoff_after_fallbacks")
-            return utter_turn(dispatcher, "rejected" if refused else "unavailable", "utter_handoff_channels")
+            return utter_turn(
+                dispatcher, "rejected" if refused else "unavailable", "utter_handoff_channels"
+            )
         if not requested:
             dispatcher.utter_message(response="utter_handoff_after_fallbacks")
             return utter_turn(dispatcher, "handed_over", "utter_handoff_channels")
         if opening.get("live"):
             dispatcher.utter_message(response="utter_handoff_live")
         else:  # nobody to take it now: when someone will read it, and the channels for urgent needs
-            dispatcher.utter_message(response="utter_handoff_later", next_opening=opening.get("next_opening_text"),
-                                     office_hours=opening.get("office_hours"))
+            dispatcher.utter_message(
+                response="utter_handoff_later",
+                next_opening=opening.get("next_opening_text"),
+                office_hours=opening.get("office_hours"),
+            )
             dispatcher.utter_message(response="utter_handoff_channels")
-        return [status_set("handed_over"), ConversationPaused()]  # the domain responses carry the payload
+        return [
+            status_set("handed_over"),
+            ConversationPaused(),
+        ]  # the domain responses carry the payload

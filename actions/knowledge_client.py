@@ -56,7 +56,9 @@ def _refusal_reason(response: httpx.Response) -> str | None:
 
 
 class KnowledgeClient:
-    def __init__(self, settings: ActionSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self, settings: ActionSettings, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         self._records_headers = {RECORDS_TOKEN_HEADER: settings.records_token}
         self._client = httpx.AsyncClient(
             base_url=settings.knowledge_url,
@@ -81,13 +83,18 @@ class KnowledgeClient:
             raise KnowledgeUnavailable(f"{method} {path} -> {response.status_code}")
         return response.json()
 
-    async def search(self, query: str, top_k: int, kind: str | None = None,
-                     context_document: str | None = None) -> dict[str, Any]:
+    async def search(
+        self, query: str, top_k: int, kind: str | None = None, context_document: str | None = None
+    ) -> dict[str, Any]:
         """Ranked documents (only procedures with kind="procedure") and the search's status
         (answered, clarified or not_found: shared/contract.py's SearchConclusion);
         `context_document`, the last document answered from, resolves subject-less follow-ups."""
-        body: dict[str, Any] = {"query": query, "top_k": top_k, **({"kind": kind} if kind else {}),
-                                **({"context_document": context_document} if context_document else {})}
+        body: dict[str, Any] = {
+            "query": query,
+            "top_k": top_k,
+            **({"kind": kind} if kind else {}),
+            **({"context_document": context_document} if context_document else {}),
+        }
         result = await self._request("POST", "/search", json=body)
         if result is None:
             raise KnowledgeUnavailable("POST /search -> 404")
@@ -106,24 +113,43 @@ class KnowledgeClient:
     async def record_feedback(
         self, conversation_id: str, document_id: str | None, helpful: bool, question: str | None
     ) -> None:
-        payload = FeedbackBody(conversation_id=conversation_id, document_id=document_id, helpful=helpful, question=question)
+        payload = FeedbackBody(
+            conversation_id=conversation_id,
+            document_id=document_id,
+            helpful=helpful,
+            question=question,
+        )
         await self._request("POST", FEEDBACK_PATH, json=payload, headers=self._records_headers)
 
-    async def record_handoff(self, conversation_id: str, reason: HandoffReason, transcript: list[TranscriptLine],
-                             last_document_id: str | None, channel: str | None = None,
-                             client_key: str | None = None) -> dict[str, Any]:
+    async def record_handoff(
+        self,
+        conversation_id: str,
+        reason: HandoffReason,
+        transcript: list[TranscriptLine],
+        last_document_id: str | None,
+        channel: str | None = None,
+        client_key: str | None = None,
+    ) -> dict[str, Any]:
         """On the staff's desk; says whether a person can take it now, else when the office opens.
 
         `channel` tells the desk whether the citizen's presence is reported (socketio) or the
         request is abandoned when they stop writing; `client_key` counts the open requests of
         their address. Retried once on 429/503: a citizen asking for a person is not dropped
         for a passing refusal. HandoffRefused: their address has too many open requests."""
-        payload = HandoffBody(conversation_id=conversation_id, reason=reason, transcript=transcript,
-                              last_document_id=last_document_id, channel=channel, client_key=client_key)
+        payload = HandoffBody(
+            conversation_id=conversation_id,
+            reason=reason,
+            transcript=transcript,
+            last_document_id=last_document_id,
+            channel=channel,
+            client_key=client_key,
+        )
         for attempt in range(2):
             if attempt:
                 await asyncio.sleep(RETRY_PAUSE_SECONDS)
-            response = await self._send("POST", HANDOFFS_PATH, json=payload, headers=self._records_headers)
+            response = await self._send(
+                "POST", HANDOFFS_PATH, json=payload, headers=self._records_headers
+            )
             if response.status_code == 429 and _refusal_reason(response) == OPEN_PER_ADDRESS:
                 raise HandoffRefused("POST /handoffs -> 429 (open requests per address)")
             if response.status_code not in RETRY_STATUSES:
@@ -136,19 +162,33 @@ class KnowledgeClient:
     async def rate_handoff(self, conversation_id: str, helpful: bool) -> bool:
         """The citizen's answer after staff ended a handed-over conversation."""
         body = RatingBody(conversation_id=conversation_id, helpful=helpful)
-        result = await self._request("POST", LIVE_RATING_PATH, json=body, headers=self._records_headers)
+        result = await self._request(
+            "POST", LIVE_RATING_PATH, json=body, headers=self._records_headers
+        )
         return bool(result and result.get("updated"))
 
     async def record_unanswered(
-        self, conversation_id: str, question: str, reason: UnansweredReason, document_id: str | None = None
+        self,
+        conversation_id: str,
+        question: str,
+        reason: UnansweredReason,
+        document_id: str | None = None,
     ) -> None:
         """For the staff's unanswered-questions queue (reason: "fallback" or "thumbs_down")."""
-        payload = UnansweredBody(conversation_id=conversation_id, question=question, reason=reason,
-                                 document_id=document_id)
+        payload = UnansweredBody(
+            conversation_id=conversation_id,
+            question=question,
+            reason=reason,
+            document_id=document_id,
+        )
         await self._request("POST", UNANSWERED_PATH, json=payload, headers=self._records_headers)
 
     async def report_unanswered(
-        self, conversation_id: str, question: str | None, reason: UnansweredReason, document_id: str | None = None
+        self,
+        conversation_id: str,
+        question: str | None,
+        reason: UnansweredReason,
+        document_id: str | None = None,
     ) -> None:
         """Best effort: the citizen's reply never depends on the staff queue being reachable."""
         if not question:

@@ -19,7 +19,13 @@ from rasa_sdk.types import DomainDict
 from actions.form_advice import DocumentMissing, FormAdviceAction
 from actions.form_validation import ConditionalSlotsValidation
 from actions.knowledge_client import KnowledgeUnavailable
-from actions.rendering import FEEDBACK_BUTTONS, choose_button, document_fields, quoted, single_message
+from actions.rendering import (
+    FEEDBACK_BUTTONS,
+    choose_button,
+    document_fields,
+    quoted,
+    single_message,
+)
 from actions.shared_client import UsesKnowledgeClient
 from actions.turn_status import utter_turn
 from shared.contract import source_ref
@@ -103,16 +109,27 @@ class ValidateLevel4Form(UsesKnowledgeClient, ConditionalSlotsValidation):
             return {"procedure_name": None}
         offered = tracker.get_slot("procedure_choices")
         if offered and normalize_for_matching(name) == normalize_for_matching(OTHER_PROCEDURE):
-            return {"procedure_name": offered["asked"], "procedure_id": None, "procedure_choices": None}
+            return {
+                "procedure_name": offered["asked"],
+                "procedure_id": None,
+                "procedure_choices": None,
+            }
         try:
             chosen, candidates = await self._resolve(name)
         except KnowledgeUnavailable:  # the advice says so politely; keep what was typed
             return {"procedure_name": name, "procedure_id": None, "procedure_choices": None}
         if chosen is not None:
-            return {"procedure_name": chosen["title"], "procedure_id": chosen["id"], "procedure_choices": None}
+            return {
+                "procedure_name": chosen["title"],
+                "procedure_id": chosen["id"],
+                "procedure_choices": None,
+            }
         if candidates and not offered:  # action_ask_procedure_name shows them as buttons
             options = [{"id": c["id"], "title": c["title"]} for c in candidates[:MAX_CHOICES]]
-            return {"procedure_name": None, "procedure_choices": {"asked": name, "options": options}}
+            return {
+                "procedure_name": None,
+                "procedure_choices": {"asked": name, "options": options},
+            }
         return {"procedure_name": name, "procedure_id": None, "procedure_choices": None}
 
     async def _resolve(self, name: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -126,7 +143,9 @@ class ValidateLevel4Form(UsesKnowledgeClient, ConditionalSlotsValidation):
         confidence = result["confidence"]
         if result["hits"] and confidence >= self._settings.procedure_choice_confidence:
             return result["hits"][0], []
-        return None, result["hits"] if confidence >= self._settings.procedure_offer_confidence else []
+        return None, result[
+            "hits"
+        ] if confidence >= self._settings.procedure_offer_confidence else []
 
 
 class ActionAskProcedureName(Action):
@@ -135,14 +154,19 @@ class ActionAskProcedureName(Action):
     def name(self) -> str:
         return "action_ask_procedure_name"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         offered = tracker.get_slot("procedure_choices")
         if not offered:
             dispatcher.utter_message(response="utter_ask_procedure_name")
             return []
         buttons = [_procedure_button(option["title"]) for option in offered["options"]]
-        dispatcher.utter_message(response="utter_level4_choose_procedure", procedure_name=quoted(offered["asked"]),
-                                 buttons=[*buttons, _procedure_button(OTHER_PROCEDURE)])
+        dispatcher.utter_message(
+            response="utter_level4_choose_procedure",
+            procedure_name=quoted(offered["asked"]),
+            buttons=[*buttons, _procedure_button(OTHER_PROCEDURE)],
+        )
         return []
 
 
@@ -158,7 +182,9 @@ class ActionLevel4Advice(FormAdviceAction):
             return await self._advise_procedure(dispatcher, procedure_id)
         return await self._advise_unlisted(dispatcher, tracker)
 
-    async def _advise_procedure(self, dispatcher: CollectingDispatcher, procedure_id: str) -> list[EventType]:
+    async def _advise_procedure(
+        self, dispatcher: CollectingDispatcher, procedure_id: str
+    ) -> list[EventType]:
         procedure = await self.fetch(procedure_id)
         details = procedure.get("procedure")
         if not details:  # no longer a procedure since the form began
@@ -166,12 +192,23 @@ class ActionLevel4Advice(FormAdviceAction):
         online = details["online"] in ONLINE
         payment = await self.fetch(PAYMENT_DOCUMENT) if online else None
         delivery = await self.fetch(DELIVERY_DOCUMENT) if online else None
-        dispatcher.utter_message(response="utter_level4_procedure", **self._procedure_fields(procedure))
+        dispatcher.utter_message(
+            response="utter_level4_procedure", **self._procedure_fields(procedure)
+        )
         if payment is not None and delivery is not None:
-            events = self._utter_remaining_steps(dispatcher, [procedure, payment, delivery], "national")
+            events = self._utter_remaining_steps(
+                dispatcher, [procedure, payment, delivery], "national"
+            )
         else:
-            events = utter_turn(dispatcher, "answered", "utter_level4_in_person_end", topic=procedure["topic"],
-                                sources=[source_ref(procedure)], confidence=1.0, buttons=list(FEEDBACK_BUTTONS))
+            events = utter_turn(
+                dispatcher,
+                "answered",
+                "utter_level4_in_person_end",
+                topic=procedure["topic"],
+                sources=[source_ref(procedure)],
+                confidence=1.0,
+                buttons=list(FEEDBACK_BUTTONS),
+            )
         return [*events, SlotSet("last_document_id", procedure["id"])]
 
     @staticmethod
@@ -184,23 +221,35 @@ class ActionLevel4Advice(FormAdviceAction):
             status += "; nộp trên " + ", ".join(channels)
         sections = {s["key"]: s for s in procedure.get("sections", [])}
         shown = [sections[key] for key in SHOWN_SECTIONS if key in sections] or [
-            s for s in procedure.get("sections", []) if s["key"] == "summary"]
+            s for s in procedure.get("sections", []) if s["key"] == "summary"
+        ]
         text = "\n".join(f"**{s['heading']}**\n{single_message(s['text'])}" for s in shown)
-        return {**document_fields(procedure), "status": status, "sections": text, "portal_url": details["portal_url"]}
+        return {
+            **document_fields(procedure),
+            "status": status,
+            "sections": text,
+            "portal_url": details["portal_url"],
+        }
 
-    async def _advise_unlisted(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    async def _advise_unlisted(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
         procedure_name = tracker.get_slot("procedure_name") or ""
         portal = tracker.get_slot("service_portal") or "unsure"
         lead = await self.fetch(FIND_PROCEDURE_DOCUMENT)
         submission = await self.fetch(SUBMISSION_DOCUMENT)
         payment = await self.fetch(PAYMENT_DOCUMENT)
         delivery = await self.fetch(DELIVERY_DOCUMENT)
-        dispatcher.utter_message(response="utter_level4_procedure_not_listed", procedure_name=quoted(procedure_name))
+        dispatcher.utter_message(
+            response="utter_level4_procedure_not_listed", procedure_name=quoted(procedure_name)
+        )
         dispatcher.utter_message(response="utter_document_section", **document_fields(lead))
         if portal in PORTAL_HINT:
             dispatcher.utter_message(response=PORTAL_HINT[portal])
         dispatcher.utter_message(response="utter_document_section", **document_fields(submission))
-        events = self._utter_remaining_steps(dispatcher, [lead, submission, payment, delivery], portal)
+        events = self._utter_remaining_steps(
+            dispatcher, [lead, submission, payment, delivery], portal
+        )
         return [*events, SlotSet("last_document_id", lead["id"])]
 
     @staticmethod
@@ -217,7 +266,9 @@ class ActionLevel4Advice(FormAdviceAction):
         if portal == "provincial":
             buttons.append(choose_button("Đăng nhập cổng của tỉnh", PROVINCIAL_LOGIN_DOCUMENT))
         return utter_turn(
-            dispatcher, "answered", "utter_level4_remaining_steps",
+            dispatcher,
+            "answered",
+            "utter_level4_remaining_steps",
             topic="dich_vu_cong",
             sources=[source_ref(document) for document in documents],
             confidence=1.0,

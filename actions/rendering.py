@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.turn_status import utter_turn
 from shared.contract import TurnStatus, source_ref
 
-
 # The same buttons as utter_answer's, for answers assembled from several messages.
 FEEDBACK_BUTTONS = (
     {"title": "👍 Có ích", "payload": '/feedback{"helpful": "yes"}'},
@@ -40,7 +39,10 @@ def single_message(markdown: str) -> str:
 
 def choose_button(title: str, document_id: str) -> dict[str, str]:
     """A button that shows one document (intent choose_document)."""
-    return {"title": title, "payload": "/choose_document" + json.dumps({"document_id": document_id})}
+    return {
+        "title": title,
+        "payload": "/choose_document" + json.dumps({"document_id": document_id}),
+    }
 
 
 def _reviewed_vi(iso_date: str) -> str:
@@ -61,12 +63,23 @@ def document_fields(document: dict[str, Any]) -> dict[str, str]:
 def _response_of(document: dict[str, Any]) -> tuple[str, dict[str, str], TurnStatus]:
     """Which response shows this hit, its extra variables, and the turn's status: a section
     the procedure has no sourced fact for is said to be missing, and is no answer."""
-    procedure, section, missing = document.get("procedure"), document.get("section"), document.get("missing_section")
+    procedure, section, missing = (
+        document.get("procedure"),
+        document.get("section"),
+        document.get("missing_section"),
+    )
     if procedure and missing:
-        return ("utter_procedure_section_missing",
-                {"section": missing["heading"], "portal_url": procedure["portal_url"]}, "no_verified_content")
+        return (
+            "utter_procedure_section_missing",
+            {"section": missing["heading"], "portal_url": procedure["portal_url"]},
+            "no_verified_content",
+        )
     if procedure and section:
-        return "utter_procedure_section", {"section": section["heading"], "portal_url": procedure["portal_url"]}, "answered"
+        return (
+            "utter_procedure_section",
+            {"section": section["heading"], "portal_url": procedure["portal_url"]},
+            "answered",
+        )
     return "utter_answer", {}, "answered"
 
 
@@ -76,6 +89,14 @@ def utter_document(
     """One answer message: title (and a procedure's section), the text, source and review
     date, with the contract payload; a procedure's missing section is said to be missing."""
     response, extra, status = _response_of(document)
-    events = utter_turn(dispatcher, status, response, topic=document["topic"], sources=[source_ref(document)],
-                        confidence=confidence, **document_fields(document), **extra)
+    events = utter_turn(
+        dispatcher,
+        status,
+        response,
+        topic=document["topic"],
+        sources=[source_ref(document)],
+        confidence=confidence,
+        **document_fields(document),
+        **extra,
+    )
     return [*events, SlotSet("last_document_id", document["id"])]

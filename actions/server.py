@@ -97,7 +97,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     settings = get_action_settings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=settings.host, help="default: ACTIONS_HOST or 127.0.0.1")
-    parser.add_argument("--port", type=int, default=settings.port, help="default: ACTIONS_PORT or 5055")
+    parser.add_argument(
+        "--port", type=int, default=settings.port, help="default: ACTIONS_PORT or 5055"
+    )
     parser.add_argument("--actions", default="actions", help="package holding the actions")
     return parser.parse_args(argv)
 
@@ -116,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     loader = AppLoader(factory=partial(build_app, executor, secret))
     app = loader.load()
     app.prepare(host=args.host, port=args.port, workers=utils.number_of_sanic_workers())
-    logger.info("Action server on http://%s:%s (callers need %s)", args.host, args.port, SECRET_HEADER)
+    logger.info(
+        "Action server on http://%s:%s (callers need %s)", args.host, args.port, SECRET_HEADER
+    )
     Sanic.serve(primary=app, app_loader=loader)
     return 0
 

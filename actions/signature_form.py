@@ -1,6 +1,5 @@
 """Choosing a digital signature: who signs, what for, which carrier → a cited recommendation."""
 
-
 from rasa_sdk import Tracker
 
 from actions.form_advice import SingleDocumentAdvice
@@ -37,5 +36,3 @@ class ActionSignatureAdvice(SingleDocumentAdvice):
 
     def responses_after(self, tracker: Tracker) -> list[str]:
         return [] if needs_no_signature(tracker) else ["utter_signature_next_steps"]
-
-

@@ -4,7 +4,7 @@ Rasa process's CPU in an answer turn under load (py-spy, docs/adr/0007-fair-admi
 The same check with a validator built once: the same schema, the same errors."""
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
@@ -20,14 +20,16 @@ def _validator() -> Any:
     return cls(schema)
 
 
-def validate_action_result(_: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(_: RemoteAction, result: dict[str, Any]) -> bool:
     try:
         _validator().validate(result)
         return True
     except ValidationError as e:
-        e.message += (f". Failed to validate Action server response from API, make sure your response from the "
-                      f"Action endpoint is valid. For more information about the format visit "
-                      f"{DOCS_BASE_URL}/custom-actions")
+        e.message += (
+            f". Failed to validate Action server response from API, make sure your response from the "
+            f"Action endpoint is valid. For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
         raise e
 
 

@@ -5,8 +5,9 @@ statuses): where it is and the shared secrets, from the environment `python -m s
 import asyncio
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional, Text
+from typing import Any
 
 import aiohttp
 
@@ -26,21 +27,24 @@ class NoOpenHandoff(Exception):
 
 @dataclass(frozen=True)
 class LiveSettings:
-    knowledge_url: Text
-    records_token: Text
-    bridge_token: Text
+    knowledge_url: str
+    records_token: str
+    bridge_token: str
 
     @classmethod
     def from_environment(cls) -> "LiveSettings":
-        return cls(os.environ.get("BOT_KNOWLEDGE_URL", "http://127.0.0.1:8000").rstrip("/"),
-                   os.environ.get("BOT_RECORDS_TOKEN", ""), os.environ.get("BOT_BRIDGE_TOKEN", ""))
+        return cls(
+            os.environ.get("BOT_KNOWLEDGE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            os.environ.get("BOT_RECORDS_TOKEN", ""),
+            os.environ.get("BOT_BRIDGE_TOKEN", ""),
+        )
 
 
 SETTINGS = LiveSettings.from_environment()
-_session: Optional[aiohttp.ClientSession] = None
+_session: aiohttp.ClientSession | None = None
 
 
-async def post(path: Text, body: Mapping[Text, Any]) -> Dict[Text, Any]:
+async def post(path: str, body: Mapping[str, Any]) -> dict[str, Any]:
     """POST to the knowledge service's record endpoints with the records token."""
     global _session
     if not SETTINGS.records_token:
@@ -48,12 +52,20 @@ async def post(path: Text, body: Mapping[Text, Any]) -> Dict[Text, Any]:
     if _session is None or _session.closed:
         _session = aiohttp.ClientSession(timeout=TIMEOUT)
     try:
-        async with _session.post(f"{SETTINGS.knowledge_url}{path}", json=body,
-                                 headers={RECORDS_TOKEN_HEADER: SETTINGS.records_token}) as response:
+        async with _session.post(
+            f"{SETTINGS.knowledge_url}{path}",
+            json=body,
+            headers={RECORDS_TOKEN_HEADER: SETTINGS.records_token},
+        ) as response:
             if response.status == 404:
                 raise NoOpenHandoff(path)
             if response.status >= 300:
                 raise LinkDown(f"{path}: HTTP {response.status}")
             return dict(await response.json())
-    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, ValueError) as exc:  # 3.10: two timeouts
+    except (
+        aiohttp.ClientError,
+        asyncio.TimeoutError,
+        TimeoutError,
+        ValueError,
+    ) as exc:  # 3.10: two timeouts
         raise LinkDown(f"{path}: {exc}") from exc

@@ -22,7 +22,7 @@ This store keeps Rasa's schema, queries (latest session = events since the last
 
 import json
 import sqlite3
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -42,14 +42,16 @@ def _tune_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
     cursor.close()
 
 
-def _first_at_or_after(events: List[Event], started: Optional[float]) -> int:
+def _first_at_or_after(events: list[Event], started: float | None) -> int:
     """Where the stored latest session begins in an in-memory tracker: the first event at or
     after its `session_started` (the store's own definition of the latest session). A tracker
     that still holds what came before it (action_session_start, or an earlier session) is then
     not counted from its start, which would insert stored events a second time."""
     if started is None:
         return 0
-    return next((i for i, event in enumerate(events) if (event.timestamp or 0) >= started), len(events))
+    return next(
+        (i for i, event in enumerate(events) if (event.timestamp or 0) >= started), len(events)
+    )
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):
@@ -62,8 +64,12 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             url = self.engine.url
             self.engine.dispose()
             # One process's event loop uses these connections one at a time; other threads may too.
-            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE,
-                                           connect_args={"check_same_thread": False})
+            self.engine = sa.create_engine(
+                url,
+                poolclass=sa.pool.QueuePool,
+                pool_size=SQLITE_POOL_SIZE,
+                connect_args={"check_same_thread": False},
+            )
             sa.event.listen(self.engine, "connect", _tune_sqlite)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         events = self.SQLEvent.__table__
@@ -75,33 +81,51 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         )
         all_sessions = sa.select(events.c.data).where(events.c.sender_id == sender)
         self._all_sessions_query = all_sessions.order_by(events.c.id)
-        latest = all_sessions.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
+        latest = all_sessions.where(
+            sa.or_(events.c.timestamp >= session_start, session_start.is_(None))
+        )
         self._latest_session_query = latest.order_by(events.c.id)
         self._latest_session_count = sa.select(sa.func.count()).select_from(latest.subquery())
         self._latest_session_start = sa.select(session_start)
         self._insert = events.insert()
 
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        query = self._all_sessions_query if fetch_events_from_all_sessions else self._latest_session_query
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        query = (
+            self._all_sessions_query
+            if fetch_events_from_all_sessions
+            else self._latest_session_query
+        )
         with self.session_scope() as session:
             rows = session.execute(query, {"sender_id": sender_id}).all()
         if not self.domain or not rows:
             return None
-        return DialogueStateTracker.from_dict(sender_id, [json.loads(data) for (data,) in rows], self.domain.slots)
+        return DialogueStateTracker.from_dict(
+            sender_id, [json.loads(data) for (data,) in rows], self.domain.slots
+        )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Stores the events the database does not have yet, then publishes those same events."""
         with self.session_scope() as session:
-            stored = session.execute(self._latest_session_count, {"sender_id": tracker.sender_id}).scalar_one()
-            started = session.execute(self._latest_session_start, {"sender_id": tracker.sender_id}).scalar()
+            stored = session.execute(
+                self._latest_session_count, {"sender_id": tracker.sender_id}
+            ).scalar_one()
+            started = session.execute(
+                self._latest_session_start, {"sender_id": tracker.sender_id}
+            ).scalar()
             events = list(tracker.events)
             first = _first_at_or_after(events, started)
-            new_events = [(event.type_name, event.as_dict()) for event in events[first + stored:]]
+            new_events = [(event.type_name, event.as_dict()) for event in events[first + stored :]]
             if not new_events:
                 return
-            session.execute(self._insert, [self._row(tracker.sender_id, *event) for event in new_events])
+            session.execute(
+                self._insert, [self._row(tracker.sender_id, *event) for event in new_events]
+            )
             session.commit()
-        if self.event_broker is not None:  # Rasa's `_stream_new_events`, without serialising each event again
+        if (
+            self.event_broker is not None
+        ):  # Rasa's `_stream_new_events`, without serialising each event again
             for _, data in new_events:
                 self.event_broker.publish({"sender_id": tracker.sender_id, **data})
 
@@ -111,18 +135,27 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         active since keeps its whole history."""
         event = self.SQLEvent
         with self.session_scope() as session:
-            idle = [sender for (sender,) in session.query(event.sender_id).group_by(event.sender_id)
-                    .having(sa.func.max(event.timestamp) < cutoff)]
+            idle = [
+                sender
+                for (sender,) in session.query(event.sender_id)
+                .group_by(event.sender_id)
+                .having(sa.func.max(event.timestamp) < cutoff)
+            ]
             for start in range(0, len(idle), DELETE_BATCH):
-                batch = idle[start:start + DELETE_BATCH]
-                session.query(event).filter(event.sender_id.in_(batch)).delete(synchronize_session=False)
+                batch = idle[start : start + DELETE_BATCH]
+                session.query(event).filter(event.sender_id.in_(batch)).delete(
+                    synchronize_session=False
+                )
             session.commit()
         return len(idle)
 
     @staticmethod
-    def _row(sender_id: Text, type_name: Text, data: Dict[Text, Any]) -> Dict[Text, Any]:
+    def _row(sender_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:
         return {
-            "sender_id": sender_id, "type_name": type_name, "timestamp": data.get("timestamp"),
+            "sender_id": sender_id,
+            "type_name": type_name,
+            "timestamp": data.get("timestamp"),
             "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            "action_name": data.get("name"), "data": json.dumps(data),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
         }

@@ -5,12 +5,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.records.citizen_records import LEGACY_RECORDS_FILE, migrate_legacy_records
-from knowledge.platform.database import Database
+from knowledge.config import Settings
 from knowledge.content.document_source import ServedDocuments, served_documents
 from knowledge.content.publishing import Publisher, PublishResult
 from knowledge.content.transfer import ImportReport, parse_sources, read_directory, store_documents
-from knowledge.config import Settings
+from knowledge.platform.database import Database
+from knowledge.records.citizen_records import LEGACY_RECORDS_FILE, migrate_legacy_records
 from knowledge.retrieval.service import KnowledgeService
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,9 @@ class AdminState:
 
     def import_folder(self, actor: str, directory: Path | None = None) -> ImportReport:
         """Every file checked first (one rule set, see validation.py); nothing stored on a problem."""
-        documents = parse_sources(read_directory(self.settings.documents_dir if directory is None else directory))
+        documents = parse_sources(
+            read_directory(self.settings.documents_dir if directory is None else directory)
+        )
         with self.db.write() as session:
             return store_documents(session, documents, actor)
 
@@ -43,7 +45,9 @@ class AdminState:
         self.db.dispose()
 
 
-def open_admin(settings: Settings, service: KnowledgeService | None = None) -> tuple[AdminState, ServedDocuments]:
+def open_admin(
+    settings: Settings, service: KnowledgeService | None = None
+) -> tuple[AdminState, ServedDocuments]:
     """Migrate, choose the document source once, and serve it (a restart serves exactly what
     was last published). An existing `service` (tests) is pointed at the served documents."""
     db = Database.open(settings)

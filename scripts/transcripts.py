@@ -60,26 +60,52 @@ PROCEDURES: dict[str, list[str]] = {
     "Steps (lý lịch tư pháp)": ["Xin phiếu lý lịch tư pháp trên VNeID gồm những bước nào?"],
     "Processing time, without diacritics (đăng ký tạm trú)": ["dang ky tam tru online mat bao lau"],
     "Where to file (gia hạn BHYT hộ gia đình)": ["Gia hạn thẻ BHYT hộ gia đình nộp ở đâu?"],
-    "Result, without diacritics (đổi giấy phép lái xe)": ["doi bang lai xe online nhan ket qua the nao"],
+    "Result, without diacritics (đổi giấy phép lái xe)": [
+        "doi bang lai xe online nhan ket qua the nao"
+    ],
     "Is it online (đăng ký kết hôn)": ["Đăng ký kết hôn có làm online được không?"],
-    "Who may file, without diacritics (trợ cấp thất nghiệp)": ["tro cap that nghiep can dieu kien gi"],
+    "Who may file, without diacritics (trợ cấp thất nghiệp)": [
+        "tro cap that nghiep can dieu kien gi"
+    ],
     "Papers (đăng ký thường trú)": ["Đăng ký thường trú cần chuẩn bị những giấy tờ gì?"],
-    "Where to file, without diacritics (căn cước cho trẻ dưới 6 tuổi)": ["lam can cuoc cho con duoi 6 tuoi o dau"],
-    "A section with no sourced fact (nộp phạt giao thông)": ["Nộp phạt nguội qua cổng dịch vụ công theo văn bản nào?"],
+    "Where to file, without diacritics (căn cước cho trẻ dưới 6 tuổi)": [
+        "lam can cuoc cho con duoi 6 tuoi o dau"
+    ],
+    "A section with no sourced fact (nộp phạt giao thông)": [
+        "Nộp phạt nguội qua cổng dịch vụ công theo văn bản nào?"
+    ],
 }
 # The cases of issue 15 ("Listening like a person"), each as a citizen typed it.
 LISTENING: dict[str, list[str]] = {
-    **{f"Short message: {text}": [text] for text in (
-        "Có thu phí không", "Phí hồ sơ online", "Không thanh toán được", "Thanh toán thất bại",
-        "Xem trạng thái hồ sơ", "Kiểm tra tiến độ xử lý", "Xác thực tài khoản", "Thủ tục chữ ký số",
-        "Đăng ký tài khoản", "Thời gian cấp VNeID cho tổ chức?", "Theo dõi tiến trình hồ sơ",
-        "Đăng ký người dùng", "ko thanh toan dc")},
-    "The opening message names the procedure and the portal": ["cấp đổi giấy phép lái xe trên cổng quốc gia"],
+    **{
+        f"Short message: {text}": [text]
+        for text in (
+            "Có thu phí không",
+            "Phí hồ sơ online",
+            "Không thanh toán được",
+            "Thanh toán thất bại",
+            "Xem trạng thái hồ sơ",
+            "Kiểm tra tiến độ xử lý",
+            "Xác thực tài khoản",
+            "Thủ tục chữ ký số",
+            "Đăng ký tài khoản",
+            "Thời gian cấp VNeID cho tổ chức?",
+            "Theo dõi tiến trình hồ sơ",
+            "Đăng ký người dùng",
+            "ko thanh toan dc",
+        )
+    },
+    "The opening message names the procedure and the portal": [
+        "cấp đổi giấy phép lái xe trên cổng quốc gia"
+    ],
     "The signature form: holder and purpose in one answer": [
         "tư vấn giúp tôi chọn chữ ký số",
         "tôi là cá nhân, dùng để ký hồ sơ nộp trên cổng dịch vụ công",
     ],
-    "The login form: a button's label typed instead of clicked": ["vneid ko vao duoc", "Không nhận được OTP"],
+    "The login form: a button's label typed instead of clicked": [
+        "vneid ko vao duoc",
+        "Không nhận được OTP",
+    ],
     "The login form: one interruption, then a change of topic": [
         "vneid ko vao duoc",
         "chữ ký số là gì",
@@ -97,8 +123,11 @@ LISTENING: dict[str, list[str]] = {
     ],
 }
 SETS = {
-    "listening": ("Transcripts: short messages, slot filling, interruptions and follow-ups", LISTENING,
-                  "transcript-listening.md"),
+    "listening": (
+        "Transcripts: short messages, slot filling, interruptions and follow-ups",
+        LISTENING,
+        "transcript-listening.md",
+    ),
     "forms": ("Transcripts: the three guided forms", FORMS, "transcript-forms.md"),
     "procedures": ("Transcripts: procedure questions", PROCEDURES, "transcript-procedures.md"),
 }
@@ -153,7 +182,8 @@ def main() -> int:
         sections = [
             f"# {heading}",
             "",
-            f"Recorded from the running bot (REST channel) by `scripts/transcripts.py --set {args.set}`, {dt.date.today()}.",
+            f"Recorded from the running bot (REST channel) by `scripts/transcripts.py --set {args.set}`, "
+            f"{dt.date.today()}.",
             "Answers are cut at 300 characters; `custom` is the response contract with source ids.",
         ]
         with Stack(config) as stack:

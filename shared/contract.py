@@ -43,21 +43,41 @@ TURN_TYPES: tuple[str, ...] = get_args(TurnType)
 # What a search can conclude: its part of a turn's status.
 SearchConclusion = Literal["answered", "clarified", "not_found"]
 TurnStatus = Literal[
-    SearchConclusion, "no_verified_content", "out_of_scope", "rejected", "unavailable", "handed_over", "warning",
-    "smalltalk", "form", "feedback_saved",
+    SearchConclusion,
+    "no_verified_content",
+    "out_of_scope",
+    "rejected",
+    "unavailable",
+    "handed_over",
+    "warning",
+    "smalltalk",
+    "form",
+    "feedback_saved",
 ]
 TURN_STATUSES: tuple[str, ...] = get_args(TurnStatus)
 
 TYPE_OF_STATUS: dict[TurnStatus, TurnType] = {
-    "answered": "answer", "no_verified_content": "answer", "clarified": "clarify",
-    "not_found": "fallback", "out_of_scope": "fallback", "rejected": "fallback", "unavailable": "fallback",
-    "handed_over": "handoff", "warning": "warning", "smalltalk": "smalltalk", "form": "form",
+    "answered": "answer",
+    "no_verified_content": "answer",
+    "clarified": "clarify",
+    "not_found": "fallback",
+    "out_of_scope": "fallback",
+    "rejected": "fallback",
+    "unavailable": "fallback",
+    "handed_over": "handoff",
+    "warning": "warning",
+    "smalltalk": "smalltalk",
+    "form": "form",
     "feedback_saved": "smalltalk",
 }
 # Turns that show a knowledge document of some topic (a form reads a change of subject from them).
-FROM_A_DOCUMENT: tuple[TurnStatus, ...] = tuple(s for s, kind in TYPE_OF_STATUS.items() if kind == "answer")
+FROM_A_DOCUMENT: tuple[TurnStatus, ...] = tuple(
+    s for s, kind in TYPE_OF_STATUS.items() if kind == "answer"
+)
 # Turns that gave the citizen nothing of what they asked: two in a row offer a person.
-FELL_BACK: tuple[TurnStatus, ...] = tuple(s for s, kind in TYPE_OF_STATUS.items() if kind == "fallback")
+FELL_BACK: tuple[TurnStatus, ...] = tuple(
+    s for s, kind in TYPE_OF_STATUS.items() if kind == "fallback"
+)
 
 # The Rasa slot every custom action sets to its turn's status (bot/domain.yml).
 TURN_STATUS_SLOT = "turn_status"
@@ -213,5 +233,11 @@ STAFF_MESSAGE = "staff"
 
 
 def staff_payload(staff_name: str | None) -> dict[str, Any]:
-    return {"type": STAFF_MESSAGE, "topic": None, "sources": [], "confidence": None, "person": True,
-            "staff_name": staff_name}
+    return {
+        "type": STAFF_MESSAGE,
+        "topic": None,
+        "sources": [],
+        "confidence": None,
+        "person": True,
+        "staff_name": staff_name,
+    }

@@ -23,16 +23,31 @@ from shared.text import fold_diacritics
 # Folded spellings of the digits. Common words among them ("năm" is also "year", "ba" also
 # "father") are read as digits only beside another digit (see `_read_digit_words`).
 DIGIT_WORDS = {
-    "khong": "0", "linh": "0", "le": "0", "zero": "0",
-    "mot": "1", "one": "1",
-    "hai": "2", "two": "2",
-    "ba": "3", "three": "3",
-    "bon": "4", "tu": "4", "four": "4",
-    "nam": "5", "lam": "5", "nham": "5", "five": "5",
-    "sau": "6", "six": "6",
-    "bay": "7", "seven": "7",
-    "tam": "8", "eight": "8",
-    "chin": "9", "nine": "9",
+    "khong": "0",
+    "linh": "0",
+    "le": "0",
+    "zero": "0",
+    "mot": "1",
+    "one": "1",
+    "hai": "2",
+    "two": "2",
+    "ba": "3",
+    "three": "3",
+    "bon": "4",
+    "tu": "4",
+    "four": "4",
+    "nam": "5",
+    "lam": "5",
+    "nham": "5",
+    "five": "5",
+    "sau": "6",
+    "six": "6",
+    "bay": "7",
+    "seven": "7",
+    "tam": "8",
+    "eight": "8",
+    "chin": "9",
+    "nine": "9",
 }
 _PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _WORD = re.compile(r"[a-z]+")
@@ -75,8 +90,10 @@ def _decoded_pieces(text: str) -> list[tuple[str, int, int]]:
     pieces: list[tuple[str, int, int]] = []
     position = 0
     for match in _PERCENT_RUN.finditer(text):
-        pieces += [(c, i, i + 1) for i, c in enumerate(text[position:match.start()], start=position)]
-        raw = bytes(int(match.group()[k + 1:k + 3], 16) for k in range(0, len(match.group()), 3))
+        pieces += [
+            (c, i, i + 1) for i, c in enumerate(text[position : match.start()], start=position)
+        ]
+        raw = bytes(int(match.group()[k + 1 : k + 3], 16) for k in range(0, len(match.group()), 3))
         pieces += [(c, match.start(), match.end()) for c in raw.decode("utf-8", errors="replace")]
         position = match.end()
     pieces += [(c, i, i + 1) for i, c in enumerate(text[position:], start=position)]
@@ -100,8 +117,8 @@ def _digitish_at(text: str, position: int, direction: int) -> bool:
         gap = _WORD_GAP.match(text, position)
         after = gap.end() if gap else position  # the gap may be empty: always a match
         word = _WORD.match(text, after)
-        return bool(text[after:after + 1].isdigit() or (word and word.group() in DIGIT_WORDS))
-    preceding = text[max(0, position - _LOOK_BEHIND):position]  # a word and a gap, no more
+        return bool(text[after : after + 1].isdigit() or (word and word.group() in DIGIT_WORDS))
+    preceding = text[max(0, position - _LOOK_BEHIND) : position]  # a word and a gap, no more
     before = preceding.rstrip(" \t\n,.;:/_·–—-")
     if len(preceding) - len(before) > 4:
         return False
@@ -138,9 +155,14 @@ def _read_lookalike_digits(view: NormalisedView) -> NormalisedView:
         if char not in _LOOKALIKE_DIGITS:
             continue
         before = view.text[k - 1] if k > 0 else " "
-        after, second = view.text[k + 1:k + 2] or " ", view.text[k + 2:k + 3] or " "
+        after, second = view.text[k + 1 : k + 2] or " ", view.text[k + 2 : k + 3] or " "
         glued_to_digits = after.isdigit() and second.isdigit()  # "CCCDO79…", "O912…"
-        if glued_to_digits or (before.isdigit() or after.isdigit()) and not before.isalpha() and not after.isalpha():
+        if (
+            glued_to_digits
+            or (before.isdigit() or after.isdigit())
+            and not before.isalpha()
+            and not after.isalpha()
+        ):
             chars[k] = _LOOKALIKE_DIGITS[char]
     return NormalisedView("".join(chars), view.starts, view.ends, view.spelled)
 

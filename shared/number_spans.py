@@ -53,7 +53,9 @@ def _groups(view: NormalisedView) -> Iterator[list[_Group]]:
     for match in _DIGIT_GROUP.finditer(view.text):
         units = [_Group(p, p + 1, p in view.spelled) for p in range(match.start(), match.end())]
         for item in _merge_plain(units):
-            if run and not (run[-1].end == item.start or _GAP.fullmatch(view.text, run[-1].end, item.start)):
+            if run and not (
+                run[-1].end == item.start or _GAP.fullmatch(view.text, run[-1].end, item.start)
+            ):
                 yield run
                 run = []
             run.append(item)
@@ -65,7 +67,12 @@ def _merge_plain(groups: list[_Group]) -> list[_Group]:
     """Adjacent typed digits stay one group; spelled ones stay single."""
     merged: list[_Group] = []
     for group in groups:
-        if merged and not group.spelled and not merged[-1].spelled and merged[-1].end == group.start:
+        if (
+            merged
+            and not group.spelled
+            and not merged[-1].spelled
+            and merged[-1].end == group.start
+        ):
             merged[-1] = _Group(merged[-1].start, group.end, False)
         else:
             merged.append(group)
@@ -81,7 +88,7 @@ def _kind(digits: str) -> str | None:
 
 
 def _digits(view: NormalisedView, run: list[_Group]) -> str:
-    return "".join(view.text[g.start:g.end] for g in run)
+    return "".join(view.text[g.start : g.end] for g in run)
 
 
 def _segments(view: NormalisedView, run: list[_Group]) -> list[tuple[int, int, str]]:
@@ -91,7 +98,7 @@ def _segments(view: NormalisedView, run: list[_Group]) -> list[tuple[int, int, s
     while at < len(run):
         longest, digits = None, ""
         for last in range(at + 1, len(run) + 1):  # only as far as a number can be long
-            digits += view.text[run[last - 1].start:run[last - 1].end]
+            digits += view.text[run[last - 1].start : run[last - 1].end]
             if len(digits) > _LONGEST:
                 break
             kind = _kind(digits)
@@ -123,7 +130,9 @@ def _dates(view: NormalisedView, stretch: list[_Group]) -> bool:
     lengths = [g.end - g.start for g in stretch]
     if len(lengths) % 3:
         return False
-    return all(d <= 2 and m <= 2 and y == 4 for d, m, y in zip(lengths[::3], lengths[1::3], lengths[2::3]))
+    return all(
+        d <= 2 and m <= 2 and y == 4 for d, m, y in zip(lengths[::3], lengths[1::3], lengths[2::3])
+    )
 
 
 def _is_money(view: NormalisedView, run: list[_Group]) -> bool:

@@ -29,11 +29,17 @@ PHONE_PLACEHOLDER = "[đã ẩn: số điện thoại]"
 # A value nested deeper than this in metadata is dropped whole, not walked.
 MAX_DEPTH = 8
 DROPPED_PLACEHOLDER = "[đã lược bỏ]"
-_PLACEHOLDERS = {SECRET: SECRET_PLACEHOLDER, ID_NUMBER: ID_NUMBER_PLACEHOLDER, PHONE: PHONE_PLACEHOLDER}
+_PLACEHOLDERS = {
+    SECRET: SECRET_PLACEHOLDER,
+    ID_NUMBER: ID_NUMBER_PLACEHOLDER,
+    PHONE: PHONE_PLACEHOLDER,
+}
 
 _PASSWORD_WORD = r"mat\s*khau|mat\s+ma|mk|pass(?:word)?|passwd|pwd|pw"
-_SECRET_WORD = (rf"(?:ma\s+)?otp|ma\s+xac\s+(?:thuc|nhan)|passcode|pass\s*code|{_PASSWORD_WORD}"
-                r"|ma\s+pin|pin|code")
+_SECRET_WORD = (
+    rf"(?:ma\s+)?otp|ma\s+xac\s+(?:thuc|nhan)|passcode|pass\s*code|{_PASSWORD_WORD}"
+    r"|ma\s+pin|pin|code"
+)
 # "<word> [up to five words] là|:|=|is <secret>": the copula says the next token is the secret.
 _DECLARED_SECRET = re.compile(
     rf"\b(?:{_SECRET_WORD})\b(?:\s+[\w@.]{{1,12}}){{0,5}}?\s*(?:\bla\b|\bis\b|:|=)\s*(?P<secret>[^\s,;]{{3,64}})"
@@ -154,7 +160,9 @@ def as_letters(digest: bytes, count: int) -> str:
 
 
 # A random token (a UUID, with or without dashes): its runs of digits are chance, not a number.
-_RANDOM_TOKEN = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
+_RANDOM_TOKEN = re.compile(
+    r"[0-9a-f]{32}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE
+)
 
 
 def private_conversation_id(conversation_id: str, key: bytes) -> str:
@@ -166,4 +174,6 @@ def private_conversation_id(conversation_id: str, key: bytes) -> str:
         return conversation_id
     if "@" not in conversation_id and not mask_sensitive(conversation_id).kinds:
         return conversation_id
-    return "h" + as_letters(hmac.new(key, conversation_id.encode("utf-8"), hashlib.sha256).digest(), 32)
+    return "h" + as_letters(
+        hmac.new(key, conversation_id.encode("utf-8"), hashlib.sha256).digest(), 32
+    )

@@ -44,11 +44,15 @@ CONTACTS_DOCUMENT = "hotro-lien-he-nhan-vien"
 # Who relies on what: a form's (or feature's) name → the documents it fetches by id.
 REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
     "level4_form": (
-        FIND_PROCEDURE_DOCUMENT, SUBMISSION_DOCUMENT, PAYMENT_DOCUMENT, DELIVERY_DOCUMENT,
+        FIND_PROCEDURE_DOCUMENT,
+        SUBMISSION_DOCUMENT,
+        PAYMENT_DOCUMENT,
+        DELIVERY_DOCUMENT,
         PROVINCIAL_LOGIN_DOCUMENT,
     ),
     "signature_form": (
-        *DOCUMENT_FOR_CARRIER.values(), NO_SIGNATURE_NEEDED_DOCUMENT,
+        *DOCUMENT_FOR_CARRIER.values(),
+        NO_SIGNATURE_NEEDED_DOCUMENT,
         *SIGNATURE_NEXT_STEP_DOCUMENTS,
     ),
     "vneid_login_form": tuple(DOCUMENT_FOR_LOGIN_STEP.values()),

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.channels.rate_limit import PLEASE_WAIT
 from stack.postgres_server import temporary_postgres
 from stack.redis_server import temporary_redis
 from stack.services import (
@@ -42,8 +43,6 @@ from stack.services import (
     seed_embedding_cache,
     serve_in_foreground,
 )
-
-from bot.channels.rate_limit import PLEASE_WAIT
 
 REPLICAS = (1, 2)
 NGINX_TEMPLATE = """
@@ -155,37 +154,79 @@ class Cluster(Stack):
             "KB_INDEX_DIR": str(c.workdir / "index"),
             "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
             "KB_RECORDS_TOKEN": c.records_token,
-            "KB_TRUSTED_PROXIES": json.dumps([c.host]),  # nginx reaches the replicas from the bind address
+            "KB_TRUSTED_PROXIES": json.dumps(
+                [c.host]
+            ),  # nginx reaches the replicas from the bind address
             "KB_RATE_LIMIT_STORAGE": c.redis_db(3),
-            **({"KB_ADMIN_DATABASE_URL": c.extra_env["KB_ADMIN_DATABASE_URL"]}
-               if "KB_ADMIN_DATABASE_URL" in c.extra_env else {}),
+            **(
+                {"KB_ADMIN_DATABASE_URL": c.extra_env["KB_ADMIN_DATABASE_URL"]}
+                if "KB_ADMIN_DATABASE_URL" in c.extra_env
+                else {}
+            ),
         }
         return [
-            [knowledge_spec(c, f"knowledge{n}", c.replica_port(c.knowledge_port, n), knowledge_env) for n in REPLICAS],
-            [actions_spec(c, f"actions{n}", c.replica_port(c.actions_port, n), c.url(c.knowledge_port))
-             for n in REPLICAS],
+            [
+                knowledge_spec(
+                    c, f"knowledge{n}", c.replica_port(c.knowledge_port, n), knowledge_env
+                )
+                for n in REPLICAS
+            ],
+            [
+                actions_spec(
+                    c, f"actions{n}", c.replica_port(c.actions_port, n), c.url(c.knowledge_port)
+                )
+                for n in REPLICAS
+            ],
             # Rasa replicas call the action servers through nginx, which passes the secret on.
-            [rasa_spec(c, f"rasa{n}", c.replica_port(c.rasa_port, n), endpoints,
-                       {**action_endpoint_environment(c), **rasa_env}) for n in REPLICAS],
+            [
+                rasa_spec(
+                    c,
+                    f"rasa{n}",
+                    c.replica_port(c.rasa_port, n),
+                    endpoints,
+                    {**action_endpoint_environment(c), **rasa_env},
+                )
+                for n in REPLICAS
+            ],
         ]
 
     def nginx_spec(self) -> ServiceSpec:
         c = self.config
         servers = {
-            name: " ".join(f"server {c.host}:{c.replica_port(port, n)} max_fails=1 fail_timeout=10s;" for n in REPLICAS)
-            for name, port in (("rasa", c.rasa_port), ("actions", c.actions_port), ("knowledge", c.knowledge_port))
+            name: " ".join(
+                f"server {c.host}:{c.replica_port(port, n)} max_fails=1 fail_timeout=10s;"
+                for n in REPLICAS
+            )
+            for name, port in (
+                ("rasa", c.rasa_port),
+                ("actions", c.actions_port),
+                ("knowledge", c.knowledge_port),
+            )
         }
         conf = c.workdir / "nginx.conf"
         please_wait = json.dumps([{"recipient_id": "", **PLEASE_WAIT}], ensure_ascii=False)
-        conf.write_text(NGINX_TEMPLATE.format(
-            chat_rate=c.chat_requests_per_second, chat_burst=c.chat_burst, please_wait=please_wait,
-            user="user root;" if os.geteuid() == 0 else "", workdir=c.workdir, host=c.host,
-            rasa_port=c.rasa_port, actions_port=c.actions_port, knowledge_port=c.knowledge_port, **servers,
-        ))
+        conf.write_text(
+            NGINX_TEMPLATE.format(
+                chat_rate=c.chat_requests_per_second,
+                chat_burst=c.chat_burst,
+                please_wait=please_wait,
+                user="user root;" if os.geteuid() == 0 else "",
+                workdir=c.workdir,
+                host=c.host,
+                rasa_port=c.rasa_port,
+                actions_port=c.actions_port,
+                knowledge_port=c.knowledge_port,
+                **servers,
+            )
+        )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        return ServiceSpec("nginx", [nginx, "-c", str(conf), "-p", str(c.workdir)],
-                           f"{c.url(c.knowledge_port)}/nginx-health", dict(os.environ),
-                           (c.rasa_port, c.actions_port, c.knowledge_port))
+        return ServiceSpec(
+            "nginx",
+            [nginx, "-c", str(conf), "-p", str(c.workdir)],
+            f"{c.url(c.knowledge_port)}/nginx-health",
+            dict(os.environ),
+            (c.rasa_port, c.actions_port, c.knowledge_port),
+        )
 
     def specs(self) -> list[ServiceSpec]:
         return [spec for group in self.replica_specs() for spec in group] + [self.nginx_spec()]
@@ -226,21 +267,33 @@ def running_cluster(config: ClusterConfig) -> Iterator[Cluster]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
-    parser.add_argument("--knowledge-port", type=int, default=int(os.environ.get("KNOWLEDGE_PORT", 8000)))
+    parser.add_argument(
+        "--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055))
+    )
+    parser.add_argument(
+        "--knowledge-port", type=int, default=int(os.environ.get("KNOWLEDGE_PORT", 8000))
+    )
     parser.add_argument("--postgres-port", type=int, default=5433)
     parser.add_argument("--redis-port", type=int, default=6380)
     args = parser.parse_args()
     config = ClusterConfig(
-        rasa_port=args.rasa_port, actions_port=args.actions_port, knowledge_port=args.knowledge_port,
-        postgres_port=args.postgres_port, redis_port=args.redis_port,
+        rasa_port=args.rasa_port,
+        actions_port=args.actions_port,
+        knowledge_port=args.knowledge_port,
+        postgres_port=args.postgres_port,
+        redis_port=args.redis_port,
         log_dir=REPO_ROOT / "build" / "logs" / "cluster",
     )
-    return serve_in_foreground(lambda: running_cluster(config), lambda: [
-        f"  Rasa ×2 via nginx        {config.url(config.rasa_port)}/webhooks/rest/webhook",
-        f"  Knowledge ×2 via nginx   {config.url(config.knowledge_port)}/",
-        f"  Trackers in {config.tracker_store_url}, locks in {config.lock_store_url}",
-    ], config.log_dir)
+    return serve_in_foreground(
+        lambda: running_cluster(config),
+        lambda: [
+            f"  Rasa ×2 via nginx        {config.url(config.rasa_port)}/webhooks/rest/webhook",
+            f"  Knowledge ×2 via nginx   {config.url(config.knowledge_port)}/",
+            f"  Trackers in {config.tracker_store_url}, locks in {config.lock_store_url}",
+        ],
+        config.log_dir,
+    )
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -46,7 +46,9 @@ def _as_server_user(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def temporary_postgres(port: int, database: str = "rasa", user: str = "rasa") -> Iterator[PostgresServer]:
+def temporary_postgres(
+    port: int, database: str = "rasa", user: str = "rasa"
+) -> Iterator[PostgresServer]:
     """initdb into a fresh directory, start on 127.0.0.1:`port` with trust auth, create
     `database`; stop and delete everything afterwards. The directory is made directly under
     the system temp dir, because the server user must be able to reach it."""
@@ -64,9 +66,29 @@ def temporary_postgres(port: int, database: str = "rasa", user: str = "rasa") ->
     def run(*command: str) -> None:
         subprocess.run(_as_server_user(list(command)), check=True, capture_output=True, cwd=workdir)
 
-    run(str(bin_dir / "initdb"), "-D", str(data_dir), "-U", user, "--auth=trust", "-E", "UTF8", "--no-sync")
+    run(
+        str(bin_dir / "initdb"),
+        "-D",
+        str(data_dir),
+        "-U",
+        user,
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    )
     options = f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-    run(str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", options, "-l", str(workdir / "postgres.log"), "-w", "start")
+    run(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data_dir),
+        "-o",
+        options,
+        "-l",
+        str(workdir / "postgres.log"),
+        "-w",
+        "start",
+    )
     try:
         run(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", user, database)
         yield PostgresServer("127.0.0.1", port, user, database)

@@ -26,11 +26,28 @@ def temporary_redis(port: int, timeout: float = 20.0) -> Iterator[str]:
     """Start redis-server on 127.0.0.1:`port`; yields its URL; stops it afterwards."""
     executable = shutil.which("redis-server")
     if executable is None:
-        raise FileNotFoundError("redis-server is not installed (Debian: apt-get install redis-server)")
+        raise FileNotFoundError(
+            "redis-server is not installed (Debian: apt-get install redis-server)"
+        )
     workdir = Path(tempfile.mkdtemp(prefix="tro-ly-redis-"))
-    command = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               "--dir", str(workdir), "--logfile", str(workdir / "redis.log")]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
+    command = [
+        executable,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(workdir),
+        "--logfile",
+        str(workdir / "redis.log"),
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent
+    )
     try:
         deadline = time.monotonic() + timeout
         while not _answers_ping(port):

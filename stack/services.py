@@ -43,12 +43,17 @@ class StackConfig:
     extra_env: dict[str, str] = field(default_factory=dict)
     credentials: Path = REPO_ROOT / "bot" / "credentials.yml"  # Rasa's channels and their guard
     # The shared secret with which only the action server writes citizens' records.
-    records_token: str = field(default_factory=lambda: os.environ.get("KB_RECORDS_TOKEN") or secrets.token_urlsafe(32))
+    records_token: str = field(
+        default_factory=lambda: os.environ.get("KB_RECORDS_TOKEN") or secrets.token_urlsafe(32)
+    )
     # The shared secret with which only the knowledge service's handoff desk drives Rasa's staff bridge.
-    bridge_token: str = field(default_factory=lambda: os.environ.get("KB_BRIDGE_TOKEN") or secrets.token_urlsafe(32))
+    bridge_token: str = field(
+        default_factory=lambda: os.environ.get("KB_BRIDGE_TOKEN") or secrets.token_urlsafe(32)
+    )
     # The shared secret with which only Rasa calls the action server (actions/server.py).
     action_server_secret: str = field(
-        default_factory=lambda: os.environ.get("ACTION_SERVER_SECRET") or secrets.token_urlsafe(32))
+        default_factory=lambda: os.environ.get("ACTION_SERVER_SECRET") or secrets.token_urlsafe(32)
+    )
     knowledge_python: Path = REPO_ROOT / ".venv" / "bin" / "python"
     rasa_executable: Path = REPO_ROOT / ".venv-bot" / "bin" / "rasa"
 
@@ -57,7 +62,9 @@ class StackConfig:
         """The knowledge service's admin database (documents, accounts, citizens' records):
         beside its index directory, as knowledge/config.py places it."""
         index_dir = {**os.environ, **self.extra_env}.get("KB_INDEX_DIR")
-        return (Path(index_dir) if index_dir else REPO_ROOT / "build" / "index").parent / "admin.sqlite3"
+        return (
+            Path(index_dir) if index_dir else REPO_ROOT / "build" / "index"
+        ).parent / "admin.sqlite3"
 
     def url(self, port: int) -> str:
         return f"http://{self.host}:{port}"
@@ -125,8 +132,11 @@ def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
 def port_owner(port: int) -> str | None:
     """Who listens on `port` ("pid 123: uvicorn …"), or None when it is free."""
     try:
-        listeners = [c for c in psutil.net_connections(kind="inet")
-                     if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port]
+        listeners = [
+            c
+            for c in psutil.net_connections(kind="inet")
+            if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port
+        ]
     except psutil.Error:
         listeners = []
     for connection in listeners:
@@ -146,20 +156,26 @@ def port_owner(port: int) -> str | None:
     return None
 
 
-
-
 def live_handoff_environment(config: StackConfig) -> tuple[dict[str, str], dict[str, str]]:
     """How the knowledge service's handoff desk and Rasa's channels reach each other."""
-    knowledge = {"KB_RASA_INTERNAL_URL": config.url(config.rasa_port), "KB_BRIDGE_TOKEN": config.bridge_token}
-    rasa = {"BOT_KNOWLEDGE_URL": config.url(config.knowledge_port), "BOT_RECORDS_TOKEN": config.records_token,
-            "BOT_BRIDGE_TOKEN": config.bridge_token}
+    knowledge = {
+        "KB_RASA_INTERNAL_URL": config.url(config.rasa_port),
+        "KB_BRIDGE_TOKEN": config.bridge_token,
+    }
+    rasa = {
+        "BOT_KNOWLEDGE_URL": config.url(config.knowledge_port),
+        "BOT_RECORDS_TOKEN": config.records_token,
+        "BOT_BRIDGE_TOKEN": config.bridge_token,
+    }
     return knowledge, rasa
 
 
 def action_endpoint_environment(config: StackConfig) -> dict[str, str]:
     """How Rasa reaches the action server (bot/endpoints*.yml): its address and the secret."""
-    return {"ACTION_SERVER_URL": f"{config.url(config.actions_port)}/webhook",
-            "ACTION_SERVER_SECRET": config.action_server_secret}
+    return {
+        "ACTION_SERVER_URL": f"{config.url(config.actions_port)}/webhook",
+        "ACTION_SERVER_SECRET": config.action_server_secret,
+    }
 
 
 def base_environment(config: StackConfig) -> dict[str, str]:
@@ -171,8 +187,18 @@ def knowledge_spec(config: StackConfig, name: str, port: int, env: dict[str, str
         name,
         # The service reads X-Forwarded-For itself, from KB_TRUSTED_PROXIES only (knowledge/api/
         # forwarded.py): uvicorn's own proxy headers trust 127.0.0.1 by default.
-        [str(config.knowledge_python), "-m", "uvicorn", "--factory", "knowledge.api.app:app_factory",
-         "--host", config.host, "--port", str(port), "--no-proxy-headers"],
+        [
+            str(config.knowledge_python),
+            "-m",
+            "uvicorn",
+            "--factory",
+            "knowledge.api.app:app_factory",
+            "--host",
+            config.host,
+            "--port",
+            str(port),
+            "--no-proxy-headers",
+        ],
         f"{config.url(port)}/health",
         {**base_environment(config), **env},
         (port,),
@@ -183,20 +209,47 @@ def actions_spec(config: StackConfig, name: str, port: int, knowledge_url: str) 
     return ServiceSpec(
         name,
         # Not `python -m rasa_sdk`: actions/server.py answers only Rasa (the secret).
-        [str(config.knowledge_python), "-m", "actions.server", "--host", config.host, "--port", str(port)],
+        [
+            str(config.knowledge_python),
+            "-m",
+            "actions.server",
+            "--host",
+            config.host,
+            "--port",
+            str(port),
+        ],
         f"{config.url(port)}/health",
-        {**base_environment(config), "ACTIONS_KNOWLEDGE_URL": knowledge_url,
-         "ACTIONS_RECORDS_TOKEN": config.records_token, "ACTIONS_RASA_SECRET": config.action_server_secret},
+        {
+            **base_environment(config),
+            "ACTIONS_KNOWLEDGE_URL": knowledge_url,
+            "ACTIONS_RECORDS_TOKEN": config.records_token,
+            "ACTIONS_RASA_SECRET": config.action_server_secret,
+        },
         (port,),
     )
 
 
-def rasa_spec(config: StackConfig, name: str, port: int, endpoints: Path, env: dict[str, str]) -> ServiceSpec:
+def rasa_spec(
+    config: StackConfig, name: str, port: int, endpoints: Path, env: dict[str, str]
+) -> ServiceSpec:
     return ServiceSpec(
         name,
-        [str(config.rasa_executable), "run", "--model", str(config.model_dir),
-         "--endpoints", str(endpoints), "--credentials", str(config.credentials),
-         "--interface", config.host, "--port", str(port), "--cors", "*"],
+        [
+            str(config.rasa_executable),
+            "run",
+            "--model",
+            str(config.model_dir),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(config.credentials),
+            "--interface",
+            config.host,
+            "--port",
+            str(port),
+            "--cors",
+            "*",
+        ],
         f"{config.url(port)}/webhooks/rest/",
         {**base_environment(config), **env},
         (port,),
@@ -216,12 +269,24 @@ class Stack:
         endpoints, tracker_env = c.rasa_endpoints()
         knowledge_live, rasa_live = live_handoff_environment(c)
         return [
-            knowledge_spec(c, "knowledge", c.knowledge_port,
-                           {"KB_RASA_PUBLIC_URL": c.url(c.rasa_port), "KB_RECORDS_TOKEN": c.records_token,
-                            **knowledge_live}),
+            knowledge_spec(
+                c,
+                "knowledge",
+                c.knowledge_port,
+                {
+                    "KB_RASA_PUBLIC_URL": c.url(c.rasa_port),
+                    "KB_RECORDS_TOKEN": c.records_token,
+                    **knowledge_live,
+                },
+            ),
             actions_spec(c, "actions", c.actions_port, c.url(c.knowledge_port)),
-            rasa_spec(c, "rasa", c.rasa_port, endpoints,
-                      {**action_endpoint_environment(c), **tracker_env, **rasa_live}),
+            rasa_spec(
+                c,
+                "rasa",
+                c.rasa_port,
+                endpoints,
+                {**action_endpoint_environment(c), **tracker_env, **rasa_live},
+            ),
         ]
 
     def start(self, timeout: float = 240.0, only: list[str] | None = None) -> None:
@@ -240,8 +305,13 @@ class Stack:
         for spec in specs:
             log = open(self.config.log_dir / f"{spec.name}.log", "ab")
             self._processes[spec.name] = subprocess.Popen(
-                spec.command, cwd=REPO_ROOT, env=spec.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True, preexec_fn=die_with_parent,
+                spec.command,
+                cwd=REPO_ROOT,
+                env=spec.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=die_with_parent,
             )
         for spec in specs:
             self._wait_ready(spec, timeout)
@@ -252,7 +322,9 @@ class Stack:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 self.stop()
-                raise RuntimeError(f"{spec.name} exited early; see {self.config.log_dir / spec.name}.log")
+                raise RuntimeError(
+                    f"{spec.name} exited early; see {self.config.log_dir / spec.name}.log"
+                )
             try:
                 if httpx.get(spec.ready_url, timeout=2.0).status_code == 200:
                     return
@@ -302,37 +374,68 @@ class Stack:
 
 def check_ports_free(specs: list[ServiceSpec]) -> None:
     """Say plainly, before starting anything, which port is taken and by whom."""
-    taken = [(spec.name, port, owner) for spec in specs for port in spec.ports if (owner := port_owner(port))]
+    taken = [
+        (spec.name, port, owner)
+        for spec in specs
+        for port in spec.ports
+        if (owner := port_owner(port))
+    ]
     if taken:
         lines = [f"  port {port} ({name}) is in use by {owner}" for name, port, owner in taken]
-        raise PortTakenError("Cannot start: a port is already taken.\n" + "\n".join(lines)
-                             + "\nStop that process, or choose other ports (see `python -m stack --help`).")
+        raise PortTakenError(
+            "Cannot start: a port is already taken.\n"
+            + "\n".join(lines)
+            + "\nStop that process, or choose other ports (see `python -m stack --help`)."
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
-    parser.add_argument("--knowledge-port", type=int, default=int(os.environ.get("KNOWLEDGE_PORT", 8000)))
+    parser.add_argument(
+        "--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055))
+    )
+    parser.add_argument(
+        "--knowledge-port", type=int, default=int(os.environ.get("KNOWLEDGE_PORT", 8000))
+    )
     parser.add_argument("--host", default=os.environ.get("BIND_HOST", "127.0.0.1"))
-    parser.add_argument("--tracker-store-url", default=os.environ.get("TRACKER_STORE_URL") or None,
-                        help="postgresql://user:password@host:port/db (default: SQLite under build/)")
-    parser.add_argument("--state-dir", type=Path, default=REPO_ROOT / "build",
-                        help="where trackers, citizens' records and logs go (default: build/)")
+    parser.add_argument(
+        "--tracker-store-url",
+        default=os.environ.get("TRACKER_STORE_URL") or None,
+        help="postgresql://user:password@host:port/db (default: SQLite under build/)",
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=REPO_ROOT / "build",
+        help="where trackers, citizens' records and logs go (default: build/)",
+    )
     args = parser.parse_args()
-    config = StackConfig(args.rasa_port, args.actions_port, args.knowledge_port, args.host,
-                         tracker_store_url=args.tracker_store_url,
-                         tracker_db=args.state_dir / "rasa" / "trackers.db", log_dir=args.state_dir / "logs")
-    return serve_in_foreground(lambda: Stack(config), lambda: [
-        f"  Rasa (REST + socket.io)  {config.url(config.rasa_port)}/webhooks/rest/webhook",
-        f"  Action server            {config.url(config.actions_port)}/webhook",
-        f"  Knowledge service        {config.url(config.knowledge_port)}/docs",
-        f"  Demo page + web widget   {config.url(config.knowledge_port)}/",
-    ], config.log_dir)
+    config = StackConfig(
+        args.rasa_port,
+        args.actions_port,
+        args.knowledge_port,
+        args.host,
+        tracker_store_url=args.tracker_store_url,
+        tracker_db=args.state_dir / "rasa" / "trackers.db",
+        log_dir=args.state_dir / "logs",
+    )
+    return serve_in_foreground(
+        lambda: Stack(config),
+        lambda: [
+            f"  Rasa (REST + socket.io)  {config.url(config.rasa_port)}/webhooks/rest/webhook",
+            f"  Action server            {config.url(config.actions_port)}/webhook",
+            f"  Knowledge service        {config.url(config.knowledge_port)}/docs",
+            f"  Demo page + web widget   {config.url(config.knowledge_port)}/",
+        ],
+        config.log_dir,
+    )
 
 
 def serve_in_foreground(
-    running: Callable[[], AbstractContextManager[Stack]], banner: Callable[[], list[str]], log_dir: Path
+    running: Callable[[], AbstractContextManager[Stack]],
+    banner: Callable[[], list[str]],
+    log_dir: Path,
 ) -> int:
     """`make run` / `make run-cluster`: start, print where things are, wait for Ctrl-C or a crash.
 
@@ -341,6 +444,7 @@ def serve_in_foreground(
     is never cut short with services left running. Services also get SIGTERM from the kernel
     if this process is killed outright (see `die_with_parent`).
     """
+
     def shut_down(*_: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -365,6 +469,7 @@ def serve_in_foreground(
     except PortTakenError as error:
         print(error, file=sys.stderr)
         return 2
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -11,13 +11,19 @@ and dropped (the conversation itself is in the tracker store).
 import asyncio
 import datetime as dt
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import records_link
-from shared.contract import CONVERSATION_ID_MAX_CHARS, TURNS_PATH, TurnBatchBody, TurnBody, status_of
+from shared.contract import (
+    CONVERSATION_ID_MAX_CHARS,
+    TURNS_PATH,
+    TurnBatchBody,
+    TurnBody,
+    status_of,
+)
 
 logger = logging.getLogger(__name__)
 BATCH = 200
@@ -25,7 +31,7 @@ FLUSH_SECONDS = 1.0
 MAX_WAITING = 10_000  # beyond this (service down for long) the oldest statuses are dropped
 
 
-def turn_of(event: Dict[Text, Any]) -> Optional[TurnBody]:
+def turn_of(event: dict[str, Any]) -> TurnBody | None:
     """The turn status a published event carries, if it is a bot message with the contract payload."""
     custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
     status = status_of(custom)
@@ -34,21 +40,26 @@ def turn_of(event: Dict[Text, Any]) -> Optional[TurnBody]:
     sources = custom.get("sources") or []
     first = sources[0].get("id") if sources and isinstance(sources[0], dict) else None
     moment = dt.datetime.fromtimestamp(float(event.get("timestamp") or 0), dt.timezone.utc)
-    return TurnBody(conversation_id=str(event["sender_id"])[:CONVERSATION_ID_MAX_CHARS], status=status,
-                    document_id=first if isinstance(first, str) else None, at=moment.isoformat())
+    return TurnBody(
+        conversation_id=str(event["sender_id"])[:CONVERSATION_ID_MAX_CHARS],
+        status=status,
+        document_id=first if isinstance(first, str) else None,
+        at=moment.isoformat(),
+    )
 
 
 class TurnLogBroker(EventBroker):
     def __init__(self) -> None:
-        self._waiting: List[TurnBody] = []
-        self._flush_task: Optional[asyncio.Task] = None
+        self._waiting: list[TurnBody] = []
+        self._flush_task: asyncio.Task | None = None
 
     @classmethod
-    async def from_endpoint_config(cls, broker_config: EndpointConfig,
-                                   event_loop: Optional[asyncio.AbstractEventLoop] = None) -> "TurnLogBroker":
+    async def from_endpoint_config(
+        cls, broker_config: EndpointConfig, event_loop: asyncio.AbstractEventLoop | None = None
+    ) -> "TurnLogBroker":
         return cls()
 
-    def publish(self, event: Dict[Text, Any]) -> None:
+    def publish(self, event: dict[str, Any]) -> None:
         turn = turn_of(event)
         if turn is None:
             return
@@ -57,7 +68,9 @@ class TurnLogBroker(EventBroker):
         if self._flush_task is None or self._flush_task.done():
             try:
                 self._flush_task = asyncio.get_running_loop().create_task(self._flush_later())
-            except RuntimeError:  # no running loop (e.g. `rasa shell` teardown): send on the next turn
+            except (
+                RuntimeError
+            ):  # no running loop (e.g. `rasa shell` teardown): send on the next turn
                 pass
 
     async def _flush_later(self) -> None:

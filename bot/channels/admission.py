@@ -11,10 +11,10 @@ arrival order like any other turn.
 """
 
 import asyncio
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Dict
 
-_semaphores: Dict[int, asyncio.Semaphore] = {}
+_semaphores: dict[int, asyncio.Semaphore] = {}
 
 
 @asynccontextmanager

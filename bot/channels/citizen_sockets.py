@@ -9,31 +9,41 @@ out, and a message sent into that silence must wait for the citizen's return, no
 
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel
 from socketio.asyncio_pubsub_manager import AsyncPubSubManager
 
 from bot import records_link
 from bot.channels.socketio_output import ContractSocketIOOutput
-from shared.contract import LIVE_DELIVERED_PATH, LIVE_PRESENCE_PATH, DeliveredBody, PresenceBody, staff_payload
+from shared.contract import (
+    LIVE_DELIVERED_PATH,
+    LIVE_PRESENCE_PATH,
+    DeliveredBody,
+    PresenceBody,
+    staff_payload,
+)
 
 logger = logging.getLogger(__name__)
 
-_server: Dict[Text, Any] = {}
+_server: dict[str, Any] = {}
 
 
-def register(sio: Any, bot_message_evt: Text) -> None:
+def register(sio: Any, bot_message_evt: str) -> None:
     _server.update(sio=sio, event=bot_message_evt)
 
 
 def output_channel() -> OutputChannel:
     """The contract's socket.io output for messages outside a citizen's turn (collected and
     dropped when no socket.io channel runs: the tracker still records them)."""
-    return ContractSocketIOOutput(_server["sio"], _server["event"]) if _server else CollectingOutputChannel()
+    return (
+        ContractSocketIOOutput(_server["sio"], _server["event"])
+        if _server
+        else CollectingOutputChannel()
+    )
 
 
-def _socket_ids(session_id: Text) -> List[Text]:
+def _socket_ids(session_id: str) -> list[str]:
     """The sockets of this conversation connected to this chat server."""
     if not _server:
         return []
@@ -41,10 +51,13 @@ def _socket_ids(session_id: Text) -> List[Text]:
         participants = list(_server["sio"].manager.get_participants("/", session_id))
     except (KeyError, AttributeError):
         return []
-    return [participant[0] if isinstance(participant, tuple) else participant for participant in participants]
+    return [
+        participant[0] if isinstance(participant, tuple) else participant
+        for participant in participants
+    ]
 
 
-def connected(session_id: Text) -> bool:
+def connected(session_id: str) -> bool:
     """A widget of this conversation is connected to this chat server."""
     return bool(_socket_ids(session_id))
 
@@ -56,11 +69,13 @@ ACK_SECONDS = 5.0
 ACK_SECONDS_ACROSS_REPLICAS = 3.0
 
 
-async def _acknowledged(sid: Text, message: Dict[Text, Any]) -> bool:
+async def _acknowledged(sid: str, message: dict[str, Any]) -> bool:
     try:
-        await _server["sio"].call(_server["event"], message, to=sid, namespace="/", timeout=ACK_SECONDS)
+        await _server["sio"].call(
+            _server["event"], message, to=sid, namespace="/", timeout=ACK_SECONDS
+        )
         return True
-    except Exception:  # noqa: BLE001 — a timeout or a socket gone away: not delivered
+    except Exception:
         return False
 
 
@@ -68,7 +83,7 @@ def _shared_across_replicas() -> bool:
     return bool(_server) and isinstance(_server["sio"].manager, AsyncPubSubManager)
 
 
-async def _acknowledged_in_room(session_id: Text, message: Dict[Text, Any]) -> bool:
+async def _acknowledged_in_room(session_id: str, message: dict[str, Any]) -> bool:
     """Through the replicas' message queue: the replica holding a socket of the conversation
     emits to it, and the first widget's acknowledgement comes back here."""
     acknowledged = asyncio.get_running_loop().create_future()
@@ -77,15 +92,16 @@ async def _acknowledged_in_room(session_id: Text, message: Dict[Text, Any]) -> b
         if not acknowledged.done():
             acknowledged.set_result(True)
 
-    await _server["sio"].emit(_server["event"], message, room=session_id, namespace="/",
-                              callback=on_acknowledgement)
+    await _server["sio"].emit(
+        _server["event"], message, room=session_id, namespace="/", callback=on_acknowledgement
+    )
     try:
         return await asyncio.wait_for(acknowledged, ACK_SECONDS_ACROSS_REPLICAS)
     except asyncio.TimeoutError:
         return False
 
 
-async def send_staff_message(session_id: Text, text: Text, staff_name: Optional[Text]) -> bool:
+async def send_staff_message(session_id: str, text: str, staff_name: str | None) -> bool:
     """One message, text and payload together, marked as a person's, to each socket of the
     conversation, on this chat server or (with the cluster's message queue) on another;
     True only if a widget acknowledged it."""
@@ -98,20 +114,31 @@ async def send_staff_message(session_id: Text, text: Text, staff_name: Optional[
     return any(await asyncio.gather(*(_acknowledged(sid, message) for sid in sids)))
 
 
-async def citizen_returned(session_id: Text) -> None:
+async def citizen_returned(session_id: str) -> None:
     """A handed-over widget connected: send what staff wrote meanwhile, then confirm it."""
     try:
-        pending: List[Dict[Text, Any]] = (await records_link.post(
-            LIVE_PRESENCE_PATH, PresenceBody(conversation_id=session_id, present=True))).get("messages", [])
-        sent = [m["id"] for m in pending if await send_staff_message(session_id, m["text"], m.get("staff_name"))]
+        pending: list[dict[str, Any]] = (
+            await records_link.post(
+                LIVE_PRESENCE_PATH, PresenceBody(conversation_id=session_id, present=True)
+            )
+        ).get("messages", [])
+        sent = [
+            m["id"]
+            for m in pending
+            if await send_staff_message(session_id, m["text"], m.get("staff_name"))
+        ]
         if sent:
-            await records_link.post(LIVE_DELIVERED_PATH, DeliveredBody(conversation_id=session_id, ids=sent))
+            await records_link.post(
+                LIVE_DELIVERED_PATH, DeliveredBody(conversation_id=session_id, ids=sent)
+            )
     except (records_link.LinkDown, records_link.NoOpenHandoff) as exc:
         logger.warning("Missed staff messages not fetched for a returning citizen: %s", exc)
 
 
-async def citizen_left(session_id: Text) -> None:
+async def citizen_left(session_id: str) -> None:
     try:
-        await records_link.post(LIVE_PRESENCE_PATH, PresenceBody(conversation_id=session_id, present=False))
+        await records_link.post(
+            LIVE_PRESENCE_PATH, PresenceBody(conversation_id=session_id, present=False)
+        )
     except (records_link.LinkDown, records_link.NoOpenHandoff) as exc:
         logger.warning("A citizen's leaving was not reported to the staff desk: %s", exc)

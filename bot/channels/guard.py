@@ -4,8 +4,9 @@ reply instead of silence when the turn fails inside Rasa."""
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Set, Text
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -32,8 +33,10 @@ SERVICE_BUSY = {
 }
 # Said instead of running the NLU on a message over the length cap.
 TOO_LONG = {
-    "text": ("Tin nhắn của bạn dài quá ({length} ký tự, tối đa {limit}). Bạn vui lòng viết ngắn gọn câu hỏi "
-             "chính, ví dụ: “quên mật khẩu VNeID thì làm sao?”"),
+    "text": (
+        "Tin nhắn của bạn dài quá ({length} ký tự, tối đa {limit}). Bạn vui lòng viết ngắn gọn câu hỏi "
+        "chính, ví dụ: “quên mật khẩu VNeID thì làm sao?”"
+    ),
     "custom": turn_payload("warning"),
 }
 
@@ -52,25 +55,27 @@ class GuardSettings:
     # Commands the widget itself always shows (its "Gặp nhân viên hỗ trợ" button) or that a
     # handed-over conversation offers after staff messages ("Quay lại trợ lý tự động"), beside
     # the buttons of the bot's last turn.
-    always_offered: FrozenSet[Text] = frozenset({"/request_human", live_handoff.RESUME_COMMAND})
+    always_offered: frozenset[str] = frozenset({"/request_human", live_handoff.RESUME_COMMAND})
     # Turns processed at once by this Rasa process (bot/channels/admission.py); the rest wait
     # in arrival order.
     concurrent_turns: int = 4
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardSettings":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "GuardSettings":
         """The channel's keys in credentials.yml; a key left out keeps the default above."""
         c = credentials or {}
         given = {key: convert(c[key]) for key, convert in _OPTIONAL_SETTINGS.items() if key in c}
         return cls(ChatRateLimits.from_credentials(c), **given)
 
 
-_OPTIONAL_SETTINGS: Dict[Text, Callable[[Any], Any]] = {
-    "max_message_chars": int, "always_offered": frozenset, "concurrent_turns": int,
+_OPTIONAL_SETTINGS: dict[str, Callable[[Any], Any]] = {
+    "max_message_chars": int,
+    "always_offered": frozenset,
+    "concurrent_turns": int,
 }
 
 
-async def offered_commands(sender_id: Text) -> Set[Text]:
+async def offered_commands(sender_id: str) -> set[str]:
     """The button payloads of the bot's last turn in this conversation (from the shared
     tracker store, so it holds across replicas and restarts)."""
     try:
@@ -79,12 +84,14 @@ async def offered_commands(sender_id: Text) -> Set[Text]:
     except Exception:  # no agent or tracker store: nothing was offered that we can see
         logger.exception("Could not read the offered buttons of a conversation")
         return set()
-    offered: Set[Text] = set()
+    offered: set[str] = set()
     for event in reversed(tracker.events if tracker else []):
         if isinstance(event, UserUttered):
             break
         if isinstance(event, BotUttered):
-            offered |= {str(b.get("payload")) for b in event.data.get("buttons") or [] if b.get("payload")}
+            offered |= {
+                str(b.get("payload")) for b in event.data.get("buttons") or [] if b.get("payload")
+            }
     return offered
 
 
@@ -105,19 +112,24 @@ def guarded(
 ) -> Callable[[UserMessage], Awaitable[Any]]:
     async def handle(message: UserMessage) -> Any:
         metadata = message.metadata if isinstance(message.metadata, dict) else {}
-        client: Optional[Text] = metadata.pop(CLIENT_KEY, None)
+        client: str | None = metadata.pop(CLIENT_KEY, None)
         metadata.pop(ADDRESS_TOKEN_KEY, None)  # only the channel says where a message came from
         message.metadata = metadata
         message.sender_id = identities.stored_conversation_id(message.sender_id)
         if not settings.limits.allow(message.sender_id, client):
             await message.output_channel.send_response(message.sender_id, dict(PLEASE_WAIT))
             return None
-        if len(repr(metadata)) > 4 * settings.max_message_chars:  # metadata is not a way around the cap
+        if (
+            len(repr(metadata)) > 4 * settings.max_message_chars
+        ):  # metadata is not a way around the cap
             logger.warning("Dropped oversized metadata of a message")
             message.metadata = {}
         length = len(message.text or "")
         if length > settings.max_message_chars:
-            reply = {**TOO_LONG, "text": TOO_LONG["text"].format(length=length, limit=settings.max_message_chars)}
+            reply = {
+                **TOO_LONG,
+                "text": TOO_LONG["text"].format(length=length, limit=settings.max_message_chars),
+            }
             await message.output_channel.send_response(message.sender_id, reply)
             return None
         try:
@@ -125,7 +137,10 @@ def guarded(
                 await as_text_unless_offered(message, settings)
                 masked = mask_user_message(message)
                 if client:
-                    masked.metadata = {**masked.metadata, ADDRESS_TOKEN_KEY: identities.address_key(client)}
+                    masked.metadata = {
+                        **masked.metadata,
+                        ADDRESS_TOKEN_KEY: identities.address_key(client),
+                    }
                 return await live_handoff.handle(masked, on_new_message)
         except Exception:
             logger.exception("Turn failed for a conversation; the citizen is asked to retry")

@@ -16,14 +16,14 @@ import hashlib
 import hmac
 import os
 import secrets
-from typing import Any, Dict, Text
+from typing import Any
 
 from shared.privacy import as_letters, private_conversation_id
 
 _RANDOM_LETTERS = 24
 _TAG_LETTERS = 24
 # Keys drawn by this process when the stack gave it no records secret (tests without the stack).
-_PROCESS_KEYS: Dict[bytes, bytes] = {}
+_PROCESS_KEYS: dict[bytes, bytes] = {}
 
 
 def _derived_key(purpose: bytes) -> bytes:
@@ -33,12 +33,14 @@ def _derived_key(purpose: bytes) -> bytes:
     return hmac.new(shared.encode("utf-8"), b"tro-ly:" + purpose, hashlib.sha256).digest()
 
 
-def _tag(random_part: Text) -> Text:
-    digest = hmac.new(_derived_key(b"session-id"), random_part.encode("ascii"), hashlib.sha256).digest()
+def _tag(random_part: str) -> str:
+    digest = hmac.new(
+        _derived_key(b"session-id"), random_part.encode("ascii"), hashlib.sha256
+    ).digest()
     return as_letters(digest, _TAG_LETTERS)
 
 
-def issue() -> Text:
+def issue() -> str:
     random_part = as_letters(secrets.token_bytes(_RANDOM_LETTERS), _RANDOM_LETTERS)
     return random_part + _tag(random_part)
 
@@ -48,16 +50,22 @@ def was_issued(session_id: Any) -> bool:
     if not isinstance(session_id, str) or len(session_id) != _RANDOM_LETTERS + _TAG_LETTERS:
         return False
     random_part, tag = session_id[:_RANDOM_LETTERS], session_id[_RANDOM_LETTERS:]
-    return session_id.isascii() and random_part.isalpha() and hmac.compare_digest(tag, _tag(random_part))
+    return (
+        session_id.isascii()
+        and random_part.isalpha()
+        and hmac.compare_digest(tag, _tag(random_part))
+    )
 
 
-def stored_conversation_id(sender_id: Text) -> Text:
+def stored_conversation_id(sender_id: str) -> str:
     """The id every store keeps for a conversation: the sender as given, unless it is itself
     personal data (REST senders are chosen by the client), then a keyed hash of it."""
     return private_conversation_id(sender_id, _derived_key(b"conversation-id"))
 
 
-def address_key(address: Text) -> Text:
+def address_key(address: str) -> str:
     """A keyed token of the citizen's network address (32 hex characters): enough to count
     one address's open handoffs, never the address itself."""
-    return hmac.new(_derived_key(b"client-address"), address.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(
+        _derived_key(b"client-address"), address.encode("utf-8"), hashlib.sha256
+    ).hexdigest()[:32]

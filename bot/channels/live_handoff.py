@@ -9,7 +9,8 @@ by itself when the desk no longer holds the conversation.
 """
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.policies.policy import PolicyPrediction
@@ -34,7 +35,7 @@ def _agent() -> Any:
     return Sanic.get_app().ctx.agent
 
 
-async def is_held(sender_id: Text) -> bool:
+async def is_held(sender_id: str) -> bool:
     """Paused in the tracker store: a person holds the conversation (or the citizen left a question)."""
     try:
         tracker = await _agent().tracker_store.retrieve(sender_id)
@@ -44,7 +45,7 @@ async def is_held(sender_id: Text) -> bool:
     return bool(tracker and tracker.is_paused())
 
 
-async def append_events(sender_id: Text, *events: Event) -> None:
+async def append_events(sender_id: str, *events: Event) -> None:
     agent = _agent()
     async with agent.lock_store.lock(sender_id):
         tracker = await agent.processor.get_tracker(sender_id)
@@ -53,25 +54,26 @@ async def append_events(sender_id: Text, *events: Event) -> None:
         await agent.tracker_store.save(tracker)
 
 
-async def run_response(sender_id: Text, action_name: Text, output_channel: Any) -> None:
+async def run_response(sender_id: str, action_name: str, output_channel: Any) -> None:
     """Say one of the domain's responses in the conversation, outside a citizen's turn."""
     agent = _agent()
     async with agent.lock_store.lock(sender_id):
         prediction = PolicyPrediction.for_action_name(agent.domain, action_name)
-        tracker = await agent.processor.execute_action(sender_id, action_name, output_channel,
-                                                       agent.processor.nlg, prediction)
+        tracker = await agent.processor.execute_action(
+            sender_id, action_name, output_channel, agent.processor.nlg, prediction
+        )
         if tracker is not None:
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
             await agent.tracker_store.save(tracker)
 
 
-async def hold(sender_id: Text, output_channel: Any) -> None:
+async def hold(sender_id: str, output_channel: Any) -> None:
     """A staff member took the conversation: tell the citizen, then the bot goes silent."""
     await run_response(sender_id, "utter_handoff_joined", output_channel)
     await append_events(sender_id, ConversationPaused())
 
 
-async def release(sender_id: Text, output_channel: Any) -> None:
+async def release(sender_id: str, output_channel: Any) -> None:
     """Staff ended it: the bot answers again and asks whether the help was useful."""
     await append_events(sender_id, ConversationResumed())
     await run_response(sender_id, "utter_handoff_ended", output_channel)
@@ -86,24 +88,28 @@ class CountingOutput(OutputChannel):
         self.sent = 0
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "counting"
 
-    def __getattr__(self, attribute: Text) -> Any:
+    def __getattr__(self, attribute: str) -> Any:
         return getattr(self.inner, attribute)
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.sent += 1
         await self.inner.send_response(recipient_id, message)
 
 
-async def handle(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Optional[Any]:
+async def handle(
+    message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+) -> Any | None:
     """A citizen's (masked) message: to Rasa, and, if Rasa kept silent because a person holds
     the conversation, to the staff desk too."""
     if (message.text or "").strip() == RESUME_COMMAND and await is_held(message.sender_id):
         try:
-            await records_link.post(LIVE_MESSAGES_PATH, LiveMessageBody(conversation_id=message.sender_id,
-                                                                        text=LEFT_FOR_BOT))
+            await records_link.post(
+                LIVE_MESSAGES_PATH,
+                LiveMessageBody(conversation_id=message.sender_id, text=LEFT_FOR_BOT),
+            )
         except (records_link.LinkDown, records_link.NoOpenHandoff):
             pass  # the request stays on the desk either way
         await append_events(message.sender_id, ConversationResumed())
@@ -116,8 +122,10 @@ async def handle(message: UserMessage, on_new_message: Callable[[UserMessage], A
     if counting.sent or not await is_held(message.sender_id):
         return result
     try:
-        forwarded = await records_link.post(LIVE_MESSAGES_PATH, LiveMessageBody(
-            conversation_id=message.sender_id, text=(message.text or "").strip()))
+        forwarded = await records_link.post(
+            LIVE_MESSAGES_PATH,
+            LiveMessageBody(conversation_id=message.sender_id, text=(message.text or "").strip()),
+        )
     except records_link.NoOpenHandoff:
         # Ended or abandoned on the desk while the chat server missed it: the bot answers
         # again (the message stands twice in the tracker, once unanswered).

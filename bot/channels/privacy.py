@@ -12,7 +12,9 @@ def mask_user_message(message: UserMessage) -> UserMessage:
     and the metadata a client sends along is masked the same way.
     """
     masked = mask_sensitive(message.text or "")
-    metadata, metadata_kinds = mask_value(message.metadata if isinstance(message.metadata, dict) else {})
+    metadata, metadata_kinds = mask_value(
+        message.metadata if isinstance(message.metadata, dict) else {}
+    )
     message.text = masked.text if message.text is not None else None
     kinds = masked.kinds | metadata_kinds
     message.metadata = {**metadata, "masked": sorted(kinds)} if kinds else metadata

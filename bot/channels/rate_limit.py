@@ -102,8 +102,10 @@ class _MemoryWindows:
 def _storage_options(url: str) -> dict[str, Any]:
     """A Redis that does not answer must not hold a turn for long."""
     if urlsplit(url).scheme in ("redis", "rediss", "redis+unix"):
-        return {"socket_timeout": REDIS_TIMEOUT_SECONDS,
-                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS}
+        return {
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        }
     return {}
 
 
@@ -120,10 +122,12 @@ class Windows:
         self.url = url
         self.retry_seconds = retry_seconds
         self.memory = _MemoryWindows()
-        self._storage = (None if urlsplit(url).scheme == "memory"
-                         else storage_from_string(url, **_storage_options(url)))
-        self._shared = (MovingWindowRateLimiter(self._storage)
-                        if self._storage is not None else None)
+        self._storage = (
+            None
+            if urlsplit(url).scheme == "memory"
+            else storage_from_string(url, **_storage_options(url))
+        )
+        self._shared = MovingWindowRateLimiter(self._storage) if self._storage is not None else None
         self.failing = False
         self._next_try = 0.0
 
@@ -135,9 +139,13 @@ class Windows:
                 self._next_try = time.monotonic() + self.retry_seconds
                 if not self.failing:
                     self.failing = True
-                    logger.warning("Rate-limit storage %s failed (%s: %s); counting in this "
-                                   "process's memory until it answers", _shown(self.url),
-                                   type(error).__name__, error)
+                    logger.warning(
+                        "Rate-limit storage %s failed (%s: %s); counting in this "
+                        "process's memory until it answers",
+                        _shown(self.url),
+                        type(error).__name__,
+                        error,
+                    )
             else:
                 if self.failing:
                     self.failing = False
@@ -171,8 +179,10 @@ class ChatRateLimits:
     def from_credentials(cls, credentials: dict[str, Any] | None) -> "ChatRateLimits":
         c = credentials or {}
         return cls(
-            Limit(int(c.get("conversation_messages", 8)),
-                  _whole_seconds(c.get("conversation_seconds", 10))),
+            Limit(
+                int(c.get("conversation_messages", 8)),
+                _whole_seconds(c.get("conversation_seconds", 10)),
+            ),
             Limit(int(c.get("client_messages", 600)), _whole_seconds(c.get("client_seconds", 60))),
             str(c.get("rate_limit_storage") or os.environ.get(STORAGE_ENV) or MEMORY),
         )

@@ -3,7 +3,8 @@ data masked before the message goes any further, and with request shapes checked
 a wrong shape gets HTTP 400 with a clear JSON error, never a 500 or an empty reply."""
 
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -18,7 +19,7 @@ from shared.contract import CONVERSATION_ID_PATTERN
 SENDER = re.compile(CONVERSATION_ID_PATTERN)
 
 
-def request_problem(request: Request) -> Optional[Text]:
+def request_problem(request: Request) -> str | None:
     """Why a webhook request cannot be a citizen's turn, or None when it can."""
     try:
         body = request.json
@@ -37,18 +38,18 @@ def request_problem(request: Request) -> Optional[Text]:
 
 
 class PrivateRestInput(RestInput):
-    def __init__(self, settings: Optional[GuardSettings] = None) -> None:
+    def __init__(self, settings: GuardSettings | None = None) -> None:
         self.settings = settings or GuardSettings.from_credentials(None)
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         return cls(GuardSettings.from_credentials(credentials))
 
-    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
         supplied = super().get_metadata(request)
         metadata = dict(supplied) if isinstance(supplied, dict) else {}
         metadata[CLIENT_KEY] = request.remote_addr or request.ip
@@ -58,7 +59,7 @@ class PrivateRestInput(RestInput):
         webhook = super().blueprint(guarded(on_new_message, self.settings))
 
         @webhook.middleware("request")
-        async def check_shape(request: Request) -> Optional[HTTPResponse]:
+        async def check_shape(request: Request) -> HTTPResponse | None:
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None
             problem = request_problem(request)

@@ -18,7 +18,8 @@ staff messages it missed, and its leaving is reported (bot/channels/citizen_sock
 
 import json
 import os
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
@@ -29,7 +30,8 @@ from bot.channels import citizen_sockets, identities
 from bot.channels.guard import CLIENT_KEY, GuardSettings, guarded
 from bot.channels.socketio_output import ContractSocketIOOutput
 
-def share_rooms(sio: AsyncServer, message_queue: Text, webhook: Blueprint) -> None:
+
+def share_rooms(sio: AsyncServer, message_queue: str, webhook: Blueprint) -> None:
     """One socket.io server across replicas: python-socketio's Redis manager relays an emit to
     a room (a conversation) to whichever replica holds its sockets, acknowledgements included.
     Rasa builds the server without a manager; it is swapped in before the first connection,
@@ -47,7 +49,7 @@ def share_rooms(sio: AsyncServer, message_queue: Text, webhook: Blueprint) -> No
     webhook.listener("after_server_start")(listen)
 
 
-def checked_session_request(data: Any) -> Dict[Text, Any]:
+def checked_session_request(data: Any) -> dict[str, Any]:
     """The session_request payload with a session id this server issued."""
     request = dict(data) if isinstance(data, dict) else {}
     if not identities.was_issued(request.get("session_id")):
@@ -55,7 +57,7 @@ def checked_session_request(data: Any) -> Dict[Text, Any]:
     return request
 
 
-def client_metadata(data: Dict[Text, Any], metadata_key: Text = "metadata") -> Dict[Text, Any]:
+def client_metadata(data: dict[str, Any], metadata_key: str = "metadata") -> dict[str, Any]:
     """The message's metadata (under the channel's configured key) as a dict (Rasa also accepts
     it as JSON text), without any key only the channel may set."""
     metadata = data.get(metadata_key)
@@ -69,7 +71,7 @@ def client_metadata(data: Dict[Text, Any], metadata_key: Text = "metadata") -> D
     return metadata
 
 
-def connection_address(sio: Any, sid: Text, namespace: Text) -> Optional[Text]:
+def connection_address(sio: Any, sid: str, namespace: str) -> str | None:
     """The peer address of a socket's connection (python-socketio's Sanic driver fills
     REMOTE_ADDR with a constant, so it is read from the request)."""
     try:
@@ -83,22 +85,24 @@ class ContractSocketIOInput(SocketIOInput):
     settings = GuardSettings.from_credentials(None)
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    message_queue: Optional[Text] = None
+    message_queue: str | None = None
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Rasa's own settings go to Rasa's constructor; the guard's stay here (rate limits per
         conversation and per connection address), and so does the message queue that joins
         the replicas' socket.io servers (`message_queue`, else SOCKETIO_MESSAGE_QUEUE)."""
         channel = super().from_credentials(credentials)
         channel.settings = GuardSettings.from_credentials(credentials)
-        channel.message_queue = (credentials or {}).get("message_queue") or os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+        channel.message_queue = (credentials or {}).get("message_queue") or os.environ.get(
+            "SOCKETIO_MESSAGE_QUEUE"
+        )
         return channel
 
-    def get_output_channel(self) -> Optional[OutputChannel]:
+    def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
             return super().get_output_channel()
         return ContractSocketIOOutput(self.sio, self.bot_message_evt)
@@ -124,10 +128,10 @@ class ContractSocketIOInput(SocketIOInput):
 
         rasa_disconnect = handlers["disconnect"]
         namespace = self.namespace or "/"
-        sessions: Dict[Text, Text] = {}  # socket id -> the session it joined
-        handed_over: Dict[Text, Text] = {}  # socket id -> session id, for sockets in a handoff
+        sessions: dict[str, str] = {}  # socket id -> the session it joined
+        handed_over: dict[str, str] = {}  # socket id -> session id, for sockets in a handoff
 
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: str, data: Any) -> None:
             request = checked_session_request(data)
             previous = sessions.pop(sid, None)
             if previous is not None and previous != request["session_id"]:
@@ -139,14 +143,14 @@ class ContractSocketIOInput(SocketIOInput):
                 handed_over[sid] = request["session_id"]
                 await citizen_sockets.citizen_returned(request["session_id"])
 
-        async def disconnect(sid: Text) -> None:
+        async def disconnect(sid: str) -> None:
             await rasa_disconnect(sid)
             sessions.pop(sid, None)
             session_id = handed_over.pop(sid, None)
             if session_id:
                 await citizen_sockets.citizen_left(session_id)
 
-        async def user_message(sid: Text, data: Any) -> None:
+        async def user_message(sid: str, data: Any) -> None:
             session_id = sessions.get(sid)
             if session_id is None or not isinstance(data, dict):
                 return  # no session joined yet: nobody to speak for

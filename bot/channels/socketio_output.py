@@ -6,13 +6,13 @@ here it goes out as `bot_uttered` → `{"custom": {...}}`. Used by the channel f
 the live handoff for messages outside a turn.
 """
 
-from typing import Any, Dict, Text
+from typing import Any
 
 from rasa.core.channels.socketio import SocketIOOutput
 
 
 class ContractSocketIOOutput(SocketIOOutput):
     async def send_custom_json(
-        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
         await self._send_message(recipient_id, {"custom": json_message})

@@ -15,7 +15,10 @@ from shared.text import ABBREVIATIONS, normalize_for_matching
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Phone abbreviations ("ko", "dk", "cty" is listed as a phrase) spelled out, word by word.
-_SPELLED_OUT = {short: tuple(_WORD.findall(normalize_for_matching(full))) for short, full in ABBREVIATIONS.items()}
+_SPELLED_OUT = {
+    short: tuple(_WORD.findall(normalize_for_matching(full)))
+    for short, full in ABBREVIATIONS.items()
+}
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,11 @@ class Phrase:
 
 def _spelled_tokens(text: str) -> list[tuple[str, int, int]]:
     """Folded words with abbreviations spelled out, each with the offsets of the word typed."""
-    return [(word, match.start(), match.end()) for match in _WORD.finditer(normalize_for_matching(text))
-            for word in _SPELLED_OUT.get(match.group(), (match.group(),))]
+    return [
+        (word, match.start(), match.end())
+        for match in _WORD.finditer(normalize_for_matching(text))
+        for word in _SPELLED_OUT.get(match.group(), (match.group(),))
+    ]
 
 
 def read_vocabulary(path: Path) -> list[Phrase]:
@@ -47,7 +53,9 @@ def read_vocabulary(path: Path) -> list[Phrase]:
                     raise ValueError(f"{path}: an empty phrase under {entity}: {value}")
                 earlier = seen.setdefault((str(entity), words), str(value))
                 if earlier != str(value):
-                    raise ValueError(f"{path}: '{text}' is listed under {entity}: {earlier} and {value}")
+                    raise ValueError(
+                        f"{path}: '{text}' is listed under {entity}: {earlier} and {value}"
+                    )
                 phrases.append(Phrase(words, str(entity), str(value)))
     return sorted(phrases, key=lambda phrase: -len(phrase.words))
 
@@ -65,12 +73,17 @@ def find_entities(text: str, phrases: list[Phrase]) -> list[dict[str, Any]]:
     for phrase in phrases:
         size = len(phrase.words)
         for i in range(len(words) - size + 1):
-            if tuple(words[i:i + size]) != phrase.words or any(taken[i:i + size]):
+            if tuple(words[i : i + size]) != phrase.words or any(taken[i : i + size]):
                 continue
-            taken[i:i + size] = [True] * size
+            taken[i : i + size] = [True] * size
             start, end = tokens[i][1], tokens[i + size - 1][2]
-            match = {"entity": phrase.entity, "value": phrase.value, "start": start, "end": end,
-                     "confidence_entity": 1.0}
+            match = {
+                "entity": phrase.entity,
+                "value": phrase.value,
+                "start": start,
+                "end": end,
+                "confidence_entity": 1.0,
+            }
             if phrase.entity not in found or start < found[phrase.entity]["start"]:
                 found[phrase.entity] = match
     return sorted(found.values(), key=lambda entity: entity["start"])

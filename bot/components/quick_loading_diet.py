@@ -9,7 +9,7 @@ checkpoint are left unread: a served model never trains. Training, and loading f
 fine-tuning, are Rasa's own.
 """
 
-from typing import Any, Optional, Text, Type
+from typing import Any
 
 import tensorflow as tf
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,20 +25,28 @@ class QuickLoadingDIET(DIET):
     @classmethod
     def load(
         cls,
-        model_file_name: Text,
+        model_file_name: str,
         model_data_example: RasaModelData,
-        predict_data_example: Optional[RasaModelData] = None,
+        predict_data_example: RasaModelData | None = None,
         finetune_mode: bool = False,
         *args: Any,
         **kwargs: Any,
     ) -> "RasaModel":
         if finetune_mode or predict_data_example is None:
-            return super().load(model_file_name, model_data_example, predict_data_example, finetune_mode,
-                                *args, **kwargs)
+            return super().load(
+                model_file_name,
+                model_data_example,
+                predict_data_example,
+                finetune_mode,
+                *args,
+                **kwargs,
+            )
         model = cls(*args, **kwargs)
         config = kwargs.get("config", {})
-        model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
-                      run_eagerly=config.get(RUN_EAGERLY))
+        model.compile(
+            optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
+            run_eagerly=config.get(RUN_EAGERLY),
+        )
         status = model.load_weights(model_file_name)
         model.run_inference(predict_data_example)
         status.expect_partial()
@@ -47,12 +55,15 @@ class QuickLoadingDIET(DIET):
 
 
 @DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
+    [
+        DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER,
+        DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
+    ],
     is_trainable=True,
 )
 class QuickLoadingDIETClassifier(DIETClassifier):
     """DIETClassifier with the quick load above; trains exactly as Rasa's."""
 
     @staticmethod
-    def model_class() -> Type[RasaModel]:
+    def model_class() -> type[RasaModel]:
         return QuickLoadingDIET

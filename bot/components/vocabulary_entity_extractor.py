@@ -9,7 +9,7 @@ training time and stored in the model, so a served model never depends on the wo
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,36 +28,54 @@ _FILE_NAME = "vocabulary.json"
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"vocabulary": "bot/entities.yml"}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 phrases: Optional[list[Phrase]] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        phrases: list[Phrase] | None = None,
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._phrases = phrases or []
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "VocabularyEntityExtractor":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "VocabularyEntityExtractor":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         self._phrases = read_vocabulary(Path(self._config["vocabulary"]))
         with self._model_storage.write_to(self._resource) as directory:
             rows = [[list(p.words), p.entity, p.value] for p in self._phrases]
-            (directory / _FILE_NAME).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            (directory / _FILE_NAME).write_text(
+                json.dumps(rows, ensure_ascii=False), encoding="utf-8"
+            )
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "VocabularyEntityExtractor":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "VocabularyEntityExtractor":
         with model_storage.read_from(resource) as directory:
             rows = json.loads((directory / _FILE_NAME).read_text(encoding="utf-8"))
         return cls(config, model_storage, resource, [Phrase(tuple(w), e, v) for w, e, v in rows])
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             found = find_entities(message.get(TEXT) or "", self._phrases)
             if not found:

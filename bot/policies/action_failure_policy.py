@@ -7,7 +7,7 @@ so an action that ran without setting it failed; this policy then predicts a pol
 with top priority (utter_action_failed, whose status is `unavailable`).
 """
 
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,7 +28,7 @@ from shared.contract import TURN_STATUS_SLOT
 )
 class ActionFailurePolicy(DeterministicPolicy):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             # Above RulePolicy (6), which would otherwise predict action_listen.
             "priority": 7,
@@ -38,11 +38,11 @@ class ActionFailurePolicy(DeterministicPolicy):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-        featurizer: Optional[Any] = None,
+        featurizer: Any | None = None,
     ) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self._status_slot = config["status_slot"]
@@ -57,10 +57,12 @@ class ActionFailurePolicy(DeterministicPolicy):
         )
         if not is_custom_action:
             return False
-        return not any(isinstance(event, SlotSet) and event.key == self._status_slot
-                       for event in events_since_last_message(tracker))
+        return not any(
+            isinstance(event, SlotSet) and event.key == self._status_slot
+            for event in events_since_last_message(tracker)
+        )
 
-    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
+    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> str | None:
         if tracker.latest_action_name == self._failure_response:
             return ACTION_LISTEN_NAME
         if self._custom_action_failed(tracker, domain):

@@ -1,6 +1,6 @@
 """Base of this bot's safety-net policies: untrained, they name one next action or abstain."""
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.storage.resource import Resource
@@ -10,9 +10,9 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 
-def events_since_last_message(tracker: DialogueStateTracker) -> List[Event]:
+def events_since_last_message(tracker: DialogueStateTracker) -> list[Event]:
     """What happened after the citizen's last message, most recent first."""
-    events: List[Event] = []
+    events: list[Event] = []
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             break
@@ -24,18 +24,18 @@ class DeterministicPolicy(Policy):
     """Subclasses implement `next_action`; a named action is predicted with certainty."""
 
     def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
     ) -> Resource:
         return self._resource
 
-    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
+    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> str | None:
         raise NotImplementedError
 
     def predict_action_probabilities(
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
+        rule_only_data: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)

@@ -7,7 +7,7 @@ means the citizen has changed subject: this policy then predicts the pause actio
 ends the form and offers a button to continue it later, so no turn carries two questions.
 """
 
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -38,7 +38,7 @@ def _latest_turn(tracker: DialogueStateTracker) -> tuple[list[dict[str, Any]], s
 )
 class FormPatiencePolicy(DeterministicPolicy):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             # Above RulePolicy (6), which would otherwise go back to the form.
             "priority": 7,
@@ -47,7 +47,11 @@ class FormPatiencePolicy(DeterministicPolicy):
             "reasked_slot": "form_reasked",
             "status_slot": TURN_STATUS_SLOT,
             # The topic of each form's own documents: an answer from another topic is a change of subject.
-            "form_topics": {"vneid_login_form": "vneid", "signature_form": "chu_ky_so", "level4_form": "dich_vu_cong"},
+            "form_topics": {
+                "vneid_login_form": "vneid",
+                "signature_form": "chu_ky_so",
+                "level4_form": "dich_vu_cong",
+            },
         }
 
     def _changed_topic(self, form: str, payloads: list[dict[str, Any]]) -> bool:
@@ -55,7 +59,7 @@ class FormPatiencePolicy(DeterministicPolicy):
         answers = [p for p in payloads if status_of(p) in FROM_A_DOCUMENT and p.get("topic")]
         return bool(own_topic and answers and all(p["topic"] != own_topic for p in answers))
 
-    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
+    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> str | None:
         pause = self.config["pause_action"]
         if tracker.latest_action_name == pause:
             return ACTION_LISTEN_NAME

@@ -8,7 +8,7 @@ one the desk could not take (its turn then falls back too), starts the count aga
 citizen has just been given the ways to reach a person.
 """
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -20,10 +20,10 @@ from bot.policies.deterministic import DeterministicPolicy
 from shared.contract import FELL_BACK, status_of
 
 
-def _turn_statuses(tracker: DialogueStateTracker, handoff_action: Text) -> List[List[Text]]:
+def _turn_statuses(tracker: DialogueStateTracker, handoff_action: str) -> list[list[str]]:
     """Contract statuses of the bot's replies, per user turn, most recent turn first, from
     the turn after the last handoff on."""
-    turns: List[List[Text]] = [[]]
+    turns: list[list[str]] = [[]]
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             turns.append([])
@@ -42,15 +42,17 @@ def _turn_statuses(tracker: DialogueStateTracker, handoff_action: Text) -> List[
 )
 class RepeatedFallbackPolicy(DeterministicPolicy):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"priority": 7, "handoff_action": "action_handoff", "fallbacks_before_handoff": 2}
 
     def _should_hand_over(self, tracker: DialogueStateTracker) -> bool:
         needed = self.config["fallbacks_before_handoff"]
         turns = _turn_statuses(tracker, self.config["handoff_action"])[:needed]
-        return len(turns) == needed and all(statuses and statuses[0] in FELL_BACK for statuses in turns)
+        return len(turns) == needed and all(
+            statuses and statuses[0] in FELL_BACK for statuses in turns
+        )
 
-    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
+    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> str | None:
         handoff = self.config["handoff_action"]
         if tracker.latest_action_name == handoff:
             return ACTION_LISTEN_NAME

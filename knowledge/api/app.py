@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from knowledge.startup import open_admin
 from knowledge.api.access_log import strip_query_strings
 from knowledge.api.background import background_jobs
 from knowledge.api.deps import RecordWriters
@@ -17,15 +16,20 @@ from knowledge.api.routes.public.web import include_web
 from knowledge.api.security_headers import install_security_headers
 from knowledge.config import Settings, get_settings
 from knowledge.retrieval.service import KnowledgeService
+from knowledge.startup import open_admin
 
 
-def create_app(settings: Settings | None = None, service: KnowledgeService | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, service: KnowledgeService | None = None
+) -> FastAPI:
     """Build the app; the index is loaded (or built) at startup, not at import."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resolved = settings or get_settings()
-        admin, _ = open_admin(resolved, app.state.knowledge_service)  # migrates; chooses what is served
+        admin, _ = open_admin(
+            resolved, app.state.knowledge_service
+        )  # migrates; chooses what is served
         app.state.knowledge_service = admin.service
         app.state.admin = admin
         app.state.record_writers = RecordWriters.from_settings(resolved)
@@ -41,7 +45,9 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
     )
     app.state.knowledge_service = service
     # Portals on other origins embed the widget, which reads GET /status (no credentials).
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_credentials=False)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_credentials=False
+    )
     app.include_router(all_routes())
     install_error_handlers(app)
     install_security_headers(app, lambda: settings or get_settings())
@@ -51,6 +57,8 @@ def create_app(settings: Settings | None = None, service: KnowledgeService | Non
 
 def app_factory() -> FastAPI:
     """Entry point for `uvicorn --factory knowledge.api.app:app_factory`."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     strip_query_strings()  # uvicorn has configured its loggers by now
     return create_app()

@@ -11,9 +11,9 @@ from knowledge.desk import desk_service
 from knowledge.desk.rasa_bridge import RasaBridge
 from knowledge.platform.models import utc_now
 from knowledge.records import unanswered
-from knowledge.startup import AdminState
 from knowledge.records.retention import retention_schedule
 from knowledge.retrieval.service import KnowledgeService
+from knowledge.startup import AdminState
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +46,12 @@ def _upkeep(admin: AdminState) -> None:
 
 
 @asynccontextmanager
-async def background_jobs(service: KnowledgeService, settings: Settings,
-                          admin: AdminState | None = None) -> AsyncIterator[None]:
-    jobs: list[Coroutine[Any, Any, None]] = [follow_published_index(service, settings.index_follow_seconds)]
+async def background_jobs(
+    service: KnowledgeService, settings: Settings, admin: AdminState | None = None
+) -> AsyncIterator[None]:
+    jobs: list[Coroutine[Any, Any, None]] = [
+        follow_published_index(service, settings.index_follow_seconds)
+    ]
     if admin is not None:
         jobs.append(desk_and_queue_upkeep(admin, settings.upkeep_seconds))
     if settings.retention_days is not None:

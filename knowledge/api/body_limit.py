@@ -11,12 +11,14 @@ from typing import Any
 from fastapi import HTTPException, Request, Response, status
 from fastapi.routing import APIRoute
 
-from knowledge.platform import messages
 from knowledge.config import Settings
+from knowledge.platform import messages
 
 
 def _too_large(limit: int) -> HTTPException:
-    return HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=messages.TOO_LARGE.format(limit=limit))
+    return HTTPException(
+        status.HTTP_413_CONTENT_TOO_LARGE, detail=messages.TOO_LARGE.format(limit=limit)
+    )
 
 
 class DocumentSizedRoute(APIRoute):

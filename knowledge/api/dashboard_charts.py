@@ -20,9 +20,18 @@ MAX_LABEL_CHARS = 42
 # Okabe–Ito: told apart with the common colour-vision deficiencies. "No verified content" is
 # the yellow beside the answers' green, so a gap in the content shows on its own.
 COLORS = {
-    "answered": "#009E73", "no_verified_content": "#F0E442", "not_found": "#E69F00", "clarified": "#56B4E9",
-    "out_of_scope": "#0072B2", "unavailable": "#000000", "handed_over": "#CC79A7", "warning": "#D55E00",
-    "other": "#999999", "conversations": "#0072B2", "answers": "#0072B2", "helpful": "#009E73",
+    "answered": "#009E73",
+    "no_verified_content": "#F0E442",
+    "not_found": "#E69F00",
+    "clarified": "#56B4E9",
+    "out_of_scope": "#0072B2",
+    "unavailable": "#000000",
+    "handed_over": "#CC79A7",
+    "warning": "#D55E00",
+    "other": "#999999",
+    "conversations": "#0072B2",
+    "answers": "#0072B2",
+    "helpful": "#009E73",
     "not_helpful": "#D55E00",
 }
 
@@ -113,8 +122,15 @@ def _segments(day: DayFigures) -> list[Segment]:
     for share in day.statuses:
         if share.count:
             height = PLOT_HEIGHT * share.share / 100
-            segments.append(Segment(share.status, share.count, share.share,
-                                    round(PLOT_TOP + PLOT_HEIGHT - reached - height, 1), round(height, 1)))
+            segments.append(
+                Segment(
+                    share.status,
+                    share.count,
+                    share.share,
+                    round(PLOT_TOP + PLOT_HEIGHT - reached - height, 1),
+                    round(height, 1),
+                )
+            )
             reached += height
     return segments
 
@@ -130,19 +146,38 @@ def day_charts(days: Sequence[DayFigures]) -> DayCharts:
     for position, day in enumerate(days):
         x = PLOT_LEFT + position * slot + (slot - width) / 2
         bar_y = _y(day.conversations, top)
-        columns.append(Column(day, round(x, 1), round(width, 1), round(x + width / 2, 1), position % every == 0,
-                              _segments(day), round(bar_y, 1), round(PLOT_TOP + PLOT_HEIGHT - bar_y, 1)))
-    return DayCharts(columns, [Tick(v, round(_y(v, 100), 1)) for v in (0, 25, 50, 75, 100)], counts,
-                     PLOT_LEFT, WIDTH - PLOT_RIGHT, PLOT_TOP, PLOT_TOP + PLOT_HEIGHT, WIDTH,
-                     PLOT_TOP + PLOT_HEIGHT + X_LABELS)
+        columns.append(
+            Column(
+                day,
+                round(x, 1),
+                round(width, 1),
+                round(x + width / 2, 1),
+                position % every == 0,
+                _segments(day),
+                round(bar_y, 1),
+                round(PLOT_TOP + PLOT_HEIGHT - bar_y, 1),
+            )
+        )
+    return DayCharts(
+        columns,
+        [Tick(v, round(_y(v, 100), 1)) for v in (0, 25, 50, 75, 100)],
+        counts,
+        PLOT_LEFT,
+        WIDTH - PLOT_RIGHT,
+        PLOT_TOP,
+        PLOT_TOP + PLOT_HEIGHT,
+        WIDTH,
+        PLOT_TOP + PLOT_HEIGHT + X_LABELS,
+    )
 
 
 def short_label(text: str) -> str:
-    return text if len(text) <= MAX_LABEL_CHARS else text[:MAX_LABEL_CHARS - 1].rstrip() + "…"
+    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
 
 
-def horizontal_bars(items: Sequence[Any], label: Callable[[Any], str],
-                    values: Callable[[Any], Mapping[str, int]]) -> BarChart:
+def horizontal_bars(
+    items: Sequence[Any], label: Callable[[Any], str], values: Callable[[Any], Mapping[str, int]]
+) -> BarChart:
     """A bar a row, its pieces (e.g. 👍 then 👎) laid end to end on one scale for all rows."""
     room = WIDTH - LABEL_WIDTH - VALUE_ROOM
     largest = max((sum(values(item).values()) for item in items), default=0) or 1
@@ -153,8 +188,16 @@ def horizontal_bars(items: Sequence[Any], label: Callable[[Any], str],
             width = room * value / largest
             pieces.append(Piece(key, value, round(x, 1), round(width, 1)))
             x += width
-        rows.append(BarRow(item, short_label(label(item)), position * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-                           [p for p in pieces if p.value], sum(values(item).values()), round(x, 1)))
+        rows.append(
+            BarRow(
+                item,
+                short_label(label(item)),
+                position * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                [p for p in pieces if p.value],
+                sum(values(item).values()),
+                round(x, 1),
+            )
+        )
     return BarChart(rows, LABEL_WIDTH, BAR_HEIGHT, WIDTH, max(len(items), 1) * ROW_HEIGHT)
 
 
@@ -170,9 +213,16 @@ class DashboardCharts:
 def dashboard_charts(figures: Dashboard) -> DashboardCharts:
     return DashboardCharts(
         days=day_charts(figures.days),
-        documents=horizontal_bars(figures.top_documents, lambda d: d.title or d.document_id,
-                                  lambda d: {"answers": d.answers}),
-        feedback=horizontal_bars(figures.feedback, lambda f: f.title or f.document_id,
-                                 lambda f: {"helpful": f.helpful, "not_helpful": f.not_helpful}),
-        statuses=CHART_STATUSES, colors=COLORS,
+        documents=horizontal_bars(
+            figures.top_documents,
+            lambda d: d.title or d.document_id,
+            lambda d: {"answers": d.answers},
+        ),
+        feedback=horizontal_bars(
+            figures.feedback,
+            lambda f: f.title or f.document_id,
+            lambda f: {"helpful": f.helpful, "not_helpful": f.not_helpful},
+        ),
+        statuses=CHART_STATUSES,
+        colors=COLORS,
     )

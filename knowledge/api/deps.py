@@ -17,13 +17,13 @@ from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from knowledge.config import Settings
 from knowledge.platform import messages
 from knowledge.platform.accounts import Principal, resolve_session
 from knowledge.platform.security import csrf_token, same_secret
-from knowledge.startup import AdminState
-from knowledge.config import Settings
-from shared.contract import RECORDS_TOKEN_HEADER
 from knowledge.retrieval.service import KnowledgeService
+from knowledge.startup import AdminState
+from shared.contract import RECORDS_TOKEN_HEADER
 
 SESSION_COOKIE = "kb_admin_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -32,7 +32,9 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 logger = logging.getLogger(__name__)
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Token from POST /admin/api/login.")
-cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="Set by the admin page's login.")
+cookie_scheme = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="Set by the admin page's login."
+)
 
 
 class PageForbidden(Exception):
@@ -66,8 +68,10 @@ def _storage(url: str) -> Storage:
     """`limits`' storage at `url`; one that does not answer must not hold a request for long."""
     options: dict[str, Any] = {}
     if urlsplit(url).scheme in ("redis", "rediss", "redis+unix"):
-        options = {"socket_timeout": REDIS_TIMEOUT_SECONDS,
-                   "socket_connect_timeout": REDIS_TIMEOUT_SECONDS}
+        options = {
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        }
     storage = storage_from_string(url, **options)
     if not isinstance(storage, Storage):
         raise ValueError(f"not a synchronous rate-limit storage: {_shown(url)}")
@@ -128,8 +132,9 @@ class Windows:
         self.url = url
         self.retry_seconds = retry_seconds
         self.memory = _MemoryWindows()
-        self._shared = (None if urlsplit(url).scheme == "memory"
-                        else MovingWindowRateLimiter(_storage(url)))
+        self._shared = (
+            None if urlsplit(url).scheme == "memory" else MovingWindowRateLimiter(_storage(url))
+        )
         self.failing = False
         self._next_try = 0.0
 
@@ -141,9 +146,13 @@ class Windows:
                 self._next_try = time.monotonic() + self.retry_seconds
                 if not self.failing:
                     self.failing = True
-                    logger.warning("Rate-limit storage %s failed (%s: %s); counting in this "
-                                   "process's memory until it answers", _shown(self.url),
-                                   type(error).__name__, error)
+                    logger.warning(
+                        "Rate-limit storage %s failed (%s: %s); counting in this "
+                        "process's memory until it answers",
+                        _shown(self.url),
+                        type(error).__name__,
+                        error,
+                    )
             else:
                 if self.failing:
                     self.failing = False
@@ -160,8 +169,13 @@ class RecordWriters:
     is outside the shared budget: the desk caps it per client address instead. All are moving
     windows of a minute, in the storage KB_RATE_LIMIT_STORAGE names (replicas share Redis)."""
 
-    def __init__(self, per_conversation: int, per_minute: int,
-                 turn_batches_per_minute: int | None = None, storage: str = MEMORY) -> None:
+    def __init__(
+        self,
+        per_conversation: int,
+        per_minute: int,
+        turn_batches_per_minute: int | None = None,
+        storage: str = MEMORY,
+    ) -> None:
         self.windows = Windows(storage)
         self.per_conversation = RateLimitItemPerMinute(per_conversation, 1)
         self.everyone = RateLimitItemPerMinute(per_minute, 1)
@@ -169,12 +183,17 @@ class RecordWriters:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RecordWriters":
-        return cls(settings.records_per_conversation, settings.records_per_minute,
-                   settings.turn_batches_per_minute, settings.rate_limit_storage)
+        return cls(
+            settings.records_per_conversation,
+            settings.records_per_minute,
+            settings.turn_batches_per_minute,
+            settings.rate_limit_storage,
+        )
 
     def allow_record(self, conversation_id: str) -> bool:
-        return (self.windows.hit(self.per_conversation, "records-conversation", conversation_id)
-                and self.windows.hit(self.everyone, "records-everyone"))
+        return self.windows.hit(
+            self.per_conversation, "records-conversation", conversation_id
+        ) and self.windows.hit(self.everyone, "records-everyone")
 
     def allow_handoff(self, conversation_id: str) -> bool:
         """Never refused because other conversations were noisy (no shared budget)."""
@@ -185,12 +204,17 @@ class RecordWriters:
         return self.windows.hit(self.turn_batches, "turn-batches")
 
 
-def record_writer(request: Request, admin: Admin,
-                  token: Annotated[str | None, Header(alias=RECORDS_TOKEN_HEADER)] = None) -> AdminState:
+def record_writer(
+    request: Request,
+    admin: Admin,
+    token: Annotated[str | None, Header(alias=RECORDS_TOKEN_HEADER)] = None,
+) -> AdminState:
     """Only the action server writes citizens' records: it holds the shared secret."""
     expected = admin.settings.records_token
     if expected is None or not token or not same_secret(token, expected.get_secret_value()):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail={"message": messages.RECORDS_UNAUTHORIZED})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, detail={"message": messages.RECORDS_UNAUTHORIZED}
+        )
     return admin
 
 
@@ -198,8 +222,11 @@ RecordWriter = Annotated[AdminState, Depends(record_writer)]
 
 
 def _too_many() -> HTTPException:
-    return HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail={"message": messages.RECORDS_TOO_MANY},
-                         headers={"Retry-After": "60"})
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        detail={"message": messages.RECORDS_TOO_MANY},
+        headers={"Retry-After": "60"},
+    )
 
 
 def within_record_limits(request: Request, conversation_id: str) -> None:
@@ -223,19 +250,29 @@ def client_address(request: Request) -> str:
     that a configured proxy (KB_TRUSTED_PROXIES) names in X-Forwarded-For."""
     from knowledge.api.forwarded import forwarded_client
 
-    return forwarded_client(request.client.host if request.client else None,
-                            request.headers.getlist("x-forwarded-for"), request.app.state.admin.settings.trusted_proxies)
+    return forwarded_client(
+        request.client.host if request.client else None,
+        request.headers.getlist("x-forwarded-for"),
+        request.app.state.admin.settings.trusted_proxies,
+    )
 
 
 def set_session_cookie(response: Response, admin: AdminState, token: str) -> None:
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=admin.settings.admin_session_minutes * 60, httponly=True,
-        secure=admin.settings.admin_cookie_secure, samesite="strict", path="/admin",
+        SESSION_COOKIE,
+        token,
+        max_age=admin.settings.admin_session_minutes * 60,
+        httponly=True,
+        secure=admin.settings.admin_cookie_secure,
+        samesite="strict",
+        path="/admin",
     )
 
 
 def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
 def current_principal(

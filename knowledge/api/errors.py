@@ -10,6 +10,8 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
 
+from knowledge.api.deps import PageForbidden
+from knowledge.api.pages import render
 from knowledge.platform import messages
 from knowledge.platform.errors import (
     AdminError,
@@ -24,8 +26,6 @@ from knowledge.platform.errors import (
     TooLarge,
     VersionConflict,
 )
-from knowledge.api.deps import PageForbidden
-from knowledge.api.pages import render
 
 STATUS = {
     NotFound: status.HTTP_404_NOT_FOUND,
@@ -42,15 +42,20 @@ STATUS = {
 # OpenAPI `responses=` of the admin routes.
 Responses = dict[int | str, dict[str, Any]]
 ERRORS: Responses = {
-    401: {"description": "Not logged in"}, 403: {"description": "Not an editor"},
-    404: {"description": "No such document"}, 413: {"description": "Body too large"},
+    401: {"description": "Not logged in"},
+    403: {"description": "Not an editor"},
+    404: {"description": "No such document"},
+    413: {"description": "Body too large"},
 }
 WRITE_ERRORS: Responses = {**ERRORS, 409: {"description": "Stale version or existing id"}}
 JSON_PATHS = ("/admin/api/", "/unanswered", "/feedback", "/handoffs", "/live/", "/turns")
 
 
 def error_status(error: AdminError) -> int:
-    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), status.HTTP_400_BAD_REQUEST)
+    return next(
+        (code for kind, code in STATUS.items() if isinstance(error, kind)),
+        status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def error_detail(error: AdminError) -> dict[str, object]:
@@ -71,21 +76,36 @@ async def admin_error(request: Request, error: Exception) -> Response:
     if request.url.path.startswith(JSON_PATHS):
         return JSONResponse({"detail": error_detail(error)}, status_code=error_status(error))
     problems = error.problems if isinstance(error, InvalidInput) else []
-    return render(request, "error.html", getattr(request.state, "principal", None), error_status(error),
-                  error=error.message, problems=problems)
+    return render(
+        request,
+        "error.html",
+        getattr(request.state, "principal", None),
+        error_status(error),
+        error=error.message,
+        problems=problems,
+    )
 
 
 async def page_forbidden(request: Request, error: Exception) -> Response:
     """The staff member sees why, in the admin page's own layout."""
     message = error.message if isinstance(error, PageForbidden) else messages.FORBIDDEN
-    return render(request, "error.html", getattr(request.state, "principal", None), status.HTTP_403_FORBIDDEN,
-                  error=message, problems=[])
+    return render(
+        request,
+        "error.html",
+        getattr(request.state, "principal", None),
+        status.HTTP_403_FORBIDDEN,
+        error=message,
+        problems=[],
+    )
 
 
 async def database_busy(request: Request, error: Exception) -> Response:
     """A locked or unreachable database: 503 with a reason the caller can act on (retry)."""
-    return JSONResponse({"detail": {"message": messages.DATABASE_BUSY}}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-                        headers={"Retry-After": "5"})
+    return JSONResponse(
+        {"detail": {"message": messages.DATABASE_BUSY}},
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": "5"},
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

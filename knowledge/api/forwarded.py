@@ -31,7 +31,9 @@ def _trusted(text: str, proxies: Sequence[Network]) -> bool:
     return address is not None and any(address in network for network in proxies)
 
 
-def forwarded_client(peer: str | None, forwarded_for: Sequence[str], proxies: Sequence[Network]) -> str:
+def forwarded_client(
+    peer: str | None, forwarded_for: Sequence[str], proxies: Sequence[Network]
+) -> str:
     """The peer, unless it is a trusted proxy: then the nearest address in X-Forwarded-For
     that is not one, read from the right (each proxy appends the address it saw, and only
     the entries that trusted proxies appended can be believed). An entry that is not an IP

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from knowledge.platform.security import login_form_token, new_token, same_secret
 from knowledge.api.pages import render
 from knowledge.config import Settings
+from knowledge.platform.security import login_form_token, new_token, same_secret
 
 LOGIN_COOKIE = "kb_admin_login"
 LOGIN_PATH = "/admin/login"
@@ -33,13 +33,28 @@ def _pre_session(request: Request) -> str | None:
     return value if _TOKEN_SHAPE.fullmatch(value) else None
 
 
-def login_page(request: Request, settings: Settings, status_code: int = 200, **context: Any) -> HTMLResponse:
+def login_page(
+    request: Request, settings: Settings, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     """The form, and the cookie its token is bound to (kept when the browser has one, so two
     open login tabs both work)."""
     pre_session = _pre_session(request) or new_token()
-    response = render(request, "login.html", None, status_code, login_token=login_form_token(pre_session), **context)
-    response.set_cookie(LOGIN_COOKIE, pre_session, httponly=True, secure=settings.admin_cookie_secure,
-                        samesite="strict", path=LOGIN_PATH)
+    response = render(
+        request,
+        "login.html",
+        None,
+        status_code,
+        login_token=login_form_token(pre_session),
+        **context,
+    )
+    response.set_cookie(
+        LOGIN_COOKIE,
+        pre_session,
+        httponly=True,
+        secure=settings.admin_cookie_secure,
+        samesite="strict",
+        path=LOGIN_PATH,
+    )
     return response
 
 
@@ -52,10 +67,17 @@ def from_this_site(request: Request) -> bool:
     if origin is None:
         return True
     parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and parts.netloc.lower() == request.headers.get("host", "").lower()
+    return (
+        parts.scheme in ("http", "https")
+        and parts.netloc.lower() == request.headers.get("host", "").lower()
+    )
 
 
 def genuine_login_post(request: Request, token: str) -> bool:
     """The post came from our own login form, in this browser."""
     pre_session = _pre_session(request)
-    return from_this_site(request) and pre_session is not None and same_secret(token, login_form_token(pre_session))
+    return (
+        from_this_site(request)
+        and pre_session is not None
+        and same_secret(token, login_form_token(pre_session))
+    )

@@ -6,15 +6,14 @@ from typing import Annotated
 
 import typer
 
+from knowledge.config import Settings, get_settings
 from knowledge.content import transfer
-
+from knowledge.content.document_source import served_documents
+from knowledge.content.publishing import Publisher, PublishResult
 from knowledge.platform import accounts
 from knowledge.platform.database import Database, database_url, upgrade
-from knowledge.content.document_source import served_documents
 from knowledge.platform.errors import AdminError
 from knowledge.platform.models import Role
-from knowledge.content.publishing import Publisher, PublishResult
-from knowledge.config import Settings, get_settings
 from knowledge.retrieval.embedding import Embedder, create_embedder
 from knowledge.retrieval.service import KnowledgeService
 
@@ -32,10 +31,14 @@ def migrate() -> None:
     database = Database(database_url(settings))
     upgrade(database.engine)
     database.dispose()
-    typer.echo(f"Database schema up to date ({database.engine.url.render_as_string(hide_password=True)})")
+    typer.echo(
+        f"Database schema up to date ({database.engine.url.render_as_string(hide_password=True)})"
+    )
 
 
-def publish_folder(settings: Settings, embedder: Embedder, source: Path, actor: str) -> PublishResult:
+def publish_folder(
+    settings: Settings, embedder: Embedder, source: Path, actor: str
+) -> PublishResult:
     """A folder (or a catalogue file) goes in as a new publication, like a staff import and
     publish: every document checked first, the publication and its audit entry recorded, the
     index rebuilt. A running service picks the new index up (it follows the shared index
@@ -55,11 +58,20 @@ def publish_folder(settings: Settings, embedder: Embedder, source: Path, actor: 
 
 
 def import_documents(
-    source: Annotated[Path | None, typer.Argument(
-        help="A folder of <topic>/<id>.md files (default: KB_DOCUMENTS_DIR, kb/documents), one .md file, "
-             "a .zip of them, or a procedure catalogue as .csv, .json or .docx")] = None,
-    publish: Annotated[bool, typer.Option("--publish/--draft",
-                                          help="Publish at once (a new publication, audited) or leave drafts for review")] = False,
+    source: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A folder of <topic>/<id>.md files (default: KB_DOCUMENTS_DIR, kb/documents), one .md file, "
+            "a .zip of them, or a procedure catalogue as .csv, .json or .docx"
+        ),
+    ] = None,
+    publish: Annotated[
+        bool,
+        typer.Option(
+            "--publish/--draft",
+            help="Publish at once (a new publication, audited) or leave drafts for review",
+        ),
+    ] = False,
     author: str = "cli",
 ) -> None:
     """Load documents into the database as drafts; nothing is stored if any of them is invalid."""
@@ -70,13 +82,17 @@ def import_documents(
         raise typer.Exit(1)
     if publish:
         result = publish_folder(settings, create_embedder(settings), source, author)
-        typer.echo(f"Published {source} as publication #{result.publication_id} ({result.documents} documents, "
-                   f"{len(result.changed)} changed)")
+        typer.echo(
+            f"Published {source} as publication #{result.publication_id} ({result.documents} documents, "
+            f"{len(result.changed)} changed)"
+        )
         return
     db = Database.open(settings)
     try:
         if source.is_dir():
-            with typer.progressbar(transfer.read_directory(source), label="Checking", file=sys.stderr) as progress:
+            with typer.progressbar(
+                transfer.read_directory(source), label="Checking", file=sys.stderr
+            ) as progress:
                 documents = transfer.parse_sources(progress)
         else:
             documents = transfer.read_path(source, settings)
@@ -86,13 +102,19 @@ def import_documents(
         _fail(error)
     finally:
         db.dispose()
-    typer.echo(f"{len(report.created)} created, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
-               f" (drafts: review and publish them on the admin page) from {source}")
+    typer.echo(
+        f"{len(report.created)} created, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
+        f" (drafts: review and publish them on the admin page) from {source}"
+    )
 
 
 def export_documents(
-    directory: Annotated[Path, typer.Argument(help="Written as <topic>/<id>.md, like kb/documents")],
-    published: Annotated[bool, typer.Option(help="What the bot serves now, instead of the latest versions")] = False,
+    directory: Annotated[
+        Path, typer.Argument(help="Written as <topic>/<id>.md, like kb/documents")
+    ],
+    published: Annotated[
+        bool, typer.Option(help="What the bot serves now, instead of the latest versions")
+    ] = False,
 ) -> None:
     """Write the documents' current versions out as Markdown files (byte-for-byte as stored)."""
     db = Database.open(get_settings())
@@ -107,9 +129,15 @@ def export_documents(
 
 def create_user(
     name: str,
-    role: Annotated[Role, typer.Option(help="editor: change and publish; viewer: read and see reports")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input")] = False,
-    update: Annotated[bool, typer.Option(help="Reset the password and role of an existing account")] = False,
+    role: Annotated[
+        Role, typer.Option(help="editor: change and publish; viewer: read and see reports")
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+    update: Annotated[
+        bool, typer.Option(help="Reset the password and role of an existing account")
+    ] = False,
 ) -> None:
     """Create a staff account (the password is asked for, or read from stdin)."""
     if password_stdin:

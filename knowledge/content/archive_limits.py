@@ -14,9 +14,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from knowledge.config import Settings
 from knowledge.platform import messages
 from knowledge.platform.errors import InvalidInput, TooLarge
-from knowledge.config import Settings
 
 CHUNK_BYTES = 64 * 1024
 MAX_MEMBERS = 5000  # a Word file has about twenty; a document archive one per document
@@ -42,7 +42,9 @@ def megabytes(size: int) -> str:
 
 
 def _member_too_large(name: str, limit: int) -> TooLarge:
-    return TooLarge(messages.INFLATED_MEMBER_TOO_LARGE.format(name=name[:_NAME_SHOWN], limit=megabytes(limit)))
+    return TooLarge(
+        messages.INFLATED_MEMBER_TOO_LARGE.format(name=name[:_NAME_SHOWN], limit=megabytes(limit))
+    )
 
 
 def _total_too_large(limit: int) -> TooLarge:
@@ -68,15 +70,22 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes
             crc = zlib.crc32(chunk, crc)
             parts.append(chunk)
     if size != info.file_size:
-        raise InvalidInput(messages.INVALID_ARCHIVE, [messages.ARCHIVE_SIZE_MISMATCH.format(
-            name=info.filename[:_NAME_SHOWN], declared=info.file_size, actual=size)])
+        raise InvalidInput(
+            messages.INVALID_ARCHIVE,
+            [
+                messages.ARCHIVE_SIZE_MISMATCH.format(
+                    name=info.filename[:_NAME_SHOWN], declared=info.file_size, actual=size
+                )
+            ],
+        )
     if crc != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename[:_NAME_SHOWN]!r}")
     return b"".join(parts)
 
 
-def read_members(data: bytes, limits: ArchiveLimits,
-                 wanted: Callable[[zipfile.ZipInfo], bool] = lambda _: True) -> list[tuple[str, bytes]]:
+def read_members(
+    data: bytes, limits: ArchiveLimits, wanted: Callable[[zipfile.ZipInfo], bool] = lambda _: True
+) -> list[tuple[str, bytes]]:
     """(name, bytes) of the `wanted` files of a ZIP, in archive order, or TooLarge (413)
     naming the member and the limit, or InvalidInput (422) for a broken or encrypted ZIP.
     Members not wanted are never inflated, so they are not counted."""
@@ -86,7 +95,9 @@ def read_members(data: bytes, limits: ArchiveLimits,
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise InvalidInput(messages.INVALID_ARCHIVE, [f"zip: {exc}"]) from exc
     if len(members) > limits.max_members:
-        raise TooLarge(messages.ARCHIVE_TOO_MANY_MEMBERS.format(count=len(members), limit=limits.max_members))
+        raise TooLarge(
+            messages.ARCHIVE_TOO_MANY_MEMBERS.format(count=len(members), limit=limits.max_members)
+        )
     if oversized := next((i for i in members if i.file_size > limits.member_bytes), None):
         raise _member_too_large(oversized.filename, limits.member_bytes)
     if sum(i.file_size for i in members) > limits.total_bytes:
@@ -97,12 +108,25 @@ def read_members(data: bytes, limits: ArchiveLimits,
         cap = min(limits.member_bytes, limits.total_bytes - total)
         try:
             content = _inflate(archive, info, cap)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError,
-                zlib.error, lzma.LZMAError) as exc:
-            raise InvalidInput(messages.INVALID_ARCHIVE, [f"{info.filename[:_NAME_SHOWN]}: {exc}"]) from exc
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            RuntimeError,
+            NotImplementedError,
+            zlib.error,
+            lzma.LZMAError,
+        ) as exc:
+            raise InvalidInput(
+                messages.INVALID_ARCHIVE, [f"{info.filename[:_NAME_SHOWN]}: {exc}"]
+            ) from exc
         if content is None:
-            raise (_member_too_large(info.filename, cap) if cap == limits.member_bytes
-                   else _total_too_large(limits.total_bytes))
+            raise (
+                _member_too_large(info.filename, cap)
+                if cap == limits.member_bytes
+                else _total_too_large(limits.total_bytes)
+            )
         total += len(content)
         read.append((info.filename, content))
     return read

@@ -14,19 +14,31 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from knowledge.platform import messages
 from knowledge.content.archive_limits import ArchiveLimits, read_members, rebuilt_zip
-from knowledge.platform.csv_cells import restored
-from knowledge.platform.errors import InvalidInput, TooLarge
 from knowledge.content.validation import checked_document
 from knowledge.documents.model import KnowledgeDocument, serialize_document
 from knowledge.documents.procedures import HEADINGS, ORDER, SUMMARY_HEADING, SectionKey
+from knowledge.platform import messages
+from knowledge.platform.csv_cells import restored
+from knowledge.platform.errors import InvalidInput, TooLarge
 from shared.text import normalize_for_matching
 
 # Front-matter fields a row may give; `kind` is always procedure and the body is built from
 # the section columns.
-FIELD_COLUMNS = ("id", "title", "topic", "procedure_code", "authority", "online", "file_online_at",
-                 "portal_url", "aliases", "questions", "sources", "reviewed")
+FIELD_COLUMNS = (
+    "id",
+    "title",
+    "topic",
+    "procedure_code",
+    "authority",
+    "online",
+    "file_online_at",
+    "portal_url",
+    "aliases",
+    "questions",
+    "sources",
+    "reviewed",
+)
 LIST_COLUMNS = {"file_online_at", "aliases", "questions", "sources"}
 REQUIRED_COLUMNS = ("id", "title")
 DEFAULT_TOPIC = "dich_vu_cong"
@@ -37,7 +49,10 @@ def _section_of_name(name: str) -> SectionKey | None:
     in any case and with or without diacritics."""
     folded = normalize_for_matching(name).strip()
     for key in SectionKey:
-        if folded in (key.value, normalize_for_matching(SUMMARY_HEADING if key is SectionKey.SUMMARY else HEADINGS[key])):
+        if folded in (
+            key.value,
+            normalize_for_matching(SUMMARY_HEADING if key is SectionKey.SUMMARY else HEADINGS[key]),
+        ):
             return key
     return None
 
@@ -54,7 +69,11 @@ def _list_cell(column: str, value: object) -> list[str]:
 def procedure_body(sections: dict[SectionKey, str]) -> str:
     """The Markdown body: the summary as its lead paragraph, then each non-empty section under its heading."""
     parts = [sections.get(SectionKey.SUMMARY, "").strip()]
-    parts += [f"## {HEADINGS[key]}\n\n{sections[key].strip()}" for key in ORDER if sections.get(key, "").strip()]
+    parts += [
+        f"## {HEADINGS[key]}\n\n{sections[key].strip()}"
+        for key in ORDER
+        if sections.get(key, "").strip()
+    ]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -67,13 +86,17 @@ def procedure_from_row(row: dict[str, object]) -> tuple[KnowledgeDocument, str]:
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if column in FIELD_COLUMNS:
-            fields[column] = _list_cell(column, value) if column in LIST_COLUMNS else str(value).strip()
+            fields[column] = (
+                _list_cell(column, value) if column in LIST_COLUMNS else str(value).strip()
+            )
         elif (key := _section_of_name(column)) is not None:
             sections[key] = str(value)
         else:
             unknown.append(column)
     if unknown:
-        raise InvalidInput(messages.INVALID_DOCUMENT, [f"cột không dùng được: {', '.join(unknown)}"])
+        raise InvalidInput(
+            messages.INVALID_DOCUMENT, [f"cột không dùng được: {', '.join(unknown)}"]
+        )
     fields["body"] = procedure_body(sections)
     document = checked_document(fields)
     return document, serialize_document(document)
@@ -121,9 +144,14 @@ def read_catalogue_csv(text: str) -> list[tuple[KnowledgeDocument, str]]:
     try:
         for raw in reader:
             if None in raw:
-                collector.problems.append(f"dòng {reader.line_num}: nhiều ô hơn số cột của dòng tiêu đề")
+                collector.problems.append(
+                    f"dòng {reader.line_num}: nhiều ô hơn số cột của dòng tiêu đề"
+                )
                 continue
-            row = {key: restored(value) if isinstance(value, str) else value for key, value in raw.items()}
+            row = {
+                key: restored(value) if isinstance(value, str) else value
+                for key, value in raw.items()
+            }
             if any(isinstance(v, str) and v.strip() for v in row.values()):
                 collector.add(f"dòng {reader.line_num}", row)
     except csv.Error as exc:
@@ -142,7 +170,9 @@ class LineCounter:
 
     def line_at(self, position: int) -> int:
         if position < self._position:
-            raise ValueError(f"position {position} is before {self._position}: lines are counted forward only")
+            raise ValueError(
+                f"position {position} is before {self._position}: lines are counted forward only"
+            )
         self._line += self._text.count("\n", self._position, position)
         self._position = position
         return self._line
@@ -168,13 +198,19 @@ def _json_rows(text: str) -> Iterator[tuple[int, object]]:
         try:
             value, position = decoder.raw_decode(stripped, position)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(messages.INVALID_ARCHIVE, [f"dòng {exc.lineno}: JSON sai cú pháp ({exc.msg})"]) from exc
+            raise InvalidInput(
+                messages.INVALID_ARCHIVE, [f"dòng {exc.lineno}: JSON sai cú pháp ({exc.msg})"]
+            ) from exc
         except RecursionError as exc:  # "[[[[…" thousands deep
-            raise InvalidInput(messages.INVALID_ARCHIVE, [f"dòng {line}: JSON lồng quá sâu"]) from exc
+            raise InvalidInput(
+                messages.INVALID_ARCHIVE, [f"dòng {line}: JSON lồng quá sâu"]
+            ) from exc
         yield line, value
-    if stripped[position + 1:].strip():
+    if stripped[position + 1 :].strip():
         line = lines.line_at(position)
-        raise InvalidInput(messages.INVALID_ARCHIVE, [f"dòng {line}: còn nội dung sau dấu ] đóng mảng"])
+        raise InvalidInput(
+            messages.INVALID_ARCHIVE, [f"dòng {line}: còn nội dung sau dấu ] đóng mảng"]
+        )
 
 
 def read_catalogue_json(text: str) -> list[tuple[KnowledgeDocument, str]]:
@@ -187,7 +223,7 @@ def read_catalogue_json(text: str) -> list[tuple[KnowledgeDocument, str]]:
         row = {k: v for k, v in value.items() if k != "sections"}
         nested = value.get("sections") or {}
         if not isinstance(nested, dict):
-            collector.problems.append(f"dòng {line}: \"sections\" phải là một đối tượng")
+            collector.problems.append(f'dòng {line}: "sections" phải là một đối tượng')
             continue
         row.update(nested)
         collector.add(f"dòng {line}", row)
@@ -209,8 +245,12 @@ def _check_paragraph_count(members: list[tuple[str, bytes]]) -> None:
     body = next((content for name, content in members if name == "word/document.xml"), b"")
     count = len(_PARAGRAPH_START.findall(body))
     if count > MAX_DOCX_PARAGRAPHS:
-        raise TooLarge(messages.DOCX_TOO_MANY_PARAGRAPHS.format(count=f"{count:,}".replace(",", "."),
-                                                                  limit=f"{MAX_DOCX_PARAGRAPHS:,}".replace(",", ".")))
+        raise TooLarge(
+            messages.DOCX_TOO_MANY_PARAGRAPHS.format(
+                count=f"{count:,}".replace(",", "."),
+                limit=f"{MAX_DOCX_PARAGRAPHS:,}".replace(",", "."),
+            )
+        )
 
 
 def _docx_paragraphs(data: bytes, limits: ArchiveLimits) -> list[tuple[str, str, str]]:
@@ -226,8 +266,10 @@ def _docx_paragraphs(data: bytes, limits: ArchiveLimits) -> list[tuple[str, str,
     checked = rebuilt_zip(members)
     try:
         document = docx.Document(io.BytesIO(checked))
-    except Exception as exc:  # noqa: BLE001 — an uploaded file may break python-docx or lxml in any way
-        raise InvalidInput(messages.INVALID_ARCHIVE, [f"docx: không đọc được tệp Word ({type(exc).__name__})"]) from exc
+    except Exception as exc:
+        raise InvalidInput(
+            messages.INVALID_ARCHIVE, [f"docx: không đọc được tệp Word ({type(exc).__name__})"]
+        ) from exc
     # python-docx looks a paragraph's style up by scanning every style (about 2 ms in a real
     # file), so each style id is looked up once: 800,000 empty paragraphs took 14 minutes.
     style_names: dict[str | None, str] = {}
@@ -269,11 +311,18 @@ def read_catalogue_docx(data: bytes, limits: ArchiveLimits) -> list[tuple[Knowle
     for number, (style, list_kind, text) in enumerate(_docx_paragraphs(data, limits), start=1):
         if style in ("Title", "Heading 1"):
             finish()
-            current, where, section, texts = {"title": text}, f"đoạn {number}", SectionKey.SUMMARY, {}
+            current, where, section, texts = (
+                {"title": text},
+                f"đoạn {number}",
+                SectionKey.SUMMARY,
+                {},
+            )
             continue
         if current is None or not text:
             if text and current is None:
-                collector.problems.append(f"đoạn {number}: nội dung trước tiêu đề thủ tục đầu tiên (Heading 1)")
+                collector.problems.append(
+                    f"đoạn {number}: nội dung trước tiêu đề thủ tục đầu tiên (Heading 1)"
+                )
             continue
         if style == "Heading 2":
             section = _section_of_name(text)
@@ -290,7 +339,9 @@ def read_catalogue_docx(data: bytes, limits: ArchiveLimits) -> list[tuple[Knowle
         elif section is not None:
             texts.setdefault(section, []).append((list_kind, text))
     finish()
-    return collector.result("docx: không có thủ tục nào (mỗi thủ tục bắt đầu bằng một tiêu đề Heading 1)")
+    return collector.result(
+        "docx: không có thủ tục nào (mỗi thủ tục bắt đầu bằng một tiêu đề Heading 1)"
+    )
 
 
 def _joined(paragraphs: list[tuple[str, str]]) -> str:

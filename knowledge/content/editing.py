@@ -7,7 +7,9 @@ from knowledge.documents.model import KnowledgeDocument, serialize_document
 from knowledge.platform.database import Database
 
 
-def saved_document(db: Database, fields: dict[str, object], actor: str, base_version: int | None) -> KnowledgeDocument:
+def saved_document(
+    db: Database, fields: dict[str, object], actor: str, base_version: int | None
+) -> KnowledgeDocument:
     """Create (no base version) or edit (from `base_version`; VersionConflict if someone saved
     in between) a document as a new draft: the one way a save goes, from the API or the page."""
     document = checked_document(fields)
@@ -15,5 +17,7 @@ def saved_document(db: Database, fields: dict[str, object], actor: str, base_ver
         if base_version is None:
             store.create_document(session, document, serialize_document(document), actor)
         else:
-            store.edit_document(session, document, serialize_document(document), base_version, actor)
+            store.edit_document(
+                session, document, serialize_document(document), base_version, actor
+            )
     return document

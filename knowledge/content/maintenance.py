@@ -30,15 +30,21 @@ def maintenance_file(settings: Settings) -> Path:
 def read_state(settings: Settings) -> MaintenanceState:
     """Off when the file is missing or unreadable: a broken switch must not hide the bot."""
     try:
-        return MaintenanceState.model_validate_json(maintenance_file(settings).read_text(encoding="utf-8"))
+        return MaintenanceState.model_validate_json(
+            maintenance_file(settings).read_text(encoding="utf-8")
+        )
     except (OSError, ValidationError):
         return MaintenanceState()
 
 
-def write_state(settings: Settings, enabled: bool, message: str | None, actor: str) -> MaintenanceState:
+def write_state(
+    settings: Settings, enabled: bool, message: str | None, actor: str
+) -> MaintenanceState:
     state = MaintenanceState(
-        enabled=enabled, message=(message or "").strip() or DEFAULT_NOTICE,
-        updated_at=datetime.now(UTC), updated_by=actor,
+        enabled=enabled,
+        message=(message or "").strip() or DEFAULT_NOTICE,
+        updated_at=datetime.now(UTC),
+        updated_by=actor,
     )
     write_text_atomically(maintenance_file(settings), state.model_dump_json(indent=2))
     return state

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
+from knowledge.content.document_source import documents_of, published_sources
+from knowledge.content.protected_documents import check_not_dropped
 from knowledge.platform import audit, messages
 from knowledge.platform.database import Database
 from knowledge.platform.errors import NotSeeded, PublishFailed
@@ -26,8 +28,6 @@ from knowledge.platform.models import (
     StoredDocument,
     utc_now,
 )
-from knowledge.content.document_source import documents_of, published_sources
-from knowledge.content.protected_documents import check_not_dropped
 from knowledge.retrieval.service import KnowledgeService
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,11 @@ class PublishResult:
 
 def plan_publication(session: Session) -> PublishPlan:
     rows = session.execute(
-        select(StoredDocument, DocumentRevision.source)
-        .join(DocumentRevision, (DocumentRevision.document_id == StoredDocument.id)
-              & (DocumentRevision.version == StoredDocument.version))
+        select(StoredDocument, DocumentRevision.source).join(
+            DocumentRevision,
+            (DocumentRevision.document_id == StoredDocument.id)
+            & (DocumentRevision.version == StoredDocument.version),
+        )
     ).all()
     versions = {head.id: head.version for head, _ in rows}
     live = {head.id: (head.topic, source) for head, source in rows if not head.deleted}
@@ -68,7 +70,10 @@ def _mark_published(session: Session, plan: PublishPlan) -> None:
             .where(StoredDocument.id == document_id)
             .values(
                 published_version=version,
-                status=case((StoredDocument.version == version, DocumentStatus.PUBLISHED.value), else_=DocumentStatus.DRAFT.value),
+                status=case(
+                    (StoredDocument.version == version, DocumentStatus.PUBLISHED.value),
+                    else_=DocumentStatus.DRAFT.value,
+                ),
             )
             .execution_options(synchronize_session=False)
         )
@@ -105,15 +110,31 @@ class Publisher:
             with self._db.write() as session:
                 _mark_published(session, plan)
                 publication = Publication(
-                    created_at=utc_now(), author=actor, fingerprint=fingerprint,
-                    document_count=len(plan.live), changed=json.dumps(plan.changed),
+                    created_at=utc_now(),
+                    author=actor,
+                    fingerprint=fingerprint,
+                    document_count=len(plan.live),
+                    changed=json.dumps(plan.changed),
                 )
                 session.add(publication)
                 session.flush()
-                audit.record(session, actor, "publish", fingerprint, changed=plan.changed, documents=len(plan.live))
+                audit.record(
+                    session,
+                    actor,
+                    "publish",
+                    fingerprint,
+                    changed=plan.changed,
+                    documents=len(plan.live),
+                )
                 publication_id = publication.id
             seconds = time.perf_counter() - started
-            logger.info("Published %d documents (%d changed) as index %s in %.2f s", len(plan.live), len(plan.changed), fingerprint, seconds)
+            logger.info(
+                "Published %d documents (%d changed) as index %s in %.2f s",
+                len(plan.live),
+                len(plan.changed),
+                fingerprint,
+                seconds,
+            )
             return PublishResult(publication_id, fingerprint, len(plan.live), plan.changed, seconds)
 
 

@@ -16,23 +16,22 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from knowledge.config import Settings
 from knowledge.content import catalogue
-
-from knowledge.platform import audit, messages
 from knowledge.content.archive_limits import ArchiveLimits, read_members
-from knowledge.platform.csv_cells import neutralised, restored
+from knowledge.content.document_source import published_sources
 from knowledge.content.document_store import (
     DocumentRecord,
     create_document,
     edit_document,
     list_documents,
 )
+from knowledge.content.validation import checked_document, checked_source
+from knowledge.documents.model import KnowledgeDocument, parse_document, serialize_document
+from knowledge.platform import audit, messages
+from knowledge.platform.csv_cells import neutralised, restored
 from knowledge.platform.errors import InvalidInput, TooLarge
 from knowledge.platform.models import DocumentRevision, RevisionAction, StoredDocument
-from knowledge.content.document_source import published_sources
-from knowledge.content.validation import checked_document, checked_source
-from knowledge.config import Settings
-from knowledge.documents.model import KnowledgeDocument, parse_document, serialize_document
 
 CSV_COLUMNS = ["id", "topic", "title", "question", "answer", "sources", "reviewed"]
 
@@ -57,7 +56,9 @@ def parse_sources(files: Iterable[SourceFile]) -> list[tuple[KnowledgeDocument, 
     seen: dict[str, str] = {}
     for item in files:
         try:
-            document = checked_source(item.text, expected_id=PurePosixPath(item.name).stem, where=item.name)
+            document = checked_source(
+                item.text, expected_id=PurePosixPath(item.name).stem, where=item.name
+            )
         except InvalidInput as exc:
             problems += exc.problems
             continue
@@ -71,7 +72,9 @@ def parse_sources(files: Iterable[SourceFile]) -> list[tuple[KnowledgeDocument, 
     return parsed
 
 
-def store_documents(session: Session, documents: list[tuple[KnowledgeDocument, str]], actor: str) -> ImportReport:
+def store_documents(
+    session: Session, documents: list[tuple[KnowledgeDocument, str]], actor: str
+) -> ImportReport:
     """Create or update each document from its source, as drafts: only a publication
     (knowledge/content/publishing.py) makes anything live."""
     report = ImportReport()
@@ -85,10 +88,19 @@ def store_documents(session: Session, documents: list[tuple[KnowledgeDocument, s
             if current is not None and parse_document(current.source) == document:
                 report.unchanged.append(document.id)
             else:
-                head = edit_document(session, document, source, head.version, actor, RevisionAction.IMPORT)
+                head = edit_document(
+                    session, document, source, head.version, actor, RevisionAction.IMPORT
+                )
                 report.updated.append(document.id)
-    audit.record(session, actor, "documents.import", "", created=len(report.created),
-                 updated=len(report.updated), unchanged=len(report.unchanged))
+    audit.record(
+        session,
+        actor,
+        "documents.import",
+        "",
+        created=len(report.created),
+        updated=len(report.updated),
+        unchanged=len(report.unchanged),
+    )
     return report
 
 
@@ -134,7 +146,8 @@ def zip_archive(files: dict[str, str]) -> bytes:
 def _is_markdown(info: zipfile.ZipInfo) -> bool:
     """A document of the archive: a .md file outside hidden and __MACOSX-style folders."""
     return info.filename.endswith(".md") and not any(
-        part.startswith((".", "__")) for part in PurePosixPath(info.filename).parts)
+        part.startswith((".", "__")) for part in PurePosixPath(info.filename).parts
+    )
 
 
 def read_zip(data: bytes, limits: ArchiveLimits) -> list[SourceFile]:
@@ -160,10 +173,20 @@ def qa_csv(records: list[DocumentRecord]) -> str:
     for record in records:
         document = record.document
         for question in document.questions:
-            writer.writerow([neutralised(cell) for cell in (
-                document.id, document.topic.value, document.title, question, document.body,
-                " ".join(str(s) for s in document.sources), document.reviewed.isoformat(),
-            )])
+            writer.writerow(
+                [
+                    neutralised(cell)
+                    for cell in (
+                        document.id,
+                        document.topic.value,
+                        document.title,
+                        question,
+                        document.body,
+                        " ".join(str(s) for s in document.sources),
+                        document.reviewed.isoformat(),
+                    )
+                ]
+            )
     return buffer.getvalue()
 
 
@@ -171,15 +194,28 @@ def read_qa_csv(text: str) -> list[tuple[KnowledgeDocument, str]]:
     """Documents from question–answer rows; rows sharing an id add phrasings to one document."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None or set(CSV_COLUMNS) - set(reader.fieldnames):
-        raise InvalidInput(messages.INVALID_ARCHIVE, [f"csv: columns must be {', '.join(CSV_COLUMNS)}"])
+        raise InvalidInput(
+            messages.INVALID_ARCHIVE, [f"csv: columns must be {', '.join(CSV_COLUMNS)}"]
+        )
     grouped: dict[str, dict[str, Any]] = {}
     try:
         for raw in reader:
-            row = {key: restored(value) if isinstance(value, str) else value for key, value in raw.items()}
-            fields = grouped.setdefault(row["id"] or "", {
-                "id": row["id"], "topic": row["topic"], "title": row["title"], "body": row["answer"],
-                "sources": (row["sources"] or "").split(), "reviewed": row["reviewed"], "questions": [],
-            })
+            row = {
+                key: restored(value) if isinstance(value, str) else value
+                for key, value in raw.items()
+            }
+            fields = grouped.setdefault(
+                row["id"] or "",
+                {
+                    "id": row["id"],
+                    "topic": row["topic"],
+                    "title": row["title"],
+                    "body": row["answer"],
+                    "sources": (row["sources"] or "").split(),
+                    "reviewed": row["reviewed"],
+                    "questions": [],
+                },
+            )
             if row["question"] and row["question"].strip():
                 fields["questions"].append(row["question"])
     except csv.Error as exc:
@@ -204,7 +240,9 @@ def _text(data: bytes, kind: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(messages.INVALID_ARCHIVE, [f"{kind}: không phải văn bản UTF-8 ({exc})"]) from exc
+        raise InvalidInput(
+            messages.INVALID_ARCHIVE, [f"{kind}: không phải văn bản UTF-8 ({exc})"]
+        ) from exc
 
 
 def read_csv_upload(text: str) -> list[tuple[KnowledgeDocument, str]]:
@@ -218,7 +256,9 @@ def read_csv_upload(text: str) -> list[tuple[KnowledgeDocument, str]]:
     return catalogue.read_catalogue_csv(text)
 
 
-def read_upload(data: bytes, filename: str, settings: Settings) -> list[tuple[KnowledgeDocument, str]]:
+def read_upload(
+    data: bytes, filename: str, settings: Settings
+) -> list[tuple[KnowledgeDocument, str]]:
     """Validated documents from an upload, by its file name's ending: a ZIP of Markdown files,
     a CSV (question–answer pairs or a procedure catalogue), a JSON or Word procedure catalogue."""
     if len(data) > settings.admin_max_archive_bytes:
@@ -232,7 +272,9 @@ def read_upload(data: bytes, filename: str, settings: Settings) -> list[tuple[Kn
     if suffix == ".docx":
         return catalogue.read_catalogue_docx(data, limits)
     if suffix not in ("", ".zip"):
-        raise InvalidInput(messages.INVALID_ARCHIVE, [f"{filename}: chỉ nhận {', '.join(UPLOAD_KINDS)}"])
+        raise InvalidInput(
+            messages.INVALID_ARCHIVE, [f"{filename}: chỉ nhận {', '.join(UPLOAD_KINDS)}"]
+        )
     # Each Markdown file is one document, so it is held to a document's limit too.
     member_bytes = min(limits.member_bytes, settings.admin_max_document_bytes)
     return parse_sources(read_zip(data, replace(limits, member_bytes=member_bytes)))

@@ -4,18 +4,25 @@ problem."""
 
 from pydantic import ValidationError
 
-from knowledge.platform import messages
-from knowledge.platform.errors import InvalidInput
-from knowledge.documents.rules import document_problems, markdown_problems
-from shared.text import printable
 from knowledge.documents.model import (
     KnowledgeDocument,
-    validation_problems,
     parse_document,
     serialize_document,
+    validation_problems,
 )
+from knowledge.documents.rules import document_problems, markdown_problems
+from knowledge.platform import messages
+from knowledge.platform.errors import InvalidInput
+from shared.text import printable
 
-__all__ = ["checked_document", "checked_source", "document_problems", "markdown_problems", "printable"]
+__all__ = [
+    "checked_document",
+    "checked_source",
+    "document_problems",
+    "markdown_problems",
+    "printable",
+]
+
 
 def checked_document(fields: dict[str, object]) -> KnowledgeDocument:
     """A document from field values, or InvalidInput listing every problem."""
@@ -34,7 +41,9 @@ def checked_document(fields: dict[str, object]) -> KnowledgeDocument:
     return document
 
 
-def checked_source(text: str, *, expected_id: str | None = None, where: str = "") -> KnowledgeDocument:
+def checked_source(
+    text: str, *, expected_id: str | None = None, where: str = ""
+) -> KnowledgeDocument:
     """A document from a Markdown file's text (import), or InvalidInput."""
     prefix = f"{where}: " if where else ""
     try:
@@ -45,4 +54,3 @@ def checked_source(text: str, *, expected_id: str | None = None, where: str = ""
     if problems:
         raise InvalidInput(messages.INVALID_DOCUMENT, [f"{prefix}{p}" for p in problems])
     return document
-

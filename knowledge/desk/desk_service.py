@@ -40,7 +40,9 @@ def sweep_abandoned(db: Database, settings: Settings, now: dt.datetime) -> int:
         return len(live_handoff.sweep_abandoned(session, now, settings.handoff_abandon_minutes))
 
 
-def claim(db: Database, bridge: RasaBridge, handoff_id: int, username: str, now: dt.datetime) -> None:
+def claim(
+    db: Database, bridge: RasaBridge, handoff_id: int, username: str, now: dt.datetime
+) -> None:
     with db.write() as session:
         conversation_id = live_handoff.claim(session, handoff_id, username, now).conversation_id
     try:
@@ -54,12 +56,22 @@ def claim(db: Database, bridge: RasaBridge, handoff_id: int, username: str, now:
 
 def _give_back(handoff: Handoff | None, username: str) -> None:
     """The claim as if it had not happened, unless something else changed the request since."""
-    if handoff is not None and handoff.status == HandoffStatus.CLAIMED.value and handoff.claimed_by == username:
+    if (
+        handoff is not None
+        and handoff.status == HandoffStatus.CLAIMED.value
+        and handoff.claimed_by == username
+    ):
         handoff.status, handoff.claimed_by, handoff.staff_name, handoff.claimed_at = (
-            HandoffStatus.WAITING.value, None, None, None)
+            HandoffStatus.WAITING.value,
+            None,
+            None,
+            None,
+        )
 
 
-def close(db: Database, bridge: RasaBridge, handoff_id: int, username: str, now: dt.datetime) -> None:
+def close(
+    db: Database, bridge: RasaBridge, handoff_id: int, username: str, now: dt.datetime
+) -> None:
     with db.read() as session:
         conversation_id = live_handoff.held_by(session, handoff_id, username).conversation_id
     bridge.release(conversation_id)  # raises: still held, nothing stored
@@ -67,8 +79,9 @@ def close(db: Database, bridge: RasaBridge, handoff_id: int, username: str, now:
         live_handoff.close(session, handoff_id, username, now)
 
 
-def reply(db: Database, bridge: RasaBridge, handoff_id: int, username: str, text: str,
-          now: dt.datetime) -> SentReply:
+def reply(
+    db: Database, bridge: RasaBridge, handoff_id: int, username: str, text: str, now: dt.datetime
+) -> SentReply:
     with db.write() as session:
         message = live_handoff.staff_reply(session, handoff_id, username, text, now)
         conversation_id = live_handoff.get(session, handoff_id).conversation_id

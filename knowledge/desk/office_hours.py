@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 
 import holidays
 
-from knowledge.platform.local_time import VIETNAM, in_vietnam
 from knowledge.config import Settings
+from knowledge.platform.local_time import VIETNAM, in_vietnam
 
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 LOOKAHEAD_DAYS = 60  # a long holiday list still ends somewhere
 
 
 def _clock(text: str) -> dt.time:
-    """"HH:MM"; "24:00" is the end of the day."""
+    """ "HH:MM"; "24:00" is the end of the day."""
     hours, minutes = text.split(":")
     return dt.time.max if (hours, minutes) == ("24", "00") else dt.time(int(hours), int(minutes))
 
@@ -35,19 +35,30 @@ class OfficeHours:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "OfficeHours":
-        periods = tuple(sorted((_clock(start), _clock(end)) for start, end in settings.office_periods))
+        periods = tuple(
+            sorted((_clock(start), _clock(end)) for start, end in settings.office_periods)
+        )
         if any(start >= end for start, end in periods):
-            raise ValueError(f"office_periods must each start before they end: {settings.office_periods}")
-        national = holidays.country_holidays(settings.holiday_country) if settings.holiday_country else frozenset()
-        return cls(frozenset(settings.office_days), periods, frozenset(settings.public_holidays), national)
+            raise ValueError(
+                f"office_periods must each start before they end: {settings.office_periods}"
+            )
+        national = (
+            holidays.country_holidays(settings.holiday_country)
+            if settings.holiday_country
+            else frozenset()
+        )
+        return cls(
+            frozenset(settings.office_days), periods, frozenset(settings.public_holidays), national
+        )
 
     def _working_day(self, day: dt.date) -> bool:
         return day.weekday() in self.days and day not in self.holidays and day not in self.national
 
     def is_open(self, moment: dt.datetime) -> bool:
         local = in_vietnam(moment)
-        return self._working_day(local.date()) and any(s <= local.time() < e or local.time() == e == dt.time.max
-                                                        for s, e in self.periods)
+        return self._working_day(local.date()) and any(
+            s <= local.time() < e or local.time() == e == dt.time.max for s, e in self.periods
+        )
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
         """The next start of a working period after `moment` (Vietnam time); None if none is
@@ -64,13 +75,15 @@ class OfficeHours:
         return None
 
     def describe(self) -> str:
-        """"thứ Hai đến thứ Sáu, 07:30–11:30 và 13:30–17:00, trừ ngày lễ"."""
+        """ "thứ Hai đến thứ Sáu, 07:30–11:30 và 13:30–17:00, trừ ngày lễ"."""
         days = sorted(self.days)
         if days and days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
             day_text = f"{WEEKDAYS[days[0]]} đến {WEEKDAYS[days[-1]]}"
         else:
             day_text = ", ".join(WEEKDAYS[d] for d in days)
-        hours = " và ".join(f"{s:%H:%M}–{'24:00' if e == dt.time.max else f'{e:%H:%M}'}" for s, e in self.periods)
+        hours = " và ".join(
+            f"{s:%H:%M}–{'24:00' if e == dt.time.max else f'{e:%H:%M}'}" for s, e in self.periods
+        )
         return f"{day_text}, {hours}, trừ ngày lễ"
 
 

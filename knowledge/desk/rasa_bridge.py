@@ -4,15 +4,14 @@ resumes it when they end, sends staff messages to the citizen's widget, and dele
 conversations through Rasa's tracker store for retention."""
 
 import datetime as dt
-
 import logging
 from typing import Any
 
 import httpx
 
+from knowledge.config import Settings
 from knowledge.platform import messages
 from knowledge.platform.errors import ChatServerUnavailable
-from knowledge.config import Settings
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 5.0
@@ -25,11 +24,15 @@ class RasaBridge:
         token = settings.bridge_token.get_secret_value() if settings.bridge_token else None
         self._headers = {"Authorization": f"Bearer {token}"} if token else None
 
-    def _post(self, path: str, body: dict[str, Any], action: str, timeout: float = TIMEOUT_SECONDS) -> dict[str, Any]:
+    def _post(
+        self, path: str, body: dict[str, Any], action: str, timeout: float = TIMEOUT_SECONDS
+    ) -> dict[str, Any]:
         if self._headers is None:
             raise ChatServerUnavailable(messages.CHAT_SERVER_DOWN.format(action=action))
         try:
-            response = httpx.post(f"{self._url}/{path}", json=body, headers=self._headers, timeout=timeout)
+            response = httpx.post(
+                f"{self._url}/{path}", json=body, headers=self._headers, timeout=timeout
+            )
             response.raise_for_status()
             return dict(response.json())
         except (httpx.HTTPError, ValueError) as exc:
@@ -44,10 +47,17 @@ class RasaBridge:
         """The bot answers again and asks whether the help was useful."""
         self._post("release", {"conversation_id": conversation_id}, "kết thúc cuộc trò chuyện")
 
-    def deliver(self, conversation_id: str, message_id: int, text: str, staff_name: str | None) -> bool:
+    def deliver(
+        self, conversation_id: str, message_id: int, text: str, staff_name: str | None
+    ) -> bool:
         """True when the citizen's widget was connected to receive it; False (never raises)
         when it waits for the citizen's return."""
-        body = {"conversation_id": conversation_id, "id": message_id, "text": text, "staff_name": staff_name}
+        body = {
+            "conversation_id": conversation_id,
+            "id": message_id,
+            "text": text,
+            "staff_name": staff_name,
+        }
         try:
             return bool(self._post("deliver", body, "gửi tin nhắn").get("delivered"))
         except ChatServerUnavailable:
@@ -55,5 +65,10 @@ class RasaBridge:
 
     def delete_idle_conversations(self, cutoff: dt.datetime) -> int:
         """Rasa deletes every conversation whose newest event is older than `cutoff`; how many."""
-        answer = self._post("retention", {"before": cutoff.timestamp()}, "xóa hội thoại cũ", RETENTION_TIMEOUT_SECONDS)
+        answer = self._post(
+            "retention",
+            {"before": cutoff.timestamp()},
+            "xóa hội thoại cũ",
+            RETENTION_TIMEOUT_SECONDS,
+        )
         return int(answer["deleted"])

@@ -13,7 +13,9 @@ from html import escape
 from urllib.parse import urlsplit
 
 # The same expressions as the widget's INLINE, ORDERED, UNORDERED and HEADING.
-INLINE = re.compile(r"\*\*([^\n]+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)|(https?://[^\s<>\"]*[^\s<>\".,;:!?)'])")
+INLINE = re.compile(
+    r"\*\*([^\n]+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)|(https?://[^\s<>\"]*[^\s<>\".,;:!?)'])"
+)
 ORDERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(.*)$")
 UNORDERED = re.compile(r"^\s*[-*+•]\s+(.*)$")
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -40,7 +42,7 @@ def render_inline(text: str, allow_bold: bool = True) -> str:
     out: list[str] = []
     last = 0
     for match in INLINE.finditer(text):
-        out.append(_text(text[last:match.start()]))
+        out.append(_text(text[last : match.start()]))
         bold, label, target, bare = match.groups()
         if bold is not None and allow_bold:
             out.append(f"<strong>{render_inline(bold, allow_bold=False)}</strong>")
@@ -77,7 +79,9 @@ def render_subset(body: str) -> str:
             if open_list != kind:
                 close()
                 start = ordered.group(1) if ordered else "1"
-                parts.append(f'<ol start="{start}">' if kind == "ol" and start != "1" else f"<{kind}>")
+                parts.append(
+                    f'<ol start="{start}">' if kind == "ol" and start != "1" else f"<{kind}>"
+                )
                 open_list = kind
             elif in_paragraph:
                 close()

@@ -9,10 +9,24 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    model_validator,
+)
 
+from knowledge.documents.procedures import (
+    Authority,
+    FilingChannel,
+    OnlineLevel,
+    Section,
+    split_sections,
+)
 from knowledge.documents.rules import document_problems
-from knowledge.documents.procedures import Authority, FilingChannel, OnlineLevel, Section, split_sections
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +54,18 @@ class DocumentKind(StrEnum):
     PROCEDURE = "procedure"
 
 
-MAX_FAQ_BODY_CHARS = 8000  # one answer, read on a phone; a procedure's sections may add up to 12,000
+MAX_FAQ_BODY_CHARS = (
+    8000  # one answer, read on a phone; a procedure's sections may add up to 12,000
+)
 # Fields only a procedure has; a FAQ document's file never mentions them.
-PROCEDURE_FIELDS = ("procedure_code", "authority", "online", "file_online_at", "portal_url", "aliases")
+PROCEDURE_FIELDS = (
+    "procedure_code",
+    "authority",
+    "online",
+    "file_online_at",
+    "portal_url",
+    "aliases",
+)
 
 
 class KnowledgeDocument(BaseModel):
@@ -64,7 +87,9 @@ class KnowledgeDocument(BaseModel):
     online: OnlineLevel | None = None  # toàn trình, một phần, or in person only
     file_online_at: list[FilingChannel] | None = None
     portal_url: HttpUrl | None = None  # the procedure's page (or the national portal)
-    aliases: list[Annotated[NonBlank, Field(max_length=120)]] | None = None  # short names citizens type
+    aliases: list[Annotated[NonBlank, Field(max_length=120)]] | None = (
+        None  # short names citizens type
+    )
     questions: Annotated[list[Annotated[NonBlank, Field(max_length=300)]], Field(min_length=1)]
     sources: Annotated[list[HttpUrl], Field(min_length=1)]
     reviewed: dt.date
@@ -76,14 +101,24 @@ class KnowledgeDocument(BaseModel):
         if self.kind is DocumentKind.FAQ and given:
             raise ValueError(f"only a procedure (kind: procedure) has {', '.join(given)}")
         if self.kind is DocumentKind.FAQ and len(self.body) > MAX_FAQ_BODY_CHARS:
-            raise ValueError(f"body: a question-and-answer body has at most {MAX_FAQ_BODY_CHARS} characters")
+            raise ValueError(
+                f"body: a question-and-answer body has at most {MAX_FAQ_BODY_CHARS} characters"
+            )
         if self.kind is DocumentKind.PROCEDURE:
-            missing = [n for n in ("authority", "online", "file_online_at", "portal_url", "aliases") if not getattr(self, n)]
+            missing = [
+                n
+                for n in ("authority", "online", "file_online_at", "portal_url", "aliases")
+                if not getattr(self, n)
+            ]
             if missing:
-                raise ValueError(f"a procedure needs {', '.join(missing)} (unknown where the sources do not say)")
+                raise ValueError(
+                    f"a procedure needs {', '.join(missing)} (unknown where the sources do not say)"
+                )
             channels = self.file_online_at or []
             if FilingChannel.UNKNOWN in channels and len(channels) > 1:
-                raise ValueError("file_online_at: unknown stands alone (where to file online is not confirmed)")
+                raise ValueError(
+                    "file_online_at: unknown stands alone (where to file online is not confirmed)"
+                )
         return self
 
     @property
@@ -122,10 +157,15 @@ class DocumentSet:
 
 def validation_problems(error: ValidationError) -> list[str]:
     """One line per problem, `field: message`, as staff and `kb validate` read them."""
-    return [f"{'.'.join(str(p) for p in item['loc']) or 'document'}: {item['msg']}" for item in error.errors()]
+    return [
+        f"{'.'.join(str(p) for p in item['loc']) or 'document'}: {item['msg']}"
+        for item in error.errors()
+    ]
 
 
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL
+)
 
 
 def parse_document(text: str, *, expected_id: str | None = None) -> KnowledgeDocument:
@@ -165,7 +205,9 @@ def load_documents(directory: Path) -> DocumentSet:
             result.errors.append(DocumentError(path, "; ".join(problems)))
             continue
         if document.id in seen:
-            result.errors.append(DocumentError(path, f"duplicate id, first defined in {seen[document.id]}"))
+            result.errors.append(
+                DocumentError(path, f"duplicate id, first defined in {seen[document.id]}")
+            )
             continue
         seen[document.id] = path
         result.documents.append(document)

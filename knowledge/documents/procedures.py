@@ -88,7 +88,7 @@ def split_sections(body: str) -> list[Section]:
     sections = [Section(SectionKey.SUMMARY, SUMMARY_HEADING, lead.strip())] if lead.strip() else []
     for match, following in zip(matches, [*matches[1:], None]):
         heading = match.group(1).strip()
-        text = body[match.end(): following.start() if following else len(body)].strip()
+        text = body[match.end() : following.start() if following else len(body)].strip()
         key = KEY_OF_HEADING.get(heading)
         if key is not None and text:
             sections.append(Section(key, heading, text))
@@ -123,33 +123,81 @@ def section_problems(body: str) -> list[str]:
 # for the legal basis, "các bước … là gì" for the steps, "bao lâu có kết quả" for the time,
 # "nhận kết quả ở đâu" for the result.
 SECTION_CUES: list[tuple[SectionKey, re.Pattern[str]]] = [
-    (SectionKey.LEGAL, re.compile(r"\b(can cu|phap ly|(nghi dinh|thong tu|luat|dieu|van ban|quyet dinh|chi thi"
-                                  r"|quy dinh|khoan) nao|quy dinh o|nam o (luat|dieu|nghi dinh|thong tu)"
-                                  r"|theo luat|o luat)\b")),
-    (SectionKey.STEPS, re.compile(r"\b(cac buoc|nhung buoc|buoc nao|bam nhung gi|bam gi|dien nhung|tung buoc"
-                                  r"|trinh tu|quy trinh|thao tac)\b")),
-    (SectionKey.SUMMARY, re.compile(r"\b(online duoc khong|truc tuyen duoc khong|online dc khong|online duoc ko"
-                                    r"|online dc ko|co lam online|lam online duoc|co toan trinh|toan trinh khong"
-                                    r"|co phai den|phai di|la gi|la thu tuc gi|la cai gi|la sao)\b")),
-    (SectionKey.TIME, re.compile(r"\b(bao lau|may ngay|bao nhieu ngay|thoi han|thoi gian|bao gio|khi nao co|lau khong"
-                                 r"|lau ko|lau k|mat may|may hom|bao nhieu lau|may tuan|trong ngay|lay ngay)\b")),
-    (SectionKey.RESULT, re.compile(r"\b(nhan ket qua|tra ket qua|ket qua|nhan ban|nhan qua buu|buu chinh|buu dien"
-                                   r"|ban dien tu|ban giay|trich luc dien tu|nhan o dau|nhan giay|cap giay gi"
-                                   r"|duoc cap (giay|phieu|ban)|nhan lai giay|gui ve nha|tra ve|nhan kieu gi|nhan the"
-                                   r"|nhan sao|nhan bang cach)\b")),
-    (SectionKey.FEE, re.compile(r"\b(le phi|phi(?! dia gioi)|bao nhieu tien|het bao nhieu|mat bao nhieu|ton bao nhieu"
-                                r"|chi phi|mien phi|thu phi|nop tien|gia bao nhieu|bn tien|may tien|tra tien"
-                                r"|het bn|mat bn|ton bn|bao nhieu xu|dong tien|tinh tien|thu tien|ton tien|muc thu|tien dong"
-                                r"|dong bao nhieu)\b")),
-    (SectionKey.WHERE, re.compile(r"\b(o dau|nop o dau|noi nop|cho nao|cong nao|lam o dau|nop dau|dau nop|tren dau"
-                                  r"|app nao|ung dung nao|trang nao|web nao|co quan nao|len dau|ra dau|qua dau"
-                                  r"|kenh nao|xa nao|phuong nao|len phuong|len xa|len tinh|len huyen|phai len)\b")),
-    (SectionKey.PAPERS, re.compile(r"\b(giay to|ho so gom|can mang|mang gi|mang theo|can gi|thanh phan|chuan bi"
-                                   r"|can nhung gi|ban sao|to khai|can nhung giay|giay gi|nhung gi)\b")),
-    (SectionKey.WHO, re.compile(r"\b(ai duoc|ai co the|doi tuong|nguoi nao|ai phai|ai lam|ai nop|duoc khong neu"
-                                r"|co duoc lam|dieu kien|ai trong|truong hop nao|ai di|ai dung ten)\b")),
+    (
+        SectionKey.LEGAL,
+        re.compile(
+            r"\b(can cu|phap ly|(nghi dinh|thong tu|luat|dieu|van ban|quyet dinh|chi thi"
+            r"|quy dinh|khoan) nao|quy dinh o|nam o (luat|dieu|nghi dinh|thong tu)"
+            r"|theo luat|o luat)\b"
+        ),
+    ),
+    (
+        SectionKey.STEPS,
+        re.compile(
+            r"\b(cac buoc|nhung buoc|buoc nao|bam nhung gi|bam gi|dien nhung|tung buoc"
+            r"|trinh tu|quy trinh|thao tac)\b"
+        ),
+    ),
+    (
+        SectionKey.SUMMARY,
+        re.compile(
+            r"\b(online duoc khong|truc tuyen duoc khong|online dc khong|online duoc ko"
+            r"|online dc ko|co lam online|lam online duoc|co toan trinh|toan trinh khong"
+            r"|co phai den|phai di|la gi|la thu tuc gi|la cai gi|la sao)\b"
+        ),
+    ),
+    (
+        SectionKey.TIME,
+        re.compile(
+            r"\b(bao lau|may ngay|bao nhieu ngay|thoi han|thoi gian|bao gio|khi nao co|lau khong"
+            r"|lau ko|lau k|mat may|may hom|bao nhieu lau|may tuan|trong ngay|lay ngay)\b"
+        ),
+    ),
+    (
+        SectionKey.RESULT,
+        re.compile(
+            r"\b(nhan ket qua|tra ket qua|ket qua|nhan ban|nhan qua buu|buu chinh|buu dien"
+            r"|ban dien tu|ban giay|trich luc dien tu|nhan o dau|nhan giay|cap giay gi"
+            r"|duoc cap (giay|phieu|ban)|nhan lai giay|gui ve nha|tra ve|nhan kieu gi|nhan the"
+            r"|nhan sao|nhan bang cach)\b"
+        ),
+    ),
+    (
+        SectionKey.FEE,
+        re.compile(
+            r"\b(le phi|phi(?! dia gioi)|bao nhieu tien|het bao nhieu|mat bao nhieu|ton bao nhieu"
+            r"|chi phi|mien phi|thu phi|nop tien|gia bao nhieu|bn tien|may tien|tra tien"
+            r"|het bn|mat bn|ton bn|bao nhieu xu|dong tien|tinh tien|thu tien|ton tien|muc thu|tien dong"
+            r"|dong bao nhieu)\b"
+        ),
+    ),
+    (
+        SectionKey.WHERE,
+        re.compile(
+            r"\b(o dau|nop o dau|noi nop|cho nao|cong nao|lam o dau|nop dau|dau nop|tren dau"
+            r"|app nao|ung dung nao|trang nao|web nao|co quan nao|len dau|ra dau|qua dau"
+            r"|kenh nao|xa nao|phuong nao|len phuong|len xa|len tinh|len huyen|phai len)\b"
+        ),
+    ),
+    (
+        SectionKey.PAPERS,
+        re.compile(
+            r"\b(giay to|ho so gom|can mang|mang gi|mang theo|can gi|thanh phan|chuan bi"
+            r"|can nhung gi|ban sao|to khai|can nhung giay|giay gi|nhung gi)\b"
+        ),
+    ),
+    (
+        SectionKey.WHO,
+        re.compile(
+            r"\b(ai duoc|ai co the|doi tuong|nguoi nao|ai phai|ai lam|ai nop|duoc khong neu"
+            r"|co duoc lam|dieu kien|ai trong|truong hop nao|ai di|ai dung ten)\b"
+        ),
+    ),
     (SectionKey.NOTES, re.compile(r"\b(luu y|chu y|can biet gi|canh bao|lua dao|de y)\b")),
-    (SectionKey.STEPS, re.compile(r"\b(lam the nao|lam sao|the nao|cach lam|cach|huong dan|nhu the nao|ra sao)\b")),
+    (
+        SectionKey.STEPS,
+        re.compile(r"\b(lam the nao|lam sao|the nao|cach lam|cach|huong dan|nhu the nao|ra sao)\b"),
+    ),
 ]
 
 

@@ -17,7 +17,6 @@ from knowledge.documents.procedures import section_problems
 from shared.text import CONTROL_CHARACTERS
 
 
-
 class RuledDocument(Protocol):
     """What the rules read of a document (the model in `model.py` applies them when loading,
     so this module names the fields instead of importing it)."""
@@ -28,6 +27,7 @@ class RuledDocument(Protocol):
 
     @property
     def is_procedure(self) -> bool: ...
+
 
 # Why a document is refused: shown to staff (Vietnamese) and printed by `kb validate`.
 RAW_HTML = "không được chứa mã HTML ({snippet})"
@@ -94,8 +94,16 @@ def document_problems(document: RuledDocument) -> list[str]:
     for field, text in (("title", document.title), *(("questions", q) for q in document.questions)):
         if match := _TAG.search(text):
             problems.append(f"{field}: {MARKUP_IN_TEXT.format(snippet=match.group(0)[:40])}")
-    texts = {"title": document.title, "body": document.body, "questions": "\n".join(document.questions)}
-    problems += [f"{field}: {CONTROL_CHARACTER}" for field, text in texts.items() if CONTROL_CHARACTERS.search(text)]
+    texts = {
+        "title": document.title,
+        "body": document.body,
+        "questions": "\n".join(document.questions),
+    }
+    problems += [
+        f"{field}: {CONTROL_CHARACTER}"
+        for field, text in texts.items()
+        if CONTROL_CHARACTERS.search(text)
+    ]
     seen: set[str] = set()
     for question in document.questions:
         key = " ".join(question.casefold().split())  # with and without diacritics are both kept

@@ -10,7 +10,9 @@ from knowledge.evaluation.metrics import EvalQuestion
 from knowledge.retrieval.search import KnowledgeSearcher, confidence_features
 
 
-def question_features(searcher: KnowledgeSearcher, questions: list[EvalQuestion]) -> tuple[np.ndarray, np.ndarray]:
+def question_features(
+    searcher: KnowledgeSearcher, questions: list[EvalQuestion]
+) -> tuple[np.ndarray, np.ndarray]:
     rows, targets = [], []
     for question in questions:
         ranked = searcher.rank(question.text)
@@ -21,7 +23,9 @@ def question_features(searcher: KnowledgeSearcher, questions: list[EvalQuestion]
     return np.array(rows), np.array(targets)
 
 
-def fit_logistic(features: np.ndarray, targets: np.ndarray, l2: float = 0.01, steps: int = 5000) -> tuple[float, ...]:
+def fit_logistic(
+    features: np.ndarray, targets: np.ndarray, l2: float = 0.01, steps: int = 5000
+) -> tuple[float, ...]:
     """Weights (bias first) of a ridge-regularised logistic regression; column 0 is the bias."""
     inputs = features[:, 1:]
     mean, std = inputs.mean(axis=0), inputs.std(axis=0) + 1e-9

@@ -60,7 +60,9 @@ class MethodSummary:
     mrr: float
     top1_with_diacritics: float
     top1_without_diacritics: float
-    answered_correctly: float  # in-scope questions answered (confidence >= threshold) with the right document
+    answered_correctly: (
+        float  # in-scope questions answered (confidence >= threshold) with the right document
+    )
     answered_wrongly: float  # in-scope questions answered with a wrong document
     out_of_scope_false_answers: float
     latency_p50_ms: float
@@ -71,17 +73,24 @@ class MethodSummary:
 
 def load_eval_questions(path: Path) -> list[EvalQuestion]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [EvalQuestion(str(item["q"]), tuple(item.get("expected") or ())) for item in data["questions"]]
+    return [
+        EvalQuestion(str(item["q"]), tuple(item.get("expected") or ()))
+        for item in data["questions"]
+    ]
 
 
-def run_method(searcher: KnowledgeSearcher, mode: RankingMode, questions: list[EvalQuestion]) -> list[QuestionOutcome]:
+def run_method(
+    searcher: KnowledgeSearcher, mode: RankingMode, questions: list[EvalQuestion]
+) -> list[QuestionOutcome]:
     outcomes = []
     for question in tqdm(questions, desc=f"Evaluating {mode.value}", unit="question", disable=None):
         started = time.perf_counter()
         hits = searcher.rank(question.text, mode)
         confidence = searcher.confidence(hits, mode)
         elapsed = time.perf_counter() - started
-        outcomes.append(QuestionOutcome(question, tuple(h.document.id for h in hits[:10]), confidence, elapsed))
+        outcomes.append(
+            QuestionOutcome(question, tuple(h.document.id for h in hits[:10]), confidence, elapsed)
+        )
     return outcomes
 
 
@@ -93,7 +102,10 @@ def answer_rates(outcomes: list[QuestionOutcome], threshold: float) -> tuple[flo
     """(answered correctly, answered wrongly, out-of-scope answered) at a threshold."""
     in_scope = [o for o in outcomes if o.question.in_scope]
     out_of_scope = [o for o in outcomes if not o.question.in_scope]
-    answered = lambda o: o.confidence >= threshold
+
+    def answered(o: QuestionOutcome) -> bool:
+        return o.confidence >= threshold
+
     return (
         _share([answered(o) and o.top1_correct for o in in_scope]),
         _share([answered(o) and not o.top1_correct for o in in_scope]),
@@ -101,7 +113,9 @@ def answer_rates(outcomes: list[QuestionOutcome], threshold: float) -> tuple[flo
     )
 
 
-def calibrate_threshold(outcomes: list[QuestionOutcome], max_false: float = MAX_OUT_OF_SCOPE_FALSE_ANSWERS) -> float:
+def calibrate_threshold(
+    outcomes: list[QuestionOutcome], max_false: float = MAX_OUT_OF_SCOPE_FALSE_ANSWERS
+) -> float:
     """The threshold answering the most questions correctly while out-of-scope answers stay <= max_false."""
     candidates = sorted({round(o.confidence, 4) for o in outcomes} | {1.01})
     best_threshold, best_correct = candidates[-1], -1.0
@@ -123,8 +137,12 @@ def summarize(name: str, outcomes: list[QuestionOutcome], threshold: float) -> M
         top1=_share([r == 1 for r in ranks]),
         recall_at_3=_share([r is not None and r <= 3 for r in ranks]),
         mrr=statistics.fmean(1.0 / r if r else 0.0 for r in ranks) if ranks else 0.0,
-        top1_with_diacritics=_share([o.top1_correct for o in in_scope if o.question.has_diacritics]),
-        top1_without_diacritics=_share([o.top1_correct for o in in_scope if not o.question.has_diacritics]),
+        top1_with_diacritics=_share(
+            [o.top1_correct for o in in_scope if o.question.has_diacritics]
+        ),
+        top1_without_diacritics=_share(
+            [o.top1_correct for o in in_scope if not o.question.has_diacritics]
+        ),
         answered_correctly=correct,
         answered_wrongly=wrong,
         out_of_scope_false_answers=false_oos,

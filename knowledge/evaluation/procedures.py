@@ -57,34 +57,54 @@ def load_procedure_questions(path: Path) -> ProcedureQuestions:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
 
     def labelled(items: list[dict[str, str]]) -> list[ProcedureQuestion]:
-        return [ProcedureQuestion(str(i["q"]), str(i["document"]), str(i["section"])) for i in items or []]
+        return [
+            ProcedureQuestion(str(i["q"]), str(i["document"]), str(i["section"]))
+            for i in items or []
+        ]
 
-    return ProcedureQuestions(labelled(data["questions"]), labelled(data.get("missing")),
-                              [str(i["q"]) for i in data.get("out_of_scope") or []])
+    return ProcedureQuestions(
+        labelled(data["questions"]),
+        labelled(data.get("missing")),
+        [str(i["q"]) for i in data.get("out_of_scope") or []],
+    )
 
 
 def _share(flags: list[bool]) -> float:
     return sum(flags) / len(flags) if flags else 0.0
 
 
-def _outcome(searcher: KnowledgeSearcher, question: ProcedureQuestion, missing: bool) -> tuple[bool, bool]:
+def _outcome(
+    searcher: KnowledgeSearcher, question: ProcedureQuestion, missing: bool
+) -> tuple[bool, bool]:
     hits = searcher.rank(question.text)
     if not hits or hits[0].document.id != question.document:
         return False, False
     top = hits[0]
     if missing:
-        return True, top.missing_section is not None and top.missing_section.value == question.section
+        return (
+            True,
+            top.missing_section is not None and top.missing_section.value == question.section,
+        )
     return True, top.section is not None and top.section.key.value == question.section
 
 
 def _row(name: str, outcomes: list[tuple[ProcedureQuestion, tuple[bool, bool]]]) -> ProcedureRow:
-    return ProcedureRow(name, len(outcomes), _share([d for _, (d, _) in outcomes]), _share([s for _, (_, s) in outcomes]))
+    return ProcedureRow(
+        name,
+        len(outcomes),
+        _share([d for _, (d, _) in outcomes]),
+        _share([s for _, (_, s) in outcomes]),
+    )
 
 
 def evaluate_procedures(searcher: KnowledgeSearcher, path: Path) -> ProcedureReport:
     questions = load_procedure_questions(path)
-    outcomes = [(q, _outcome(searcher, q, missing=False))
-                for q in tqdm(questions.answered, desc="Evaluating procedures", unit="question", disable=None)]
+    outcomes = [
+        (q, _outcome(searcher, q, missing=False))
+        for q in tqdm(
+            questions.answered, desc="Evaluating procedures", unit="question", disable=None
+        )
+    ]
     missing = [(q, _outcome(searcher, q, missing=True)) for q in questions.missing]
     rows = [
         _row("procedure questions", outcomes),
@@ -98,7 +118,12 @@ def evaluate_procedures(searcher: KnowledgeSearcher, path: Path) -> ProcedureRep
 
 def procedure_table(report: ProcedureReport) -> str:
     lines = ["| procedure set | questions | document top-1 | section top-1 |", "|---|---|---|---|"]
-    lines += [f"| {r.name} | {r.count} | {r.document_top1:.1%} | {r.section_top1:.1%} |" for r in report.rows]
-    lines.append(f"| out of scope, answered confidently | {report.out_of_scope_count} | "
-                 f"{report.out_of_scope_answered:.1%} | – |")
+    lines += [
+        f"| {r.name} | {r.count} | {r.document_top1:.1%} | {r.section_top1:.1%} |"
+        for r in report.rows
+    ]
+    lines.append(
+        f"| out of scope, answered confidently | {report.out_of_scope_count} | "
+        f"{report.out_of_scope_answered:.1%} | – |"
+    )
     return "\n".join(lines)

@@ -27,7 +27,9 @@ def markdown_table(summaries: list[MethodSummary]) -> str:
     return "\n".join([header, rule, *rows])
 
 
-def plot_threshold_curves(curves: dict[str, dict[str, list[float]]], path: Path, title: str) -> None:
+def plot_threshold_curves(
+    curves: dict[str, dict[str, list[float]]], path: Path, title: str
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")

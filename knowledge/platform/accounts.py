@@ -18,13 +18,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from knowledge.config import Settings
 from knowledge.platform import audit, messages
 from knowledge.platform.database import Database
 from knowledge.platform.errors import AlreadyExists, InvalidInput, NotFound
 from knowledge.platform.models import AuthSession, LoginThrottle, Role, User, utc_now
 from knowledge.platform.security import hash_password, new_token, token_digest, verify_password
 from shared.text import printable
-from knowledge.config import Settings
 
 USERNAME_PATTERN = r"^[a-zA-Z0-9_.@-]{2,64}$"
 
@@ -57,21 +57,48 @@ class LoginResult:
         return messages.LOGIN_LOCKED.format(seconds=self.retry_after) if self.retry_after else None
 
 
-def create_user(db: Database, settings: Settings, username: str, password: str, role: Role, *, update: bool = False) -> None:
+def create_user(
+    db: Database,
+    settings: Settings,
+    username: str,
+    password: str,
+    role: Role,
+    *,
+    update: bool = False,
+) -> None:
     if not re.fullmatch(USERNAME_PATTERN, username):
-        raise InvalidInput("Tên đăng nhập không hợp lệ.", ["username: 2-64 letters, digits or . _ @ -"])
+        raise InvalidInput(
+            "Tên đăng nhập không hợp lệ.", ["username: 2-64 letters, digits or . _ @ -"]
+        )
     if len(password) < settings.admin_password_min_length:
-        raise InvalidInput("Mật khẩu quá ngắn.", [f"password: at least {settings.admin_password_min_length} characters"])
+        raise InvalidInput(
+            "Mật khẩu quá ngắn.",
+            [f"password: at least {settings.admin_password_min_length} characters"],
+        )
     with db.write() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is not None and not update:
             raise AlreadyExists(f"Đã có tài khoản '{username}'.")
         if user is None:
-            session.add(User(username=username, password_hash=hash_password(password), role=role.value, disabled=False, created_at=utc_now()))
+            session.add(
+                User(
+                    username=username,
+                    password_hash=hash_password(password),
+                    role=role.value,
+                    disabled=False,
+                    created_at=utc_now(),
+                )
+            )
         else:
-            user.password_hash, user.role, user.disabled = hash_password(password), role.value, False
+            user.password_hash, user.role, user.disabled = (
+                hash_password(password),
+                role.value,
+                False,
+            )
             session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
-        audit.record(session, "cli", "user.update" if user else "user.create", username, role=role.value)
+        audit.record(
+            session, "cli", "user.update" if user else "user.create", username, role=role.value
+        )
 
 
 def disable_user(db: Database, username: str) -> None:
@@ -92,11 +119,15 @@ CHECK_WAIT_SECONDS = 5.0
 
 
 def _lock_seconds(settings: Settings, key: str, failures: int) -> float:
-    free = settings.admin_login_free_failures * (ADDRESS_FREE_FACTOR if key.startswith("ip:") else 1)
+    free = settings.admin_login_free_failures * (
+        ADDRESS_FREE_FACTOR if key.startswith("ip:") else 1
+    )
     over = failures - free - 1
     if over < 0:
         return 0.0
-    return min(settings.admin_login_lockout_seconds * 2**over, settings.admin_login_lockout_max_seconds)
+    return min(
+        settings.admin_login_lockout_seconds * 2**over, settings.admin_login_lockout_max_seconds
+    )
 
 
 def _throttle_keys(username: str, address: str) -> list[str]:
@@ -104,7 +135,11 @@ def _throttle_keys(username: str, address: str) -> list[str]:
 
 
 def _retry_after(rows: Sequence[LoginThrottle], now: dt.datetime) -> int:
-    waits = [(row.locked_until - now).total_seconds() for row in rows if row.locked_until and row.locked_until > now]
+    waits = [
+        (row.locked_until - now).total_seconds()
+        for row in rows
+        if row.locked_until and row.locked_until > now
+    ]
     return max((int(w) + 1 for w in waits), default=0)
 
 
@@ -112,9 +147,15 @@ def _insert_missing(session: Session, keys: list[str]) -> None:
     """Rows for first attempts, without a race: of two concurrent inserts one does nothing."""
     rows = [{"key": key, "failures": 0} for key in keys]
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(postgresql.insert(LoginThrottle).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+        session.execute(
+            postgresql.insert(LoginThrottle)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
     else:
-        session.execute(sqlite.insert(LoginThrottle).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+        session.execute(
+            sqlite.insert(LoginThrottle).values(rows).on_conflict_do_nothing(index_elements=["key"])
+        )
 
 
 def _reserve_attempt(db: Database, settings: Settings, keys: list[str]) -> int:
@@ -132,7 +173,10 @@ def _reserve_attempt(db: Database, settings: Settings, keys: list[str]) -> int:
     with db.write() as session:
         _insert_missing(session, keys)
         rows = session.scalars(
-            select(LoginThrottle).where(LoginThrottle.key.in_(keys)).order_by(LoginThrottle.key).with_for_update()
+            select(LoginThrottle)
+            .where(LoginThrottle.key.in_(keys))
+            .order_by(LoginThrottle.key)
+            .with_for_update()
         ).all()
         now = utc_now()
         wait = _retry_after(rows, now)
@@ -149,8 +193,11 @@ def _give_back(db: Database, keys: list[str]) -> None:
     """An attempt refused before its password was checked is not a failure (its provisional
     lock, if any, lapses by itself)."""
     with db.write() as session:
-        session.execute(update(LoginThrottle).where(LoginThrottle.key.in_(keys), LoginThrottle.failures > 0)
-                        .values(failures=LoginThrottle.failures - 1))
+        session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key.in_(keys), LoginThrottle.failures > 0)
+            .values(failures=LoginThrottle.failures - 1)
+        )
 
 
 @lru_cache(maxsize=4)
@@ -166,12 +213,18 @@ def _password_matches(settings: Settings, user: User | None, password: str) -> b
     if not slots.acquire(timeout=CHECK_WAIT_SECONDS):
         return None
     try:
-        return verify_password(user.password_hash if user else None, password) and user is not None and not user.disabled
+        return (
+            verify_password(user.password_hash if user else None, password)
+            and user is not None
+            and not user.disabled
+        )
     finally:
         slots.release()
 
 
-def login(db: Database, settings: Settings, username: str, password: str, address: str) -> LoginResult:
+def login(
+    db: Database, settings: Settings, username: str, password: str, address: str
+) -> LoginResult:
     """The lockout is decided, atomically, before any password is hashed (see _reserve_attempt)."""
     keys = _throttle_keys(username, address)
     wait = _reserve_attempt(db, settings, keys)
@@ -191,10 +244,19 @@ def login(db: Database, settings: Settings, username: str, password: str, addres
         # A success clears the name's and the address's counters: an office shares one
         # address, and its staff must not be locked out by their colleagues' old typos.
         session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
-        session.execute(delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.expires_at <= now))
+        session.execute(
+            delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.expires_at <= now)
+        )
         token = new_token()
         expires_at = now + dt.timedelta(minutes=settings.admin_session_minutes)
-        session.add(AuthSession(token_hash=token_digest(token), user_id=user.id, created_at=now, expires_at=expires_at))
+        session.add(
+            AuthSession(
+                token_hash=token_digest(token),
+                user_id=user.id,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
         audit.record(session, user.username, "login", address)
     return LoginResult(Principal(user.username, Role(user.role), token), expires_at)
 
@@ -214,5 +276,7 @@ def resolve_session(db: Database, token: str) -> Principal | None:
 
 def logout(db: Database, principal: Principal) -> None:
     with db.write() as session:
-        session.execute(delete(AuthSession).where(AuthSession.token_hash == token_digest(principal.token)))
+        session.execute(
+            delete(AuthSession).where(AuthSession.token_hash == token_digest(principal.token))
+        )
         audit.record(session, principal.username, "logout")

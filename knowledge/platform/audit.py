@@ -18,7 +18,9 @@ def record(session: Session, actor: str, action: str, target: str = "", **detail
             actor=printable(actor)[:64],
             action=action,
             target=printable(target)[:200],
-            detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",  # JSON escapes control chars
+            detail=json.dumps(detail, ensure_ascii=False, default=str)
+            if detail
+            else "",  # JSON escapes control chars
         )
     )
 

@@ -46,7 +46,9 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         options = connection.get_execution_options()
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get('sqlite_busy_ms', BUSY_MS))}")
+        connection.exec_driver_sql(
+            f"PRAGMA busy_timeout={int(options.get('sqlite_busy_ms', BUSY_MS))}"
+        )
         connection.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
 
@@ -84,7 +86,9 @@ class Database:
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writes = sessionmaker(writer, expire_on_commit=False)
-        quick = self.engine.execution_options(sqlite_begin="IMMEDIATE", sqlite_busy_ms=QUICK_BUSY_MS)
+        quick = self.engine.execution_options(
+            sqlite_begin="IMMEDIATE", sqlite_busy_ms=QUICK_BUSY_MS
+        )
         self._quick_writes = sessionmaker(quick, expire_on_commit=False)
 
     @classmethod

@@ -13,7 +13,7 @@ def in_vietnam(moment: dt.datetime) -> dt.datetime:
 
 
 def vietnam_text(moment: dt.datetime | None, seconds: bool = False) -> str:
-    """"02/12/2026 09:05" in Vietnam's time; empty for no time."""
+    """ "02/12/2026 09:05" in Vietnam's time; empty for no time."""
     if moment is None:
         return ""
     return in_vietnam(moment).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")

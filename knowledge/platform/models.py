@@ -34,7 +34,9 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
@@ -125,7 +127,9 @@ class AuthSession(Base):
     __tablename__ = "auth_sessions"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False)
 
@@ -202,14 +206,24 @@ class Handoff(Base):
     conversation_id: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
     reason: Mapped[str] = mapped_column(String(32), nullable=False)
     transcript: Mapped[str] = mapped_column(Text, nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default=HandoffStatus.WAITING.value, index=True)
-    live: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # someone was online to take it
-    last_document_id: Mapped[str | None] = mapped_column(String(80))  # the bot's last answer before it
-    claimed_by: Mapped[str | None] = mapped_column(String(64))  # username (audit), never shown to citizens
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, default=HandoffStatus.WAITING.value, index=True
+    )
+    live: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False
+    )  # someone was online to take it
+    last_document_id: Mapped[str | None] = mapped_column(
+        String(80)
+    )  # the bot's last answer before it
+    claimed_by: Mapped[str | None] = mapped_column(
+        String(64)
+    )  # username (audit), never shown to citizens
     staff_name: Mapped[str | None] = mapped_column(String(64))  # the display name the citizen sees
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-    citizen_seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # last message or connection
+    citizen_seen_at: Mapped[dt.datetime | None] = mapped_column(
+        UtcDateTime
+    )  # last message or connection
     citizen_present: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     # The citizen's channel reports the widget's presence (socket.io); without it (REST) the
     # citizen counts as absent and the request is abandoned when they stop writing.
@@ -226,12 +240,16 @@ class HandoffMessage(Base):
     __tablename__ = "handoff_messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False)
     author: Mapped[str] = mapped_column(String(16), nullable=False)  # citizen | staff
     staff_name: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, nullable=False)
-    delivered: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # reached the widget
+    delivered: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False
+    )  # reached the widget
 
 
 class StaffPresence(Base):
@@ -252,5 +270,7 @@ class TurnRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
     conversation_id: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
-    status: Mapped[str] = mapped_column(String(32), nullable=False)  # answered | no_verified_content | …
+    status: Mapped[str] = mapped_column(
+        String(32), nullable=False
+    )  # answered | no_verified_content | …
     document_id: Mapped[str | None] = mapped_column(String(80))  # the first source of an answer

@@ -35,4 +35,3 @@ def _sqlite(element: vietnam_date, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(vietnam_date, "postgresql")
 def _postgresql(element: vietnam_date, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST(({compiler.process(element.clauses, **kw)} + INTERVAL '{OFFSET_HOURS} hours') AS DATE)"
-

@@ -19,20 +19,25 @@ from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from knowledge.platform import messages
-
-from knowledge.records import citizen_records, unanswered
 from knowledge.platform.errors import InvalidInput
 from knowledge.platform.local_time import VIETNAM, in_vietnam
 from knowledge.platform.models import Handoff, HandoffStatus, TurnRecord, utc_now
+from knowledge.platform.vietnam_days import vietnam_date
+from knowledge.records import citizen_records, unanswered
 from knowledge.records.reports import DocumentFeedback, feedback_by_document
 from knowledge.records.unanswered import QuestionGroup
-from knowledge.platform.vietnam_days import vietnam_date
-from shared.contract import TurnStatus
 from knowledge.retrieval.embedding import Embedder
+from shared.contract import TurnStatus
 
 # In this order on the page: its first three are the headline figures, the chart stacks them up.
 SHOWN_STATUSES: tuple[TurnStatus, ...] = (
-    "answered", "no_verified_content", "not_found", "clarified", "out_of_scope", "unavailable", "handed_over",
+    "answered",
+    "no_verified_content",
+    "not_found",
+    "clarified",
+    "out_of_scope",
+    "unavailable",
+    "handed_over",
     "warning",
 )
 OTHER: Literal["other"] = "other"
@@ -90,8 +95,10 @@ def _day(text: str | None, field: str) -> dt.date | None:
     if day is None:
         raise InvalidInput(messages.DASHBOARD_BAD_DAY.format(value=value), [field])
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise InvalidInput(messages.DASHBOARD_DAY_OUT_OF_RANGE.format(first=FIRST_DAY.year, last=LAST_DAY.year),
-                           [field])
+        raise InvalidInput(
+            messages.DASHBOARD_DAY_OUT_OF_RANGE.format(first=FIRST_DAY.year, last=LAST_DAY.year),
+            [field],
+        )
     return day
 
 
@@ -170,7 +177,7 @@ def shares(counts: Sequence[int]) -> list[float]:
     tenths = [divmod(count * 1000, total) for count in counts]
     floors = [whole for whole, _ in tenths]
     by_remainder = sorted(range(len(counts)), key=lambda i: (-tenths[i][1], i))
-    for position in by_remainder[:1000 - sum(floors)]:
+    for position in by_remainder[: 1000 - sum(floors)]:
         floors[position] += 1
     return [f / 10 for f in floors]
 
@@ -178,8 +185,10 @@ def shares(counts: Sequence[int]) -> list[float]:
 def _status_shares(counts: Mapping[str, int]) -> list[StatusShare]:
     grouped = [counts.get(status, 0) for status in SHOWN_STATUSES]
     grouped.append(sum(n for status, n in counts.items() if status not in SHOWN_STATUSES))
-    return [StatusShare(status, count, share)
-            for status, count, share in zip(CHART_STATUSES, grouped, shares(grouped))]
+    return [
+        StatusShare(status, count, share)
+        for status, count, share in zip(CHART_STATUSES, grouped, shares(grouped))
+    ]
 
 
 def _days(session: Session, period: Period) -> list[DayFigures]:
@@ -187,23 +196,46 @@ def _days(session: Session, period: Period) -> list[DayFigures]:
     in_period = period.holds(TurnRecord.created_at)
     counts: dict[dt.date, dict[str, int]] = {}
     for value, status, count in session.execute(
-            select(day, TurnRecord.status, func.count()).where(in_period).group_by(day, TurnRecord.status)):
+        select(day, TurnRecord.status, func.count())
+        .where(in_period)
+        .group_by(day, TurnRecord.status)
+    ):
         counts.setdefault(value, {})[status] = count
-    people = {value: count for value, count in session.execute(
-        select(day, func.count(distinct(TurnRecord.conversation_id))).where(in_period).group_by(day))}
-    return [DayFigures(d, people.get(d, 0), sum(counts.get(d, {}).values()), _status_shares(counts.get(d, {})))
-            for d in period.days]
+    people = {
+        value: count
+        for value, count in session.execute(
+            select(day, func.count(distinct(TurnRecord.conversation_id)))
+            .where(in_period)
+            .group_by(day)
+        )
+    }
+    return [
+        DayFigures(
+            d, people.get(d, 0), sum(counts.get(d, {}).values()), _status_shares(counts.get(d, {}))
+        )
+        for d in period.days
+    ]
 
 
-def _top_documents(session: Session, period: Period, titles: Mapping[str, str], top: int) -> list[DocumentAnswers]:
+def _top_documents(
+    session: Session, period: Period, titles: Mapping[str, str], top: int
+) -> list[DocumentAnswers]:
     answers = func.count().label("answers")
     rows = session.execute(
         select(TurnRecord.document_id, answers)
-        .where(period.holds(TurnRecord.created_at), TurnRecord.status == "answered",
-               TurnRecord.document_id.is_not(None))
-        .group_by(TurnRecord.document_id).order_by(answers.desc(), TurnRecord.document_id).limit(top)
+        .where(
+            period.holds(TurnRecord.created_at),
+            TurnRecord.status == "answered",
+            TurnRecord.document_id.is_not(None),
+        )
+        .group_by(TurnRecord.document_id)
+        .order_by(answers.desc(), TurnRecord.document_id)
+        .limit(top)
     )
-    return [DocumentAnswers(str(document), titles.get(str(document), ""), count) for document, count in rows]
+    return [
+        DocumentAnswers(str(document), titles.get(str(document), ""), count)
+        for document, count in rows
+    ]
 
 
 def _unanswered(groups: list[QuestionGroup], period: Period, top: int) -> list[UnansweredCount]:
@@ -233,33 +265,62 @@ def _seconds(start: dt.datetime, end: dt.datetime) -> float:
 
 def _handoffs(session: Session, period: Period) -> HandoffFigures:
     rows = session.execute(
-        select(Handoff.created_at, Handoff.claimed_at, Handoff.closed_at, Handoff.status, Handoff.helpful)
-        .where(period.holds(Handoff.created_at))
+        select(
+            Handoff.created_at,
+            Handoff.claimed_at,
+            Handoff.closed_at,
+            Handoff.status,
+            Handoff.helpful,
+        ).where(period.holds(Handoff.created_at))
     ).all()
     waits = [_seconds(created, claimed) for created, claimed, _, _, _ in rows if claimed]
-    handling = [_seconds(claimed, closed) for _, claimed, closed, _, _ in rows if claimed and closed]
+    handling = [
+        _seconds(claimed, closed) for _, claimed, closed, _, _ in rows if claimed and closed
+    ]
     ratings = [helpful for *_, helpful in rows if helpful is not None]
     return HandoffFigures(
-        requests=len(rows), claimed=len(waits),
+        requests=len(rows),
+        claimed=len(waits),
         abandoned=sum(1 for *_, status, _ in rows if status == HandoffStatus.ABANDONED.value),
-        rated=len(ratings), median_wait_seconds=percentile(waits, 0.5), p90_wait_seconds=percentile(waits, 0.9),
+        rated=len(ratings),
+        median_wait_seconds=percentile(waits, 0.5),
+        p90_wait_seconds=percentile(waits, 0.9),
         median_handling_seconds=percentile(handling, 0.5),
         helpful_share=round(100 * sum(ratings) / len(ratings), 1) if ratings else None,
     )
 
 
-def build_dashboard(session: Session, period: Period, embedder: Embedder, similarity: float,
-                    titles: Mapping[str, str], top: int = TOP) -> Dashboard:
+def build_dashboard(
+    session: Session,
+    period: Period,
+    embedder: Embedder,
+    similarity: float,
+    titles: Mapping[str, str],
+    top: int = TOP,
+) -> Dashboard:
     """Every figure of the period; `titles` are the served documents' (id → title). Writes
     only the embeddings the unanswered grouping computes for new questions."""
     in_period = period.holds(TurnRecord.created_at)
-    totals = dict(session.execute(select(TurnRecord.status, func.count()).where(in_period).group_by(TurnRecord.status)).all())
-    conversations = session.scalar(select(func.count(distinct(TurnRecord.conversation_id))).where(in_period)) or 0
+    totals = dict(
+        session.execute(
+            select(TurnRecord.status, func.count()).where(in_period).group_by(TurnRecord.status)
+        ).all()
+    )
+    conversations = (
+        session.scalar(select(func.count(distinct(TurnRecord.conversation_id))).where(in_period))
+        or 0
+    )
     feedback = citizen_records.feedback_counts(session, period.since, period.until)
     return Dashboard(
-        period=period, conversations=conversations, turns=sum(totals.values()), statuses=_status_shares(totals),
-        days=_days(session, period), top_documents=_top_documents(session, period, titles, top),
+        period=period,
+        conversations=conversations,
+        turns=sum(totals.values()),
+        statuses=_status_shares(totals),
+        days=_days(session, period),
+        top_documents=_top_documents(session, period, titles, top),
         feedback=feedback_by_document(feedback, dict(titles))[:top],
-        unanswered=_unanswered(unanswered.group_questions(session, embedder, similarity), period, top),
+        unanswered=_unanswered(
+            unanswered.group_questions(session, embedder, similarity), period, top
+        ),
         handoffs=_handoffs(session, period),
     )

@@ -13,13 +13,25 @@ import io
 from collections.abc import Iterator
 
 from knowledge.platform.csv_cells import neutralised
-from knowledge.records.dashboard import Dashboard, HandoffFigures, StatusShare
 from knowledge.platform.local_time import vietnam_text
-from knowledge.platform.messages import DASHBOARD_CSV_COLUMNS, DASHBOARD_CSV_LABELS, TURN_STATUS_NAMES
+from knowledge.platform.messages import (
+    DASHBOARD_CSV_COLUMNS,
+    DASHBOARD_CSV_LABELS,
+    TURN_STATUS_NAMES,
+)
+from knowledge.records.dashboard import Dashboard, HandoffFigures, StatusShare
 
 Row = tuple[str, str, str, str, str, object]
-HANDOFF_MEASURES = ("requests", "claimed", "abandoned", "rated", "median_wait_seconds", "p90_wait_seconds",
-                    "median_handling_seconds", "helpful_share")
+HANDOFF_MEASURES = (
+    "requests",
+    "claimed",
+    "abandoned",
+    "rated",
+    "median_wait_seconds",
+    "p90_wait_seconds",
+    "median_handling_seconds",
+    "helpful_share",
+)
 LABEL = DASHBOARD_CSV_LABELS
 
 
@@ -48,14 +60,42 @@ def _rows(figures: Dashboard, exported_at: dt.datetime) -> Iterator[Row]:
         yield LABEL["day"], day.day.isoformat(), "", "", LABEL["turns"], day.turns
         yield from _statuses(LABEL["day"], day.day.isoformat(), day.statuses)
     for document in figures.top_documents:
-        yield LABEL["documents"], "", document.document_id, document.title, LABEL["answers"], document.answers
+        yield (
+            LABEL["documents"],
+            "",
+            document.document_id,
+            document.title,
+            LABEL["answers"],
+            document.answers,
+        )
     for rating in figures.feedback:
-        yield LABEL["feedback"], "", rating.document_id, rating.title, LABEL["helpful"], rating.helpful
-        yield LABEL["feedback"], "", rating.document_id, rating.title, LABEL["not_helpful"], rating.not_helpful
+        yield (
+            LABEL["feedback"],
+            "",
+            rating.document_id,
+            rating.title,
+            LABEL["helpful"],
+            rating.helpful,
+        )
+        yield (
+            LABEL["feedback"],
+            "",
+            rating.document_id,
+            rating.title,
+            LABEL["not_helpful"],
+            rating.not_helpful,
+        )
     for group in figures.unanswered:
         yield LABEL["unanswered"], "", "", group.representative, LABEL["questions"], group.count
     for measure in HANDOFF_MEASURES:
-        yield LABEL["handoffs"], "", "", "", LABEL[measure], _handoff_value(figures.handoffs, measure)
+        yield (
+            LABEL["handoffs"],
+            "",
+            "",
+            "",
+            LABEL[measure],
+            _handoff_value(figures.handoffs, measure),
+        )
 
 
 def dashboard_csv(figures: Dashboard, exported_at: dt.datetime) -> str:

@@ -30,8 +30,9 @@ class RetentionReport:
     records: int
 
 
-def apply_retention(settings: Settings, purge_conversations: ConversationPurge,
-                    now: datetime | None = None) -> RetentionReport | None:
+def apply_retention(
+    settings: Settings, purge_conversations: ConversationPurge, now: datetime | None = None
+) -> RetentionReport | None:
     """One pass; None when no retention age is configured. Records go even when the chat
     server cannot be reached (its conversations are tried again at the next pass)."""
     if settings.retention_days is None:
@@ -39,7 +40,7 @@ def apply_retention(settings: Settings, purge_conversations: ConversationPurge,
     cutoff = (now or datetime.now(UTC)) - timedelta(days=settings.retention_days)
     try:
         conversations: int | None = purge_conversations(cutoff)
-    except Exception:  # noqa: BLE001 — a chat server down must not keep the records
+    except Exception:
         logger.exception("Retention: the chat server did not delete its old conversations")
         conversations = None
     db = Database.open(settings)
@@ -48,7 +49,12 @@ def apply_retention(settings: Settings, purge_conversations: ConversationPurge,
             records = citizen_records.delete_older_than(session, cutoff)
     finally:
         db.dispose()
-    logger.info("Retention: deleted %s conversations and %d records older than %s", conversations, records, cutoff)
+    logger.info(
+        "Retention: deleted %s conversations and %d records older than %s",
+        conversations,
+        records,
+        cutoff,
+    )
     return RetentionReport(cutoff, conversations, records)
 
 

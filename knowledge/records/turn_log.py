@@ -35,29 +35,45 @@ class Turn:
     at: dt.datetime  # aware
 
 
-def check_times(turns: Sequence[Turn], retention_days: int | None, now: dt.datetime | None = None) -> None:
+def check_times(
+    turns: Sequence[Turn], retention_days: int | None, now: dt.datetime | None = None
+) -> None:
     """Refuse the batch (InvalidInput) if a turn is more than a day ahead of this server's
     clock, or older than the retention age (OLDEST when retention is off)."""
     current = now or utc_now()
     latest = current + MAX_AHEAD
-    earliest = OLDEST if retention_days is None else max(OLDEST, current - dt.timedelta(days=retention_days))
+    earliest = (
+        OLDEST
+        if retention_days is None
+        else max(OLDEST, current - dt.timedelta(days=retention_days))
+    )
     problems = []
     for position, turn in enumerate(turns):
         if turn.at > latest:
-            problems.append(f"turns[{position}].at {turn.at.isoformat()}: {messages.TURN_IN_FUTURE}")
+            problems.append(
+                f"turns[{position}].at {turn.at.isoformat()}: {messages.TURN_IN_FUTURE}"
+            )
         elif turn.at < earliest:
-            problems.append(f"turns[{position}].at {turn.at.isoformat()}: "
-                            f"{messages.TURN_TOO_OLD.format(earliest=vietnam_text(earliest))}")
+            problems.append(
+                f"turns[{position}].at {turn.at.isoformat()}: "
+                f"{messages.TURN_TOO_OLD.format(earliest=vietnam_text(earliest))}"
+            )
     if problems:
         raise InvalidInput(messages.TURNS_REFUSED, problems[:MAX_PROBLEMS])
 
 
 def add_turns(session: Session, turns: Sequence[Turn]) -> int:
     """Store the turns as they are (times already checked); returns how many."""
-    session.add_all([
-        TurnRecord(created_at=turn.at, conversation_id=printable(turn.conversation_id), status=turn.status,
-                   document_id=turn.document_id)
-        for turn in turns
-    ])
+    session.add_all(
+        [
+            TurnRecord(
+                created_at=turn.at,
+                conversation_id=printable(turn.conversation_id),
+                status=turn.status,
+                document_id=turn.document_id,
+            )
+            for turn in turns
+        ]
+    )
     session.flush()
     return len(turns)

@@ -45,18 +45,30 @@ def procedure_units(document: KnowledgeDocument) -> list[RetrievalUnit]:
     names = [document.title, *(document.aliases or [])[:2]]
     units: list[RetrievalUnit] = []
     for section in document.sections:
-        units.append(RetrievalUnit(document.id, UnitKind.PASSAGE, f"{document.title} — {section.heading}\n\n{section.text}",
-                                   section.key.value))
+        units.append(
+            RetrievalUnit(
+                document.id,
+                UnitKind.PASSAGE,
+                f"{document.title} — {section.heading}\n\n{section.text}",
+                section.key.value,
+            )
+        )
         if section.key.value != "summary":
-            units += [RetrievalUnit(document.id, UnitKind.QUESTION, f"{section.heading} {name}", section.key.value)
-                      for name in names]
+            units += [
+                RetrievalUnit(
+                    document.id, UnitKind.QUESTION, f"{section.heading} {name}", section.key.value
+                )
+                for name in names
+            ]
     return units
 
 
 def document_units(document: KnowledgeDocument, max_words: int) -> list[RetrievalUnit]:
     if document.is_procedure:
-        units = [RetrievalUnit(document.id, UnitKind.QUESTION, t) for t in
-                 (document.title, *document.questions, *(document.aliases or []))]
+        units = [
+            RetrievalUnit(document.id, UnitKind.QUESTION, t)
+            for t in (document.title, *document.questions, *(document.aliases or []))
+        ]
         return units + procedure_units(document)
     units = [RetrievalUnit(document.id, UnitKind.QUESTION, document.title)]
     units += [RetrievalUnit(document.id, UnitKind.QUESTION, q) for q in document.questions]
@@ -69,4 +81,6 @@ def document_units(document: KnowledgeDocument, max_words: int) -> list[Retrieva
 
 def lexical_text(document: KnowledgeDocument) -> str:
     """Everything BM25 should see for a document: title, phrasings and body."""
-    return "\n".join([document.title, *document.questions, *(document.aliases or []), document.body])
+    return "\n".join(
+        [document.title, *document.questions, *(document.aliases or []), document.body]
+    )

@@ -15,13 +15,13 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from knowledge.retrieval.chunks import RetrievalUnit, UnitKind, document_units
 from knowledge.config import Settings
 from knowledge.documents.model import KnowledgeDocument
+from knowledge.platform.files import write_atomically, write_text_atomically
+from knowledge.retrieval.chunks import RetrievalUnit, UnitKind, document_units
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.embedding.passage_cache import EmbeddingCache
 from knowledge.retrieval.lexical import LexicalIndex
-from knowledge.platform.files import write_atomically, write_text_atomically
 from shared.text import fold_diacritics
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ def expand_units(documents: list[KnowledgeDocument], settings: Settings) -> list
     return units
 
 
-def compute_fingerprint(documents: list[KnowledgeDocument], model_id: str, settings: Settings) -> str:
+def compute_fingerprint(
+    documents: list[KnowledgeDocument], model_id: str, settings: Settings
+) -> str:
     digest = hashlib.sha256()
     header = {"format": INDEX_FORMAT_VERSION, "model": model_id, "chunk": settings.chunk_max_words}
     digest.update(json.dumps(header, sort_keys=True).encode())
@@ -67,7 +69,9 @@ def compute_fingerprint(documents: list[KnowledgeDocument], model_id: str, setti
     return digest.hexdigest()[:20]
 
 
-def embed_units(units: list[RetrievalUnit], embedder: Embedder, cache: EmbeddingCache) -> np.ndarray:
+def embed_units(
+    units: list[RetrievalUnit], embedder: Embedder, cache: EmbeddingCache
+) -> np.ndarray:
     """Phrasings are embedded in the query role (query-to-query match), chunks as passages."""
     vectors = np.zeros((len(units), 0), dtype=np.float32)
     for kind, role in ((UnitKind.QUESTION, "query"), (UnitKind.PASSAGE, "passage")):
@@ -82,7 +86,10 @@ def embed_units(units: list[RetrievalUnit], embedder: Embedder, cache: Embedding
 
 
 def build_index(
-    documents: list[KnowledgeDocument], embedder: Embedder, settings: Settings, cache: EmbeddingCache
+    documents: list[KnowledgeDocument],
+    embedder: Embedder,
+    settings: Settings,
+    cache: EmbeddingCache,
 ) -> KnowledgeIndex:
     units = expand_units(documents, settings)
     vectors = embed_units(units, embedder, cache)
@@ -102,13 +109,23 @@ def build_index(
 def save_index(index: KnowledgeIndex, index_dir: Path) -> None:
     version_dir = index_dir / "versions" / index.fingerprint
     version_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(version_dir / "vectors.faiss", lambda f: f.write(faiss.serialize_index(index.vectors).tobytes()))
+    write_atomically(
+        version_dir / "vectors.faiss",
+        lambda f: f.write(faiss.serialize_index(index.vectors).tobytes()),
+    )
     payload = {
         "fingerprint": index.fingerprint,
         "model_id": index.model_id,
         "documents": [d.model_dump(mode="json") for d in index.documents.values()],
-        "units": [{"document_id": u.document_id, "kind": u.kind.value, "text": u.text, "section": u.section}
-                  for u in index.units],
+        "units": [
+            {
+                "document_id": u.document_id,
+                "kind": u.kind.value,
+                "text": u.text,
+                "section": u.section,
+            }
+            for u in index.units
+        ],
     }
     write_text_atomically(version_dir / "snapshot.json", json.dumps(payload, ensure_ascii=False))
     write_text_atomically(index_dir / "CURRENT", index.fingerprint)
@@ -116,7 +133,9 @@ def save_index(index: KnowledgeIndex, index_dir: Path) -> None:
 
 
 def _prune_old_versions(index_dir: Path, keep: str) -> None:
-    versions = sorted((index_dir / "versions").iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    versions = sorted(
+        (index_dir / "versions").iterdir(), key=lambda p: p.stat().st_mtime, reverse=True
+    )
     old = [p for p in versions if p.name != keep][KEPT_OLD_VERSIONS:]
     for path in old:
         shutil.rmtree(path, ignore_errors=True)
@@ -142,9 +161,17 @@ def load_index(index_dir: Path) -> KnowledgeIndex | None:
         logger.warning("No usable index in %s (%s)", index_dir, exc)
         return None
     documents = [KnowledgeDocument.model_validate(d) for d in payload["documents"]]
-    units = [RetrievalUnit(u["document_id"], UnitKind(u["kind"]), u["text"], u.get("section")) for u in payload["units"]]
+    units = [
+        RetrievalUnit(u["document_id"], UnitKind(u["kind"]), u["text"], u.get("section"))
+        for u in payload["units"]
+    ]
     if vectors.ntotal != len(units):
-        logger.warning("Index %s is inconsistent (%d vectors, %d units)", fingerprint, vectors.ntotal, len(units))
+        logger.warning(
+            "Index %s is inconsistent (%d vectors, %d units)",
+            fingerprint,
+            vectors.ntotal,
+            len(units),
+        )
         return None
     return KnowledgeIndex(
         fingerprint=payload["fingerprint"],
@@ -156,7 +183,9 @@ def load_index(index_dir: Path) -> KnowledgeIndex | None:
     )
 
 
-def ensure_index(documents: list[KnowledgeDocument], embedder: Embedder, settings: Settings) -> KnowledgeIndex:
+def ensure_index(
+    documents: list[KnowledgeDocument], embedder: Embedder, settings: Settings
+) -> KnowledgeIndex:
     """Load the live index if it was built from exactly these documents, else build a new one
     and make it live. The documents come from the one document source (what the bot serves):
     this function never decides where they come from."""
@@ -173,6 +202,10 @@ def ensure_index(documents: list[KnowledgeDocument], embedder: Embedder, setting
     save_index(index, settings.index_dir)
     logger.info(
         "Built index %s: %d documents, %d units (%d embedded, %d from cache)",
-        index.fingerprint, len(index.documents), len(index.units), cache.misses, cache.hits,
+        index.fingerprint,
+        len(index.documents),
+        len(index.units),
+        cache.misses,
+        cache.hits,
     )
     return index

@@ -5,8 +5,8 @@ import logging
 import bm25s
 import numpy as np
 
-from knowledge.retrieval.chunks import lexical_text
 from knowledge.documents.model import KnowledgeDocument
+from knowledge.retrieval.chunks import lexical_text
 from shared.text import lexical_terms
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
@@ -17,7 +17,9 @@ class LexicalIndex:
         self.document_ids = [doc.id for doc in documents]
         self._bm25 = bm25s.BM25()
         if documents:
-            self._bm25.index([lexical_terms(lexical_text(d)) for d in documents], show_progress=False)
+            self._bm25.index(
+                [lexical_terms(lexical_text(d)) for d in documents], show_progress=False
+            )
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document, in `document_ids` order (zeros when nothing matches)."""

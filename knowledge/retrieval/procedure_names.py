@@ -15,7 +15,13 @@ from shared.text import expand_abbreviations, word_tokens
 
 # Words an alias may end with that say how, not what: "làm hộ chiếu online" names the
 # procedure in "làm hộ chiếu" too.
-_HOW_SUFFIXES = (["online"], ["truc", "tuyen"], ["qua", "mang"], ["tren", "mang"], ["tren", "vneid"])
+_HOW_SUFFIXES = (
+    ["online"],
+    ["truc", "tuyen"],
+    ["qua", "mang"],
+    ["tren", "mang"],
+    ["tren", "vneid"],
+)
 
 
 @dataclass(frozen=True)
@@ -28,13 +34,13 @@ class NamedProcedure:
 def _name_words(name: str) -> list[str]:
     words = word_tokens(expand_abbreviations(name))
     for suffix in _HOW_SUFFIXES:
-        if len(words) > len(suffix) and words[-len(suffix):] == suffix:
-            return words[:-len(suffix)]
+        if len(words) > len(suffix) and words[-len(suffix) :] == suffix:
+            return words[: -len(suffix)]
     return words
 
 
 def _contains(words: list[str], name: list[str]) -> bool:
-    return any(words[i:i + len(name)] == name for i in range(len(words) - len(name) + 1))
+    return any(words[i : i + len(name)] == name for i in range(len(words) - len(name) + 1))
 
 
 class ProcedureNames:
@@ -43,7 +49,8 @@ class ProcedureNames:
     def __init__(self, documents: Iterable[KnowledgeDocument]) -> None:
         self._names = [
             (document, name, tokens)
-            for document in documents if document.is_procedure
+            for document in documents
+            if document.is_procedure
             for name in (document.title, *(document.aliases or []))
             if (tokens := _name_words(name))
         ]
@@ -53,7 +60,9 @@ class ProcedureNames:
         words = word_tokens(expand_abbreviations(text))
         best: dict[str, NamedProcedure] = {}
         for document, name, tokens in self._names:
-            if _contains(words, tokens) and len(tokens) > getattr(best.get(document.id), "words", 0):
+            if _contains(words, tokens) and len(tokens) > getattr(
+                best.get(document.id), "words", 0
+            ):
                 best[document.id] = NamedProcedure(document, name, len(tokens))
         return sorted(best.values(), key=lambda named: -named.words)
 

@@ -8,10 +8,10 @@ import numpy as np
 
 from knowledge.config import Settings
 from knowledge.documents.model import DocumentKind, KnowledgeDocument
+from knowledge.documents.procedures import Section, SectionKey, asked_sections
 from knowledge.retrieval.embedding import Embedder
 from knowledge.retrieval.index import KnowledgeIndex
 from knowledge.retrieval.procedure_names import ProcedureNames, most_specific
-from knowledge.documents.procedures import Section, SectionKey, asked_sections
 from knowledge.retrieval.short_messages import KnowledgeVocabulary
 from shared.text import word_tokens
 
@@ -79,7 +79,9 @@ def _standardized(scores: dict[str, float], candidates: set[str]) -> dict[str, f
     return {doc_id: (scores.get(doc_id, floor) - mean) / spread for doc_id in candidates}
 
 
-def zscore_fusion(dense: dict[str, float], lexical: dict[str, float], dense_weight: float) -> dict[str, float]:
+def zscore_fusion(
+    dense: dict[str, float], lexical: dict[str, float], dense_weight: float
+) -> dict[str, float]:
     """Weighted sum of standardized scores: keeps how far ahead a document is, which rank
     fusion throws away; measured ahead of RRF on the labelled questions (`kb eval`)."""
     candidates = set(dense) | set(lexical)
@@ -90,16 +92,23 @@ def zscore_fusion(dense: dict[str, float], lexical: dict[str, float], dense_weig
     return {d: dense_weight * dense_z[d] + (1 - dense_weight) * lexical_z[d] for d in candidates}
 
 
-def reciprocal_rank_fusion(dense: dict[str, float], lexical: dict[str, float], settings: Settings) -> dict[str, float]:
+def reciprocal_rank_fusion(
+    dense: dict[str, float], lexical: dict[str, float], settings: Settings
+) -> dict[str, float]:
     top_dense = dict(sorted(dense.items(), key=lambda kv: -kv[1])[: settings.candidate_pool])
     fused: dict[str, float] = {}
-    for ranks, weight in ((_ranks(top_dense), settings.dense_weight), (_ranks(lexical), 1 - settings.dense_weight)):
+    for ranks, weight in (
+        (_ranks(top_dense), settings.dense_weight),
+        (_ranks(lexical), 1 - settings.dense_weight),
+    ):
         for doc_id, rank in ranks.items():
             fused[doc_id] = fused.get(doc_id, 0.0) + weight / (settings.rrf_k + rank)
     return fused
 
 
-def with_section(hit: DocumentHit, asked: list[SectionKey], section_scores: dict[tuple[str, str], float]) -> DocumentHit:
+def with_section(
+    hit: DocumentHit, asked: list[SectionKey], section_scores: dict[tuple[str, str], float]
+) -> DocumentHit:
     """The section a procedure hit answers with: the one the query's words ask for (or that
     it lacks: `missing_section`), else the section nearest the query, else the lead."""
     present = {s.key: s for s in hit.document.sections}
@@ -107,7 +116,9 @@ def with_section(hit: DocumentHit, asked: list[SectionKey], section_scores: dict
         if asked[0] in present:
             return replace(hit, section=present[asked[0]])
         return replace(hit, missing_section=asked[0])
-    nearest = [(score, key) for (doc_id, key), score in section_scores.items() if doc_id == hit.document.id]
+    nearest = [
+        (score, key) for (doc_id, key), score in section_scores.items() if doc_id == hit.document.id
+    ]
     key = SectionKey(max(nearest)[1]) if nearest else SectionKey.SUMMARY
     return replace(hit, section=present.get(key) or present.get(SectionKey.SUMMARY))
 
@@ -144,7 +155,9 @@ class KnowledgeSearcher:
     def _lexical_scores(self, query: str) -> dict[str, float]:
         scores = self.index.lexical.scores(query)
         order = np.argsort(-scores)[: self._settings.candidate_pool]
-        return {self.index.lexical.document_ids[i]: float(scores[i]) for i in order if scores[i] > 0}
+        return {
+            self.index.lexical.document_ids[i]: float(scores[i]) for i in order if scores[i] > 0
+        }
 
     def rank(self, query: str, mode: RankingMode = RankingMode.HYBRID) -> list[DocumentHit]:
         """Every candidate document, best first, with both component scores; a procedure
@@ -170,8 +183,12 @@ class KnowledgeSearcher:
         ]
         ranked = self._named_first(query, sorted(hits, key=lambda h: (-h.score, -h.dense_score)))
         asked = asked_sections(query)
-        return [with_section(hit, asked, section_scores) if hit.document.is_procedure and position < 10 else hit
-                for position, hit in enumerate(ranked)]
+        return [
+            with_section(hit, asked, section_scores)
+            if hit.document.is_procedure and position < 10
+            else hit
+            for position, hit in enumerate(ranked)
+        ]
 
     def _named_first(self, query: str, ranked: list[DocumentHit]) -> list[DocumentHit]:
         """A question that names one procedure ("đăng ký thường trú cần giấy tờ gì") is about
@@ -180,13 +197,21 @@ class KnowledgeSearcher:
         named = most_specific(self.procedure_names.named_in(query))
         if named is None:
             return ranked
-        position = next((i for i, hit in enumerate(ranked[: self._settings.named_procedure_window])
-                         if hit.document.id == named.id), None)
+        position = next(
+            (
+                i
+                for i, hit in enumerate(ranked[: self._settings.named_procedure_window])
+                if hit.document.id == named.id
+            ),
+            None,
+        )
         if position is None:
             return ranked
-        return [replace(ranked[position], named=True), *ranked[:position], *ranked[position + 1:]]
+        return [replace(ranked[position], named=True), *ranked[:position], *ranked[position + 1 :]]
 
-    def confidence(self, ranked: list[DocumentHit], mode: RankingMode = RankingMode.HYBRID) -> float:
+    def confidence(
+        self, ranked: list[DocumentHit], mode: RankingMode = RankingMode.HYBRID
+    ) -> float:
         """How sure we are that the first of `ranked` answers the query, in [0, 1].
 
         Hybrid: a logistic model over the top document's cosine, its BM25 score and
@@ -200,7 +225,9 @@ class KnowledgeSearcher:
             return top.lexical_score / (top.lexical_score + 10.0)
         if mode is RankingMode.DENSE:
             return top.dense_score
-        return confidence_probability(self._settings.confidence_weights, confidence_features(ranked))
+        return confidence_probability(
+            self._settings.confidence_weights, confidence_features(ranked)
+        )
 
     def _is_short_topical(self, query: str, hits: list[DocumentHit]) -> bool:
         """A message of a few words about what the offered documents cover: offer them
@@ -209,8 +236,14 @@ class KnowledgeSearcher:
             return False
         return self.vocabulary.is_topical(query, [hit.document.id for hit in hits])
 
-    def search(self, query: str, top_k: int = 3, mode: RankingMode = RankingMode.HYBRID,
-               kind: DocumentKind | None = None, context_document: str | None = None) -> SearchOutcome:
+    def search(
+        self,
+        query: str,
+        top_k: int = 3,
+        mode: RankingMode = RankingMode.HYBRID,
+        kind: DocumentKind | None = None,
+        context_document: str | None = None,
+    ) -> SearchOutcome:
         """The top documents (of one kind, if given: the level-4 form looks among procedures
         only) and whether to answer, offer choices or decline. With `context_document` (the
         procedure the conversation last answered from), a follow-up without a subject of its
@@ -219,7 +252,9 @@ class KnowledgeSearcher:
         followup = self._followup(query, outcome, context_document)
         return followup or outcome
 
-    def _followup(self, query: str, fresh: SearchOutcome, context_document: str | None) -> SearchOutcome | None:
+    def _followup(
+        self, query: str, fresh: SearchOutcome, context_document: str | None
+    ) -> SearchOutcome | None:
         """The context procedure's asked section, when the query asks for a section, names no
         procedure, and is not confidently about another document on its own."""
         document = self.index.documents.get(context_document or "")
@@ -231,9 +266,13 @@ class KnowledgeSearcher:
         if fresh.status is SearchStatus.ANSWER and fresh.hits[0].document.id != document.id:
             return None
         hit = with_section(DocumentHit(document, 0.0, 0.0, 0.0), asked, {})
-        return SearchOutcome(SearchStatus.ANSWER, max(fresh.confidence, self._settings.answer_threshold), [hit])
+        return SearchOutcome(
+            SearchStatus.ANSWER, max(fresh.confidence, self._settings.answer_threshold), [hit]
+        )
 
-    def _search(self, query: str, top_k: int, mode: RankingMode, kind: DocumentKind | None) -> SearchOutcome:
+    def _search(
+        self, query: str, top_k: int, mode: RankingMode, kind: DocumentKind | None
+    ) -> SearchOutcome:
         ranked = self.rank(query, mode)
         if kind is not None:
             ranked = [hit for hit in ranked if hit.document.kind is kind]

@@ -21,15 +21,21 @@ class KnowledgeService:
     requests finish on the old one.
     """
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None,
-                 documents: list[KnowledgeDocument] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        documents: list[KnowledgeDocument] | None = None,
+    ) -> None:
         """Without `documents`, the repository folder (what a fresh clone serves)."""
         self.settings = settings
         self.embedder = embedder or create_embedder(settings)
         self._reload_lock = threading.Lock()
         if documents is None:
             documents = load_documents(settings.documents_dir).documents
-        self.searcher = KnowledgeSearcher(ensure_index(documents, self.embedder, settings), self.embedder, settings)
+        self.searcher = KnowledgeSearcher(
+            ensure_index(documents, self.embedder, settings), self.embedder, settings
+        )
 
     def serve(self, documents: list[KnowledgeDocument]) -> KnowledgeSearcher:
         """Serve exactly these documents from now on; if the build raises, nothing changes."""

@@ -15,8 +15,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from knowledge.retrieval.chunks import lexical_text
 from knowledge.documents.model import KnowledgeDocument
+from knowledge.retrieval.chunks import lexical_text
 from shared.text import expand_abbreviations, fold_diacritics
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
@@ -27,11 +27,13 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 # "online" names the channel, not the subject: nearly everything this bot covers is done
 # online ("bhtn online" asks about unemployment benefit). With it as a content word the
 # in-scope bare fallback was 5.3 %, without it 4.9 %; out of scope answered 0 % either way.
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 à ạ ah ai anh ấy bạn bao bị bot các cái cho chưa có còn của đã đang đâu đây để đến đi đó được em gì giúp
 hả hay hãy khi không kìa là lại lâu lên lúc mà mấy mình muốn nào này nè nên nếu nhé nhỉ nhiêu như nhưng
 nữa ở ơi ơ phải ra rồi sao sẽ thế thì thôi tôi từ ừ ủa và vào vậy về vì với oke ok alo hihi haha hmm online
-""".split())
+""".split()
+)
 _AMBIGUOUS_FOLDED = frozenset({"the", "can", "ve", "do", "lai", "ban"})
 _FUNCTION_FOLDED = frozenset(fold_diacritics(word) for word in FUNCTION_WORDS) - _AMBIGUOUS_FOLDED
 
@@ -57,7 +59,10 @@ class KnowledgeVocabulary:
             self._as_written.update(words)
             folded = [fold_diacritics(word) for word in words]
             self._folded.update(folded)
-            self._terms_by_document[document.id] = {*folded, *(f"{a} {b}" for a, b in zip(folded, folded[1:]))}
+            self._terms_by_document[document.id] = {
+                *folded,
+                *(f"{a} {b}" for a, b in zip(folded, folded[1:])),
+            }
 
     def content_words(self, text: str) -> list[str]:
         return [word for word in _message_words(text) if not is_function_word(word)]
@@ -76,7 +81,11 @@ class KnowledgeVocabulary:
             return False
         folded_content = {fold_diacritics(word) for word in content}
         folded = [fold_diacritics(word) for word in words]
-        pairs = {f"{a} {b}" for a, b in zip(folded, folded[1:]) if a in folded_content or b in folded_content}
+        pairs = {
+            f"{a} {b}"
+            for a, b in zip(folded, folded[1:])
+            if a in folded_content or b in folded_content
+        }
         for document_id in offered:
             terms = self._terms_by_document.get(document_id, set())
             if folded_content <= terms and (len(content) == 1 or pairs & terms):

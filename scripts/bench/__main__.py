@@ -18,10 +18,10 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from knowledge.content.document_source import served_now
 from knowledge.config import get_settings
-from knowledge.retrieval.embedding import create_embedder
+from knowledge.content.document_source import served_now
 from knowledge.evaluation.metrics import load_eval_questions
+from knowledge.retrieval.embedding import create_embedder
 from knowledge.retrieval.index import ensure_index
 from scripts.bench import index_builds, plots, publish_timing, report
 from scripts.bench.bench_stack import BENCH_EDITOR, BenchStack, bench_stack
@@ -65,12 +65,15 @@ def spread(items: list[str], count: int) -> list[str]:
     return [items[int(i * len(items) / count)] for i in range(count)]
 
 
-def run_stack_benchmarks(bench: BenchConfig, phase: Phases, live_index: Path,
-                         results: dict[str, object]) -> None:
+def run_stack_benchmarks(
+    bench: BenchConfig, phase: Phases, live_index: Path, results: dict[str, object]
+) -> None:
     load = load_average()[0]
     print(f"── start the stack (load average {load})", flush=True)
-    with tempfile.TemporaryDirectory(prefix="bench-stack-") as workdir, \
-            bench_stack(bench, Path(workdir), live_index) as running:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-stack-") as workdir,
+        bench_stack(bench, Path(workdir), live_index) as running,
+    ):
         phase.record("start the stack", running.ready_seconds, load)
         results["stack_ready_seconds"] = running.ready_seconds
         processes = service_processes()
@@ -78,21 +81,42 @@ def run_stack_benchmarks(bench: BenchConfig, phase: Phases, live_index: Path,
         with phase("turn latency"):
             expected, answered = idle_outcomes(running.rest_url)
             results["idle_outcomes"] = expected
-            hop = measure_search_hop(f"{running.knowledge_url}/search", answered, rounds=4 if bench.quick else 15)
+            hop = measure_search_hop(
+                f"{running.knowledge_url}/search", answered, rounds=4 if bench.quick else 15
+            )
             results["search_hop"] = {k: v.as_dict() for k, v in hop.items()}
-            levels = [(1, bench.sequential_turns), *((c, bench.concurrent_turns) for c in bench.concurrent_levels)]
-            rows = measure_turn_latency(running.rest_url, latency_conversations(answered), expected, levels,
-                                        bench.turn_timeout_seconds)
-            results["turn_latency"] = [{**asdict(r), "ratio_p50": r.ratio_p50, "ratio_p95": r.ratio_p95} for r in rows]
+            levels = [
+                (1, bench.sequential_turns),
+                *((c, bench.concurrent_turns) for c in bench.concurrent_levels),
+            ]
+            rows = measure_turn_latency(
+                running.rest_url,
+                latency_conversations(answered),
+                expected,
+                levels,
+                bench.turn_timeout_seconds,
+            )
+            results["turn_latency"] = [
+                {**asdict(r), "ratio_p50": r.ratio_p50, "ratio_p95": r.ratio_p95} for r in rows
+            ]
         memory["idle_after_warmup"] = rss_mib(processes)
         with phase("throughput"), MemorySampler(processes) as sampler:
             conversations = citizen_conversations(answered)
-            steps = step_concurrency(running.rest_url, conversations, expected, bench.throughput_levels,
-                                     bench.step_seconds, bench.step_max_turns, bench.turn_timeout_seconds, sampler)
+            steps = step_concurrency(
+                running.rest_url,
+                conversations,
+                expected,
+                bench.throughput_levels,
+                bench.step_seconds,
+                bench.step_max_turns,
+                bench.turn_timeout_seconds,
+                sampler,
+            )
             time.sleep(2)  # a little idle after the last step
         load_steps = [s.as_load_step() for s in steps]
         results["throughput"] = {
-            "conversation": [asdict(t) for t in conversations[0]], "steps": [asdict(s) for s in steps],
+            "conversation": [asdict(t) for t in conversations[0]],
+            "steps": [asdict(s) for s in steps],
             "sustained": asdict(best) if (best := sustained_throughput(load_steps)) else None,
             "saturation": asdict(knee) if (knee := saturation_point(load_steps)) else None,
         }
@@ -104,19 +128,33 @@ def run_stack_benchmarks(bench: BenchConfig, phase: Phases, live_index: Path,
             results["edit_to_answer"] = measure_edit_to_answer(bench, running, live_index)
 
 
-def measure_edit_to_answer(bench: BenchConfig, running: BenchStack, live_index: Path) -> dict[str, object]:
+def measure_edit_to_answer(
+    bench: BenchConfig, running: BenchStack, live_index: Path
+) -> dict[str, object]:
     reason = "the admin layer could not be set up"
     if running.editor_password is not None:
         try:
-            return asdict(publish_timing.measure_admin_publish(
-                running.knowledge_url, running.rest_url, BENCH_EDITOR, running.editor_password, bench.publish_repeats))
+            return asdict(
+                publish_timing.measure_admin_publish(
+                    running.knowledge_url,
+                    running.rest_url,
+                    BENCH_EDITOR,
+                    running.editor_password,
+                    bench.publish_repeats,
+                )
+            )
         except (httpx.HTTPError, TimeoutError, KeyError) as exc:
             reason = f"the admin publish API failed: {exc}"
             logger.warning("Edit-to-answer falls back to KnowledgeService.serve(): %s", reason)
     settings = get_settings()
     with tempfile.TemporaryDirectory(prefix="bench-reload-") as workdir:
-        result = publish_timing.measure_reload(settings.documents_dir, live_index, create_embedder(settings),
-                                               Path(workdir), bench.publish_repeats)
+        result = publish_timing.measure_reload(
+            settings.documents_dir,
+            live_index,
+            create_embedder(settings),
+            Path(workdir),
+            bench.publish_repeats,
+        )
     result.note += f" Fallback used because {reason}."
     return asdict(result)
 
@@ -127,29 +165,50 @@ def main() -> int:
     bench = BenchConfig.from_environment()
     started = time.perf_counter()
     phase = Phases()
-    results: dict[str, object] = {"machine": describe_machine(), "config": {**asdict(bench), "out_dir": str(bench.out_dir)}}
+    results: dict[str, object] = {
+        "machine": describe_machine(),
+        "config": {**asdict(bench), "out_dir": str(bench.out_dir)},
+    }
     settings = get_settings()
     # Timings embed with the model itself: the query cache would hide what embedding costs.
     embedder = create_embedder(settings.model_copy(update={"query_cache_size": 0}))
     live = ensure_index(served_now(settings).documents, embedder, settings)
 
     with phase("search scaling"):
-        questions = [q.text for q in load_eval_questions(REPO_ROOT / "eval" / "retrieval_questions.yaml")]
+        questions = [
+            q.text for q in load_eval_questions(REPO_ROOT / "eval" / "retrieval_questions.yaml")
+        ]
         seeds = live.vectors.reconstruct_n(0, live.vectors.ntotal).astype(np.float32)
-        params = HnswParams(bench.hnsw_m, bench.hnsw_ef_construction, bench.hnsw_ef_search, bench.hnsw_ef_sweep)
-        scaling = measure_search_scaling(seeds, spread(questions, bench.search_queries), embedder.encode_queries,
-                                         bench.search_sizes, bench.noise_sigma, bench.slow_method_queries, params,
-                                         bench.clustered_sigma)
+        params = HnswParams(
+            bench.hnsw_m, bench.hnsw_ef_construction, bench.hnsw_ef_search, bench.hnsw_ef_sweep
+        )
+        scaling = measure_search_scaling(
+            seeds,
+            spread(questions, bench.search_queries),
+            embedder.encode_queries,
+            bench.search_sizes,
+            bench.noise_sigma,
+            bench.slow_method_queries,
+            params,
+            bench.clustered_sigma,
+        )
         results["search"] = asdict(scaling)
         threads = compare_threads(min(bench.search_queries, 100), rounds=2)
-        results["embedding_threads"] = {name: summary.as_dict() for name, summary in threads.items()}
+        results["embedding_threads"] = {
+            name: summary.as_dict() for name, summary in threads.items()
+        }
     with phase("index builds"), tempfile.TemporaryDirectory(prefix="bench-builds-") as workdir:
         base = served_now(settings).documents[: bench.build_documents]
-        timings = index_builds.measure_builds(base, embedder, bench.cold_replicas, bench.cached_replicas, Path(workdir))
+        timings = index_builds.measure_builds(
+            base, embedder, bench.cold_replicas, bench.cached_replicas, Path(workdir)
+        )
         per_unit = index_builds.embedding_seconds_per_unit(timings)
-        results["builds"] = {"base_documents": len(base), "timings": [asdict(t) for t in timings],
-                             "embedding_seconds_per_unit": per_unit,
-                             "projected_cold": index_builds.projected_cold(timings, per_unit)}
+        results["builds"] = {
+            "base_documents": len(base),
+            "timings": [asdict(t) for t in timings],
+            "embedding_seconds_per_unit": per_unit,
+            "projected_cold": index_builds.projected_cold(timings, per_unit),
+        }
     run_stack_benchmarks(bench, phase, settings.index_dir, results)
     results["query_cache"] = [asdict(replay) for replay in measure_query_cache()]
 
@@ -157,8 +216,9 @@ def main() -> int:
     results["machine"]["load_average_end"] = load_average()  # type: ignore[index]
     results["total_seconds"] = time.perf_counter() - started
     bench.out_dir.mkdir(parents=True, exist_ok=True)
-    (bench.out_dir / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str),
-                                                encoding="utf-8")
+    (bench.out_dir / "results.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
     plots.draw_all(results, bench.out_dir)
     (bench.out_dir / "report.md").write_text(report.render_with_history(results), encoding="utf-8")
     print(f"Report: {bench.out_dir / 'report.md'} ({results['total_seconds'] / 60:.1f} min)")

@@ -67,9 +67,13 @@ def bench_stack(bench: BenchConfig, workdir: Path, live_index_dir: Path) -> Iter
     log_dir = REPO_ROOT / "build" / "bench" / "logs"
     shutil.rmtree(log_dir, ignore_errors=True)  # only this run's logs
     config = StackConfig(
-        rasa_port=bench.rasa_port, actions_port=bench.actions_port, knowledge_port=bench.knowledge_port,
-        model_dir=MODEL, tracker_db=workdir / "trackers.db",
-        log_dir=log_dir, extra_env={"KB_INDEX_DIR": str(index_dir)},
+        rasa_port=bench.rasa_port,
+        actions_port=bench.actions_port,
+        knowledge_port=bench.knowledge_port,
+        model_dir=MODEL,
+        tracker_db=workdir / "trackers.db",
+        log_dir=log_dir,
+        extra_env={"KB_INDEX_DIR": str(index_dir)},
     )
     stack = Stack(config)
     began = time.perf_counter()

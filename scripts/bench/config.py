@@ -48,9 +48,18 @@ class BenchConfig:
         if not quick:
             return cls(quick=False, out_dir=out_dir)
         return cls(
-            quick=True, out_dir=out_dir,
-            sequential_turns=30, concurrent_turns=150, throughput_levels=(1, 5, 20), step_seconds=5.0,
-            search_sizes=(1_000, 10_000, 100_000), search_queries=50, slow_method_queries=20,
-            hnsw_ef_sweep=(16, 128, 256), build_documents=8, cold_replicas=(1, 2), cached_replicas=(1, 4, 16),
+            quick=True,
+            out_dir=out_dir,
+            sequential_turns=30,
+            concurrent_turns=150,
+            throughput_levels=(1, 5, 20),
+            step_seconds=5.0,
+            search_sizes=(1_000, 10_000, 100_000),
+            search_queries=50,
+            slow_method_queries=20,
+            hnsw_ef_sweep=(16, 128, 256),
+            build_documents=8,
+            cold_replicas=(1, 2),
+            cached_replicas=(1, 4, 16),
             publish_repeats=1,
         )

@@ -36,8 +36,11 @@ def latency_conversations(questions: list[str], pairs: int = 3) -> list[list[Tur
     the baseline is a greeting in the middle of a conversation, as every answer is."""
     conversations = []
     for i in range(len(questions)):
-        turns = [turn for j, q in enumerate(_rotated(questions, i, pairs))
-                 for turn in (Turn("greeting", GREETINGS[j % len(GREETINGS)]), Turn("answer", q))]
+        turns = [
+            turn
+            for j, q in enumerate(_rotated(questions, i, pairs))
+            for turn in (Turn("greeting", GREETINGS[j % len(GREETINGS)]), Turn("answer", q))
+        ]
         conversations.append([Turn("opening", turns[0].message), *turns[1:]])
     return conversations
 
@@ -45,8 +48,11 @@ def latency_conversations(questions: list[str], pairs: int = 3) -> list[list[Tur
 def citizen_conversations(questions: list[str]) -> list[list[Turn]]:
     """A typical short conversation: hello, three questions, thanks (60 % answer turns)."""
     return [
-        [Turn("opening", GREETINGS[i % len(GREETINGS)]), *(Turn("answer", q) for q in _rotated(questions, i, 3)),
-         Turn("thanks", THANKS)]
+        [
+            Turn("opening", GREETINGS[i % len(GREETINGS)]),
+            *(Turn("answer", q) for q in _rotated(questions, i, 3)),
+            Turn("thanks", THANKS),
+        ]
         for i in range(len(questions))
     ]
 
@@ -56,7 +62,9 @@ async def _idle_outcomes(url: str, messages: list[str]) -> dict[str, str]:
     async with httpx.AsyncClient(timeout=60) as client:
         for message in messages:
             for _ in range(2):  # the first turn of a fresh process also warms its caches
-                status, reply = await send_turn(client, url, f"warmup-{uuid.uuid4().hex[:8]}", message)
+                status, reply = await send_turn(
+                    client, url, f"warmup-{uuid.uuid4().hex[:8]}", message
+                )
             outcomes[message] = payload_type(reply) if status == "ok" else status
     return outcomes
 
@@ -69,7 +77,9 @@ def idle_outcomes(url: str) -> tuple[dict[str, str], list[str]]:
     outcomes = asyncio.run(_idle_outcomes(url, [*GREETINGS, THANKS, *QUESTIONS]))
     answered = [q for q in QUESTIONS if outcomes[q] == "answer"]
     for question in sorted(set(QUESTIONS) - set(answered)):
-        logger.warning("Not an answer turn on the idle stack (%s), left out: %s", outcomes[question], question)
+        logger.warning(
+            "Not an answer turn on the idle stack (%s), left out: %s", outcomes[question], question
+        )
     if not answered:
         raise RuntimeError(f"No benchmark question was answered on the idle stack: {outcomes}")
     return outcomes, answered

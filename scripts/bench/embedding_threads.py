@@ -20,8 +20,8 @@ QUESTIONS_FILE = REPO_ROOT / "eval" / "retrieval_questions.yaml"
 
 def _child(count: int) -> None:
     from knowledge.config import get_settings
-    from knowledge.retrieval.embedding import create_embedder
     from knowledge.evaluation.metrics import load_eval_questions
+    from knowledge.retrieval.embedding import create_embedder
 
     texts = [q.text for q in load_eval_questions(QUESTIONS_FILE)]
     texts = [texts[int(i * len(texts) / count)] for i in range(min(count, len(texts)))]
@@ -39,8 +39,14 @@ def _run(threads: int | None, count: int) -> list[float]:
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
     if threads is not None:
         env["OMP_NUM_THREADS"] = str(threads)
-    output = subprocess.run([sys.executable, "-m", "scripts.bench.embedding_threads", str(count)], cwd=REPO_ROOT,
-                            env=env, check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-m", "scripts.bench.embedding_threads", str(count)],
+        cwd=REPO_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 

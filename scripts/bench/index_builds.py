@@ -34,12 +34,21 @@ def replicate(document: KnowledgeDocument, copy: int, *, distinct_text: bool) ->
     update: dict[str, object] = {"id": f"{document.id}-ban-{copy}"}
     if distinct_text:
         suffix = f" [{copy}]"
-        update |= {"title": document.title + suffix, "questions": [q + suffix for q in document.questions]}
+        update |= {
+            "title": document.title + suffix,
+            "questions": [q + suffix for q in document.questions],
+        }
     return document.model_copy(update=update)
 
 
-def replicated(documents: list[KnowledgeDocument], copies: int, *, distinct_text: bool) -> list[KnowledgeDocument]:
-    return [replicate(d, c, distinct_text=distinct_text) for c in range(1, copies + 1) for d in documents]
+def replicated(
+    documents: list[KnowledgeDocument], copies: int, *, distinct_text: bool
+) -> list[KnowledgeDocument]:
+    return [
+        replicate(d, c, distinct_text=distinct_text)
+        for c in range(1, copies + 1)
+        for d in documents
+    ]
 
 
 def write_documents(documents: list[KnowledgeDocument], directory: Path) -> None:
@@ -58,8 +67,12 @@ class BuildTiming:
     seconds: float
 
 
-def timed_build(documents: list[KnowledgeDocument], workdir: Path, embedder: Embedder,
-                cache_from: Path | None = None) -> tuple[float, int]:
+def timed_build(
+    documents: list[KnowledgeDocument],
+    workdir: Path,
+    embedder: Embedder,
+    cache_from: Path | None = None,
+) -> tuple[float, int]:
     """Seconds for `ensure_index` on a fresh index folder; the number of units indexed."""
     documents_dir, index_dir = workdir / "documents", workdir / "index"
     write_documents(documents, documents_dir)
@@ -70,25 +83,36 @@ def timed_build(documents: list[KnowledgeDocument], workdir: Path, embedder: Emb
     if loaded.errors or len(loaded.documents) != len(documents):
         raise RuntimeError(f"replicated documents did not load: {loaded.errors[:3]}")
     began = time.perf_counter()
-    index = ensure_index(loaded.documents, embedder, Settings(documents_dir=documents_dir, index_dir=index_dir))
+    index = ensure_index(
+        loaded.documents, embedder, Settings(documents_dir=documents_dir, index_dir=index_dir)
+    )
     return time.perf_counter() - began, len(index.units)
 
 
-def measure_builds(base: list[KnowledgeDocument], embedder: Embedder, cold: tuple[int, ...],
-                   cached: tuple[int, ...], workdir: Path) -> list[BuildTiming]:
+def measure_builds(
+    base: list[KnowledgeDocument],
+    embedder: Embedder,
+    cold: tuple[int, ...],
+    cached: tuple[int, ...],
+    workdir: Path,
+) -> list[BuildTiming]:
     timings: list[BuildTiming] = []
     cache_of_originals: Path | None = None
     jobs = [("cold", n) for n in sorted({1, *cold})] + [("cached", n) for n in sorted(cached)]
     for mode, copies in tqdm(jobs, desc="index builds", unit="build"):
         documents = replicated(base, copies, distinct_text=mode == "cold")
         folder = workdir / f"{mode}-{copies}"
-        seconds, units = timed_build(documents, folder, embedder, cache_from=cache_of_originals if mode == "cached" else None)
+        seconds, units = timed_build(
+            documents, folder, embedder, cache_from=cache_of_originals if mode == "cached" else None
+        )
         if mode == "cold" and copies == 1:
             cache_of_originals = folder / "index" / CACHE_FILE
         if mode == "cold" and copies not in cold:
             continue  # built only to fill the cache
         timings.append(BuildTiming(mode, copies, len(documents), units, seconds))
-        tqdm.write(f"  {mode} ×{copies}: {len(documents)} documents, {units} units, {seconds:.1f} s")
+        tqdm.write(
+            f"  {mode} ×{copies}: {len(documents)} documents, {units} units, {seconds:.1f} s"
+        )
     return timings
 
 
@@ -109,5 +133,13 @@ def projected_cold(timings: list[BuildTiming], per_unit: float | None) -> list[d
     if per_unit is None:
         return []
     measured_cold = {t.copies for t in timings if t.mode == "cold"}
-    return [{"copies": t.copies, "documents": t.documents, "units": t.units, "seconds": t.seconds + t.units * per_unit}
-            for t in timings if t.mode == "cached" and t.copies not in measured_cold]
+    return [
+        {
+            "copies": t.copies,
+            "documents": t.documents,
+            "units": t.units,
+            "seconds": t.seconds + t.units * per_unit,
+        }
+        for t in timings
+        if t.mode == "cached" and t.copies not in measured_cold
+    ]

@@ -45,7 +45,9 @@ class LoadRun:
     results: list[TurnResult] = field(default_factory=list)
 
     def steady(self, kind: str | None = None) -> list[TurnResult]:
-        return [r for r in self.results if r.started >= self.ramp and (kind is None or r.kind == kind)]
+        return [
+            r for r in self.results if r.started >= self.ramp and (kind is None or r.kind == kind)
+        ]
 
     @property
     def errors(self) -> int:
@@ -57,7 +59,9 @@ class LoadRun:
         if not self.results:
             return 0.0
         window_end = max(r.started for r in self.results)
-        done = [r for r in self.results if r.ok and self.ramp <= r.started + r.seconds <= window_end]
+        done = [
+            r for r in self.results if r.ok and self.ramp <= r.started + r.seconds <= window_end
+        ]
         if window_end - self.ramp <= 1.0:  # too short a window: count the whole run
             return sum(r.ok for r in self.results) / self.elapsed if self.elapsed else 0.0
         return len(done) / (window_end - self.ramp)
@@ -92,10 +96,14 @@ def reply_text(reply: Any) -> str:
     """All text the bot sent in one turn, joined."""
     if not isinstance(reply, list):
         return ""
-    return "\n".join(m["text"] for m in reply if isinstance(m, dict) and isinstance(m.get("text"), str))
+    return "\n".join(
+        m["text"] for m in reply if isinstance(m, dict) and isinstance(m.get("text"), str)
+    )
 
 
-async def send_turn(client: httpx.AsyncClient, url: str, sender: str, message: str) -> tuple[str, Any]:
+async def send_turn(
+    client: httpx.AsyncClient, url: str, sender: str, message: str
+) -> tuple[str, Any]:
     """One REST turn; returns ("ok", reply) or (what went wrong, None)."""
     try:
         response = await client.post(url, json={"sender": sender, "message": message})
@@ -134,8 +142,15 @@ def citizen_address(number: int) -> str:
 
 
 async def _conversations(
-    url: str, conversations: Sequence[Sequence[Turn]], concurrency: int, max_turns: int, max_seconds: float,
-    expected: Mapping[str, str], sender_prefix: str, timeout: float, on_turn: Callable[[TurnResult], None] | None,
+    url: str,
+    conversations: Sequence[Sequence[Turn]],
+    concurrency: int,
+    max_turns: int,
+    max_seconds: float,
+    expected: Mapping[str, str],
+    sender_prefix: str,
+    timeout: float,
+    on_turn: Callable[[TurnResult], None] | None,
 ) -> LoadRun:
     start = time.perf_counter()
     budget = _Budget(max_turns, start + max_seconds)
@@ -151,7 +166,9 @@ async def _conversations(
             seconds = time.perf_counter() - began
             outcome = status if status != "ok" else (payload_type(reply) or "no payload")
             wanted = expected.get(turn.message)
-            ok = status == "ok" and outcome != "no payload" and (wanted is None or outcome == wanted)
+            ok = (
+                status == "ok" and outcome != "no payload" and (wanted is None or outcome == wanted)
+            )
             result = TurnResult(turn.kind, began - start, seconds, outcome, ok)
             run.results.append(result)
             if on_turn is not None:
@@ -163,7 +180,9 @@ async def _conversations(
         number = worker
         while True:
             address = next(_addresses)
-            transport = httpx.AsyncHTTPTransport(local_address=citizen_address(address), verify=False)
+            transport = httpx.AsyncHTTPTransport(
+                local_address=citizen_address(address), verify=False
+            )
             async with httpx.AsyncClient(transport=transport, timeout=timeout) as client:
                 sender = f"{sender_prefix}-{worker}-{address}"
                 if not await play(client, sender, conversations[number % len(conversations)]):
@@ -176,11 +195,29 @@ async def _conversations(
 
 
 def run_conversations(
-    url: str, conversations: Sequence[Sequence[Turn]], concurrency: int, *, max_turns: int, max_seconds: float,
-    expected: Mapping[str, str] | None = None, sender_prefix: str = "bench", timeout: float = 30.0,
+    url: str,
+    conversations: Sequence[Sequence[Turn]],
+    concurrency: int,
+    *,
+    max_turns: int,
+    max_seconds: float,
+    expected: Mapping[str, str] | None = None,
+    sender_prefix: str = "bench",
+    timeout: float = 30.0,
     on_turn: Callable[[TurnResult], None] | None = None,
 ) -> LoadRun:
     """`concurrency` citizens, each playing one conversation after another (its own sender id
     and source address each time) until the duration or the turn budget runs out."""
-    return asyncio.run(_conversations(url, conversations, concurrency, max_turns, max_seconds, expected or {},
-                                      sender_prefix, timeout, on_turn))
+    return asyncio.run(
+        _conversations(
+            url,
+            conversations,
+            concurrency,
+            max_turns,
+            max_seconds,
+            expected or {},
+            sender_prefix,
+            timeout,
+            on_turn,
+        )
+    )

@@ -31,7 +31,9 @@ def dig(tree: Any, *path: str | int) -> Any:
 
 def row_where(rows: Any, key: str, value: Any) -> dict[str, Any] | None:
     """The row of a list of results (a concurrency level, a phase) that has `key` == `value`."""
-    return next((row for row in rows or [] if isinstance(row, dict) and row.get(key) == value), None)
+    return next(
+        (row for row in rows or [] if isinstance(row, dict) and row.get(key) == value), None
+    )
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,10 @@ class Previous:
         if not self.commit:
             return "no results.json was committed before this run, so they show —"
         measured = self.get("machine", "date") or "at an unrecorded date"
-        return (f"they come from `{COMMITTED_RESULTS}` as committed in {self.commit} (measured {measured}); "
-                "— where that run did not measure the figure")
+        return (
+            f"they come from `{COMMITTED_RESULTS}` as committed in {self.commit} (measured {measured}); "
+            "— where that run did not measure the figure"
+        )
 
 
 def run_identity(results: dict[str, Any]) -> tuple[Any, Any]:
@@ -86,15 +90,23 @@ def committed_versions(path: str, repo: Path = REPO_ROOT, depth: int = 20) -> It
 
 def committed_results(current: dict[str, Any], repo: Path = REPO_ROOT) -> Previous:
     """The newest committed results.json that is not `current` itself."""
-    return next((v for v in committed_versions(COMMITTED_RESULTS, repo)
-                 if run_identity(v.results) != run_identity(current)), Previous())
+    return next(
+        (
+            v
+            for v in committed_versions(COMMITTED_RESULTS, repo)
+            if run_identity(v.results) != run_identity(current)
+        ),
+        Previous(),
+    )
 
 
 def committed_startup(current: dict[str, Any] | None, repo: Path = REPO_ROOT) -> Previous:
     """The newest committed startup.json other than `current` (told apart by when it was measured)."""
     measured_at = (current or {}).get("measured_at")
-    return next((v for v in committed_versions(STARTUP_PATH, repo) if v.get("measured_at") != measured_at),
-                Previous())
+    return next(
+        (v for v in committed_versions(STARTUP_PATH, repo) if v.get("measured_at") != measured_at),
+        Previous(),
+    )
 
 
 def load_startup(path: Path = STARTUP_JSON) -> dict[str, Any] | None:

@@ -41,7 +41,9 @@ def marker_sentence(run: int) -> str:
     return f"Cập nhật kiểm thử số {run} (mã {uuid.uuid4().hex[:8]})."
 
 
-def wait_until(check: Callable[[], bool], since: float, timeout: float = 120.0, pause: float = 0.05) -> float:
+def wait_until(
+    check: Callable[[], bool], since: float, timeout: float = 120.0, pause: float = 0.05
+) -> float:
     """Seconds from `since` until `check()` first holds; raises TimeoutError after `timeout`."""
     while not check():
         if time.perf_counter() - since > timeout:
@@ -56,7 +58,9 @@ def _search_shows(client: httpx.Client, marker: str) -> bool:
 
 
 def _bot_says(client: httpx.Client, rest_url: str, marker: str) -> bool:
-    reply = client.post(rest_url, json={"sender": f"publish-{uuid.uuid4().hex[:8]}", "message": QUESTION})
+    reply = client.post(
+        rest_url, json={"sender": f"publish-{uuid.uuid4().hex[:8]}", "message": QUESTION}
+    )
     return reply.status_code == 200 and marker in reply_text(reply.json())
 
 
@@ -65,9 +69,13 @@ def _service_shows(service: KnowledgeService, marker: str) -> bool:
     return bool(hits) and marker in hits[0].document.body
 
 
-def measure_admin_publish(knowledge_url: str, rest_url: str, username: str, password: str, repeats: int) -> EditToAnswer:
+def measure_admin_publish(
+    knowledge_url: str, rest_url: str, username: str, password: str, repeats: int
+) -> EditToAnswer:
     """Raises httpx.HTTPStatusError when the admin API is missing or refuses."""
-    result = EditToAnswer("admin publish API (PUT document, POST /admin/api/publish)", DOCUMENT_ID, QUESTION)
+    result = EditToAnswer(
+        "admin publish API (PUT document, POST /admin/api/publish)", DOCUMENT_ID, QUESTION
+    )
     with httpx.Client(base_url=knowledge_url, timeout=600) as client:
         login = client.post(f"{API}/login", json={"username": username, "password": password})
         login.raise_for_status()
@@ -80,10 +88,18 @@ def measure_admin_publish(knowledge_url: str, rest_url: str, username: str, pass
             current = client.get(f"{API}/documents/{DOCUMENT_ID}", headers=headers)
             current.raise_for_status()
             document = current.json()
-            fields = {k: document[k] for k in ("title", "topic", "questions", "sources", "reviewed")}
-            edit = {**fields, "body": f"{document['body']}\n\n{marker}", "version": document["version"]}
+            fields = {
+                k: document[k] for k in ("title", "topic", "questions", "sources", "reviewed")
+            }
+            edit = {
+                **fields,
+                "body": f"{document['body']}\n\n{marker}",
+                "version": document["version"],
+            }
             began = time.perf_counter()
-            client.put(f"{API}/documents/{DOCUMENT_ID}", json=edit, headers=headers).raise_for_status()
+            client.put(
+                f"{API}/documents/{DOCUMENT_ID}", json=edit, headers=headers
+            ).raise_for_status()
             saved = time.perf_counter() - began
             began = time.perf_counter()
             published = client.post(f"{API}/publish", headers=headers)
@@ -91,28 +107,39 @@ def measure_admin_publish(knowledge_url: str, rest_url: str, username: str, pass
             publish_call = time.perf_counter() - began
             search_visible = wait_until(partial(_search_shows, client, marker), began)
             bot_answers = wait_until(partial(_bot_says, client, rest_url, marker), began)
-            result.samples.append({
-                "save_draft_seconds": saved, "publish_call_seconds": publish_call,
-                "publish_server_seconds": published.json()["seconds"],
-                "search_visible_seconds": search_visible, "bot_answers_seconds": bot_answers,
-            })
-    result.note = ("Clocks start when POST /publish is sent; the bot's time includes one full REST turn "
-                   "(Rasa → action server → /search) after the publish returned.")
+            result.samples.append(
+                {
+                    "save_draft_seconds": saved,
+                    "publish_call_seconds": publish_call,
+                    "publish_server_seconds": published.json()["seconds"],
+                    "search_visible_seconds": search_visible,
+                    "bot_answers_seconds": bot_answers,
+                }
+            )
+    result.note = (
+        "Clocks start when POST /publish is sent; the bot's time includes one full REST turn "
+        "(Rasa → action server → /search) after the publish returned."
+    )
     return result
 
 
-def measure_reload(documents_dir: Path, live_index_dir: Path, embedder: Embedder, workdir: Path,
-                   repeats: int) -> EditToAnswer:
+def measure_reload(
+    documents_dir: Path, live_index_dir: Path, embedder: Embedder, workdir: Path, repeats: int
+) -> EditToAnswer:
     """The fallback: edit the Markdown file, `KnowledgeService.serve()`, search in-process."""
     documents, index_dir = workdir / "documents", workdir / "index"
     shutil.copytree(documents_dir, documents)
     shutil.copytree(live_index_dir, index_dir)
     service = KnowledgeService(Settings(documents_dir=documents, index_dir=index_dir), embedder)
     path = next(documents.rglob(f"{DOCUMENT_ID}.md"))
-    result = EditToAnswer("Markdown file edit + KnowledgeService.serve() (in-process)", DOCUMENT_ID, QUESTION)
+    result = EditToAnswer(
+        "Markdown file edit + KnowledgeService.serve() (in-process)", DOCUMENT_ID, QUESTION
+    )
     for run in range(1, repeats + 1):
         marker = marker_sentence(run)
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8"
+        )
         began = time.perf_counter()
         service.serve(load_documents(documents).documents)
         reloaded = time.perf_counter() - began

@@ -60,23 +60,36 @@ def _hit_rate(queries: list[str], size: int) -> float:
 def measure_query_cache(sizes: tuple[int, ...] = (256, 2048)) -> list[CacheReplay]:
     questions = evaluation_questions()
     weights = [1 / rank for rank in range(1, len(questions) + 1)]
-    popular = random.Random(SEED).sample(questions, len(questions))  # which question is k-th most asked
+    popular = random.Random(SEED).sample(
+        questions, len(questions)
+    )  # which question is k-th most asked
     zipf = random.Random(SEED).choices(popular, weights=weights, k=DRAWS)
     replays = {"each question once": questions, f"{DRAWS} draws, Zipf s=1": zipf}
-    return [CacheReplay(name, len(queries), len(set(queries)), size, _hit_rate(queries, size))
-            for name, queries in replays.items() for size in sizes]
+    return [
+        CacheReplay(name, len(queries), len(set(queries)), size, _hit_rate(queries, size))
+        for name, queries in replays.items()
+        for size in sizes
+    ]
 
 
 def query_cache_section(results: dict[str, object]) -> str:
     """The report's section on the cache (the service runs with 2,048 entries)."""
     rows = results.get("query_cache") or []
-    lines = ["", "## Query-embedding cache", "",
-             "Hit rate of the LRU of query embeddings (`knowledge/retrieval/embedding/query_cache.py`) on replays "
-             "of the evaluation questions (retrieval, procedures, short messages): each question once, and a "
-             "seeded draw where the k-th most asked question is asked in proportion to 1/k. The turn-latency "
-             "and throughput runs above repeat a few questions, so their answer turns mostly hit the cache; "
-             "the search timings in section 3 embed with the model itself.", "",
-             "| replay | questions | distinct | cache size | hit rate |", "|---|---|---|---|---|"]
-    lines += [f"| {r['replay']} | {r['questions']} | {r['distinct']} | {r['cache_size']} | {r['hit_rate']:.1%} |"
-              for r in rows]  # type: ignore[index]
+    lines = [
+        "",
+        "## Query-embedding cache",
+        "",
+        "Hit rate of the LRU of query embeddings (`knowledge/retrieval/embedding/query_cache.py`) on replays "
+        "of the evaluation questions (retrieval, procedures, short messages): each question once, and a "
+        "seeded draw where the k-th most asked question is asked in proportion to 1/k. The turn-latency "
+        "and throughput runs above repeat a few questions, so their answer turns mostly hit the cache; "
+        "the search timings in section 3 embed with the model itself.",
+        "",
+        "| replay | questions | distinct | cache size | hit rate |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['replay']} | {r['questions']} | {r['distinct']} | {r['cache_size']} | {r['hit_rate']:.1%} |"
+        for r in rows
+    ]  # type: ignore[index]
     return "\n".join(lines) + "\n"

@@ -17,8 +17,9 @@ from scripts.bench.config import REPO_ROOT
 from scripts.bench.stats import LatencySummary
 
 
-def time_interleaved(calls: dict[str, Callable[[str], object]], questions: list[str],
-                     rounds: int) -> dict[str, list[float]]:
+def time_interleaved(
+    calls: dict[str, Callable[[str], object]], questions: list[str], rounds: int
+) -> dict[str, list[float]]:
     for question in questions:  # warm-up
         for call in calls.values():
             call(question)
@@ -33,27 +34,45 @@ def time_interleaved(calls: dict[str, Callable[[str], object]], questions: list[
 
 
 def _child(search_url: str, rounds: int, questions: list[str]) -> None:
-    from knowledge.content.document_source import served_now
     from knowledge.config import get_settings
+    from knowledge.content.document_source import served_now
     from knowledge.retrieval.embedding import create_embedder
     from knowledge.retrieval.index import ensure_index
     from knowledge.retrieval.search import KnowledgeSearcher
 
     settings = get_settings()
     embedder = create_embedder(settings)
-    searcher = KnowledgeSearcher(ensure_index(served_now(settings).documents, embedder, settings), embedder, settings)
+    searcher = KnowledgeSearcher(
+        ensure_index(served_now(settings).documents, embedder, settings), embedder, settings
+    )
     with httpx.Client(timeout=30) as client:
-        samples = time_interleaved({
-            "in_process": searcher.search,
-            "http": lambda q: client.post(search_url, json={"query": q}).raise_for_status(),
-        }, questions, rounds)
+        samples = time_interleaved(
+            {
+                "in_process": searcher.search,
+                "http": lambda q: client.post(search_url, json={"query": q}).raise_for_status(),
+            },
+            questions,
+            rounds,
+        )
     print(json.dumps(samples))
 
 
-def measure_search_hop(search_url: str, questions: list[str], rounds: int) -> dict[str, LatencySummary]:
+def measure_search_hop(
+    search_url: str, questions: list[str], rounds: int
+) -> dict[str, LatencySummary]:
     output = subprocess.run(
-        [sys.executable, "-m", "scripts.bench.search_hop", search_url, str(rounds), json.dumps(questions)],
-        cwd=REPO_ROOT, check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "scripts.bench.search_hop",
+            search_url,
+            str(rounds),
+            json.dumps(questions),
+        ],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     samples = json.loads(output.strip().splitlines()[-1])
     return {name: LatencySummary.of(values) for name, values in samples.items()}

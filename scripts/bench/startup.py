@@ -38,11 +38,21 @@ from stack.lifetime import die_with_parent
 from stack.services import Stack, StackConfig, free_ports
 
 LOG_DIR = REPO_ROOT / "build" / "startup"
-STEP_DONE = re.compile(r"^\[\d+/\d+\] (?P<name>[^(…]+?)(?: \(.*\))?: done in (?P<seconds>[\d.]+) s$")
+STEP_DONE = re.compile(
+    r"^\[\d+/\d+\] (?P<name>[^(…]+?)(?: \(.*\))?: done in (?P<seconds>[\d.]+) s$"
+)
 SERVICES_STEP = re.compile(r"^\[\d+/\d+\] services…")
 # What the caller's shell may set that would point the clone's commands back at this checkout.
-NOT_INHERITED = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS",
-                 "TRACKER_STORE_URL", "BIND_HOST")
+NOT_INHERITED = (
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "VIRTUAL_ENV",
+    "MAKEFLAGS",
+    "MAKELEVEL",
+    "MFLAGS",
+    "TRACKER_STORE_URL",
+    "BIND_HOST",
+)
 NOT_INHERITED_PREFIXES = ("KB_", "BOT_", "ACTIONS_")
 
 
@@ -58,10 +68,18 @@ class StartupRun:
 
 def clean_environment(ports: list[int]) -> dict[str, str]:
     """The caller's environment without what would reach into this checkout, plus the ports."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in NOT_INHERITED and not k.startswith(NOT_INHERITED_PREFIXES)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in NOT_INHERITED and not k.startswith(NOT_INHERITED_PREFIXES)
+    }
     rasa, actions, knowledge = ports
-    return {**env, "RASA_PORT": str(rasa), "ACTIONS_PORT": str(actions), "KNOWLEDGE_PORT": str(knowledge)}
+    return {
+        **env,
+        "RASA_PORT": str(rasa),
+        "ACTIONS_PORT": str(actions),
+        "KNOWLEDGE_PORT": str(knowledge),
+    }
 
 
 def health_urls(ports: list[int]) -> list[str]:
@@ -97,7 +115,9 @@ def descendants_of(pid: int) -> list[psutil.Process]:
         return []
 
 
-def stop_process_group(process: subprocess.Popen[str], descendants: list[psutil.Process]) -> list[int]:
+def stop_process_group(
+    process: subprocess.Popen[str], descendants: list[psutil.Process]
+) -> list[int]:
     """Ctrl-C for `make run`, then make sure nothing it started outlives it; returns pids killed late."""
     for sig, grace in ((signal.SIGINT, 90), (signal.SIGTERM, 30), (signal.SIGKILL, 10)):
         try:
@@ -120,25 +140,37 @@ def stop_process_group(process: subprocess.Popen[str], descendants: list[psutil.
     return [p.pid for p in alive]
 
 
-def time_make_run(clone: Path, label: str, timeout_seconds: float,
-                  extra_env: dict[str, str] | None = None) -> StartupRun:
+def time_make_run(
+    clone: Path, label: str, timeout_seconds: float, extra_env: dict[str, str] | None = None
+) -> StartupRun:
     """Launch `make run` in the clone, wait until all three services answer, stop it."""
     ports = free_ports(3)
     urls = health_urls(ports)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / f"{label}.log"
     run = StartupRun()
-    print(f"── {label} `make run` in {clone} (ports {ports}, load average {load_average()}); log {log_path}",
-          flush=True)
+    print(
+        f"── {label} `make run` in {clone} (ports {ports}, load average {load_average()}); log {log_path}",
+        flush=True,
+    )
     began = time.monotonic()
     env = {**clean_environment(ports), **(extra_env or {})}
-    process = subprocess.Popen(["make", "run"], cwd=clone, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                               preexec_fn=die_with_parent)  # make goes too if this timer is killed outright
+    process = subprocess.Popen(
+        ["make", "run"],
+        cwd=clone,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=die_with_parent,
+    )  # make goes too if this timer is killed outright
     descendants: list[psutil.Process] = []
     with log_path.open("w", encoding="utf-8") as log:
         assert process.stdout is not None
-        reader = threading.Thread(target=follow_output, args=(process.stdout, log, began, run), daemon=True)
+        reader = threading.Thread(
+            target=follow_output, args=(process.stdout, log, began, run), daemon=True
+        )
         reader.start()
         try:
             while time.monotonic() - began < timeout_seconds and process.poll() is None:
@@ -154,7 +186,9 @@ def time_make_run(clone: Path, label: str, timeout_seconds: float,
     if late:
         print(f"   had to kill {late} after `make run` exited", file=sys.stderr)
     if run.ready_seconds is None:
-        raise RuntimeError(f"{label} `make run` was not ready (exit status {process.returncode}); see {log_path}")
+        raise RuntimeError(
+            f"{label} `make run` was not ready (exit status {process.returncode}); see {log_path}"
+        )
     if run.services_began is not None:
         run.steps["services"] = round(run.ready_seconds - run.services_began, 1)
     print(f"── {label}: ready in {run.ready_seconds:.1f} s; steps {run.steps}", flush=True)
@@ -168,12 +202,18 @@ def fresh_clone(source: Path, destination: Path, overlay: list[Path]) -> str:
         target = destination / path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / path, target)
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=destination, check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=destination,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
-def merge_figures(previous: dict[str, Any], measured: dict[str, StartupRun], commit: str,
-                  overlay: list[Path]) -> dict[str, Any]:
+def merge_figures(
+    previous: dict[str, Any], measured: dict[str, StartupRun], commit: str, overlay: list[Path]
+) -> dict[str, Any]:
     """startup.json after this measurement: figures of a mode not measured now are kept."""
     steps: dict[str, Any] = dict(previous.get("steps") or {})
     measured_at: dict[str, Any] = dict(previous.get("measured_at") or {})
@@ -182,18 +222,35 @@ def merge_figures(previous: dict[str, Any], measured: dict[str, StartupRun], com
         figures[f"{mode}_seconds"] = round(run.ready_seconds or 0.0, 1)
         steps[mode] = run.steps
         measured_at[mode] = run.started_at
-    figures.update(commit=commit, overlay=[str(p) for p in overlay], load_average_end=load_average(),
-                   cpu_count=os.cpu_count())
+    figures.update(
+        commit=commit,
+        overlay=[str(p) for p in overlay],
+        load_average_end=load_average(),
+        cpu_count=os.cpu_count(),
+    )
     return figures
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cold", action="store_true", help="time the first `make run` of a fresh clone")
-    parser.add_argument("--warm", action="store_true", help="time a `make run` with everything already built")
-    parser.add_argument("--clone", type=Path, help="where the clone goes (kept; reused for --warm if it exists)")
-    parser.add_argument("--overlay", type=Path, action="append", default=[],
-                        help="a file of this checkout copied over the clone (to time uncommitted changes)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="time the first `make run` of a fresh clone"
+    )
+    parser.add_argument(
+        "--warm", action="store_true", help="time a `make run` with everything already built"
+    )
+    parser.add_argument(
+        "--clone", type=Path, help="where the clone goes (kept; reused for --warm if it exists)"
+    )
+    parser.add_argument(
+        "--overlay",
+        type=Path,
+        action="append",
+        default=[],
+        help="a file of this checkout copied over the clone (to time uncommitted changes)",
+    )
     parser.add_argument("--timeout-minutes", type=float, default=30.0)
     args = parser.parse_args(argv)
     if not (args.cold or args.warm):
@@ -205,8 +262,17 @@ def main(argv: list[str] | None = None) -> int:
     timeout = args.timeout_minutes * 60
     measured: dict[str, StartupRun] = {}
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, check=True, capture_output=True,
-                                text=True).stdout.strip() if reuse else fresh_clone(REPO_ROOT, clone, args.overlay)
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                cwd=clone,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            if reuse
+            else fresh_clone(REPO_ROOT, clone, args.overlay)
+        )
         # A fresh clone's first run is the cold start whichever flag asked for it.
         if not reuse:
             # A new machine has no packages downloaded: uv gets an empty cache of its own.
@@ -218,8 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.clone is None:
             shutil.rmtree(clone.parent, ignore_errors=True)
     figures = merge_figures(load_startup() or {}, measured, commit, args.overlay)
-    STARTUP_JSON.write_text(json.dumps(figures, indent=1) + "\n",
-                            encoding="utf-8")
+    STARTUP_JSON.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     print(f"Written {STARTUP_JSON}")
     return 0
 

@@ -25,8 +25,14 @@ class ThroughputStep:
 
 
 def step_concurrency(
-    url: str, conversations: list[list[Turn]], expected: dict[str, str], levels: tuple[int, ...], seconds: float,
-    max_turns: int, timeout: float, sampler: MemorySampler | None = None,
+    url: str,
+    conversations: list[list[Turn]],
+    expected: dict[str, str],
+    levels: tuple[int, ...],
+    seconds: float,
+    max_turns: int,
+    timeout: float,
+    sampler: MemorySampler | None = None,
 ) -> list[ThroughputStep]:
     """One bounded closed-loop run per level (fixed duration and turn cap), lowest first."""
     steps = []
@@ -34,11 +40,29 @@ def step_concurrency(
         if sampler is not None:
             sampler.mark(f"×{concurrency}")
         run = run_conversations(
-            url, conversations, concurrency, max_turns=max_turns, max_seconds=seconds, expected=expected,
-            sender_prefix=f"load-{concurrency}", timeout=timeout,
+            url,
+            conversations,
+            concurrency,
+            max_turns=max_turns,
+            max_seconds=seconds,
+            expected=expected,
+            sender_prefix=f"load-{concurrency}",
+            timeout=timeout,
         )
-        steps.append(ThroughputStep(concurrency, len(run.results), run.errors, run.elapsed, run.turns_per_second,
-                                    run.latency(), run.latency("answer"), run.outcomes()))
-        tqdm.write(f"  ×{concurrency}: {run.turns_per_second:.1f} turns/s, {run.errors} errors, "
-                   f"p95 {steps[-1].latency.p95_ms:.0f} ms")
+        steps.append(
+            ThroughputStep(
+                concurrency,
+                len(run.results),
+                run.errors,
+                run.elapsed,
+                run.turns_per_second,
+                run.latency(),
+                run.latency("answer"),
+                run.outcomes(),
+            )
+        )
+        tqdm.write(
+            f"  ×{concurrency}: {run.turns_per_second:.1f} turns/s, {run.errors} errors, "
+            f"p95 {steps[-1].latency.p95_ms:.0f} ms"
+        )
     return steps

@@ -29,19 +29,39 @@ class TurnLatency:
 
 
 def measure_turn_latency(
-    url: str, conversations: list[list[Turn]], expected: dict[str, str], levels: list[tuple[int, int]],
+    url: str,
+    conversations: list[list[Turn]],
+    expected: dict[str, str],
+    levels: list[tuple[int, int]],
     timeout: float,
 ) -> list[TurnLatency]:
     """`levels` is [(concurrency, turns)]; each level alternates greeting and answer turns."""
     rows = []
     for concurrency, turns in levels:
-        with tqdm(total=turns, desc=f"turn latency ×{concurrency}", unit="turn", leave=False) as bar:
+        with tqdm(
+            total=turns, desc=f"turn latency ×{concurrency}", unit="turn", leave=False
+        ) as bar:
             run: LoadRun = run_conversations(
-                url, conversations, concurrency, max_turns=turns, max_seconds=600, expected=expected,
+                url,
+                conversations,
+                concurrency,
+                max_turns=turns,
+                max_seconds=600,
+                expected=expected,
                 sender_prefix=f"latency-{concurrency}",
-                timeout=timeout, on_turn=lambda _: bar.update(),
+                timeout=timeout,
+                on_turn=lambda _: bar.update(),
             )
-        rows.append(TurnLatency(concurrency, run.latency("greeting"), run.latency("answer"), run.latency("opening"),
-                                run.errors,
-                                len(run.results), run.elapsed, run.outcomes()))
+        rows.append(
+            TurnLatency(
+                concurrency,
+                run.latency("greeting"),
+                run.latency("answer"),
+                run.latency("opening"),
+                run.errors,
+                len(run.results),
+                run.elapsed,
+                run.outcomes(),
+            )
+        )
     return rows

@@ -16,8 +16,13 @@ from actions.handoff import ActionHandoff
 from actions.knowledge_client import KnowledgeClient
 
 CLIENT_KEY = "5f" * 16
-OPENED = {"id": 7, "live": True, "next_opening": None, "next_opening_text": "ngay khi có cán bộ trực",
-          "office_hours": "thứ Hai đến thứ Sáu"}
+OPENED = {
+    "id": 7,
+    "live": True,
+    "next_opening": None,
+    "next_opening_text": "ngay khi có cán bộ trực",
+    "office_hours": "thứ Hai đến thứ Sáu",
+}
 TOO_MANY_OPEN = {"detail": {"message": "Đã có 3 yêu cầu…", "reason": "open_per_address"}}
 
 
@@ -31,13 +36,21 @@ def no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(knowledge_client, "RETRY_PAUSE_SECONDS", 0)
 
 
-def tracker(channel: str | None = "socketio", metadata: dict[str, Any] | None = None,
-            intent: str = "request_human") -> Tracker:
+def tracker(
+    channel: str | None = "socketio",
+    metadata: dict[str, Any] | None = None,
+    intent: str = "request_human",
+) -> Tracker:
     text = "cho tôi gặp cán bộ"
     return Tracker(
         sender_id="conversation-secret",
         slots={"last_document_id": "vneid-quen-mat-khau"},
-        latest_message={"text": text, "intent": {"name": intent}, "entities": [], "metadata": metadata or {}},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent},
+            "entities": [],
+            "metadata": metadata or {},
+        },
         events=[{"event": "user", "text": text, "input_channel": channel}],
         paused=False,
         followup_action=None,
@@ -58,7 +71,9 @@ def action_answering(*responses: httpx.Response) -> tuple[ActionHandoff, list[ht
     return ActionHandoff(client), seen
 
 
-async def run(action: ActionHandoff, tracked: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def run(
+    action: ActionHandoff, tracked: Tracker
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracked, {})
     return dispatcher.messages, events
@@ -73,13 +88,19 @@ async def test_the_request_carries_the_channel_and_the_address_key() -> None:
     action, seen = action_answering(httpx.Response(201, json=OPENED))
     messages, events = await run(action, tracker("socketio", {"client_key": CLIENT_KEY}))
     body = json.loads(seen[0].content)
-    assert (body["channel"], body["client_key"], body["reason"]) == ("socketio", CLIENT_KEY, "requested")
+    assert (body["channel"], body["client_key"], body["reason"]) == (
+        "socketio",
+        CLIENT_KEY,
+        "requested",
+    )
     assert [m["response"] for m in messages] == ["utter_handoff_live"]
     assert slot(events, "turn_status") == "handed_over" and events[-1]["event"] == "pause"
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("metadata", [{}, {"client_key": "not hex"}, {"client_key": "ab" * 40}, {"client_key": 12}])
+@pytest.mark.parametrize(
+    "metadata", [{}, {"client_key": "not hex"}, {"client_key": "ab" * 40}, {"client_key": 12}]
+)
 async def test_a_missing_or_malformed_address_key_is_left_out(metadata: dict[str, Any]) -> None:
     action, seen = action_answering(httpx.Response(201, json=OPENED))
     await run(action, tracker("rest", metadata))
@@ -90,8 +111,10 @@ async def test_a_missing_or_malformed_address_key_is_left_out(metadata: dict[str
 @pytest.mark.anyio
 @pytest.mark.parametrize("refusal", [429, 503])
 async def test_a_passing_refusal_is_retried_once(refusal: int) -> None:
-    action, seen = action_answering(httpx.Response(refusal, json={"detail": {"message": "bận"}}),
-                                    httpx.Response(201, json=OPENED))
+    action, seen = action_answering(
+        httpx.Response(refusal, json={"detail": {"message": "bận"}}),
+        httpx.Response(201, json=OPENED),
+    )
     messages, events = await run(action, tracker())
     assert len(seen) == 2 and seen[0].content == seen[1].content
     assert [m["response"] for m in messages] == ["utter_handoff_live"]
@@ -105,8 +128,13 @@ async def test_a_second_refusal_points_the_citizen_to_the_other_channels() -> No
     assert len(seen) == 2
     assert [m["response"] for m in messages] == ["utter_handoff_channels"]
     # Not handed over: the payload and the slot say the desk was unavailable (drawn as a fallback).
-    assert (messages[0]["custom"]["status"], messages[0]["custom"]["type"]) == ("unavailable", "fallback")
-    assert slot(events, "turn_status") == "unavailable" and all(e["event"] != "pause" for e in events)
+    assert (messages[0]["custom"]["status"], messages[0]["custom"]["type"]) == (
+        "unavailable",
+        "fallback",
+    )
+    assert slot(events, "turn_status") == "unavailable" and all(
+        e["event"] != "pause" for e in events
+    )
 
 
 @pytest.mark.anyio
@@ -115,5 +143,8 @@ async def test_too_many_open_requests_from_the_address_are_not_retried(intent: s
     action, seen = action_answering(httpx.Response(429, json=TOO_MANY_OPEN))
     messages, events = await run(action, tracker("rest", {"client_key": CLIENT_KEY}, intent=intent))
     assert len(seen) == 1  # a retry cannot change it
-    assert messages[-1]["response"] == "utter_handoff_channels" and messages[-1]["custom"]["status"] == "rejected"
+    assert (
+        messages[-1]["response"] == "utter_handoff_channels"
+        and messages[-1]["custom"]["status"] == "rejected"
+    )
     assert slot(events, "turn_status") == "rejected" and all(e["event"] != "pause" for e in events)

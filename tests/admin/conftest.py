@@ -12,18 +12,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from knowledge.api.app import create_app
+from knowledge.cli.admin_commands import publish_folder
+from knowledge.config import Settings
+from knowledge.documents.model import load_documents
 from knowledge.platform.accounts import create_user
 from knowledge.platform.database import Database, database_url
 from knowledge.platform.models import Role
-from knowledge.api.app import create_app
-from tests.conftest import RECORDS_HEADERS, RECORDS_TOKEN
-from knowledge.cli.admin_commands import publish_folder
-from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder, create_embedder
-from knowledge.documents.model import load_documents
 from knowledge.retrieval.index import ensure_index
 from knowledge.retrieval.service import KnowledgeService
-from tests.conftest import FIXTURE_DOCUMENTS
+from tests.conftest import FIXTURE_DOCUMENTS, RECORDS_HEADERS, RECORDS_TOKEN
 
 EDITOR_PASSWORD = "mat-khau-bien-tap"
 VIEWER_PASSWORD = "mat-khau-chi-xem"
@@ -37,7 +36,9 @@ class AdminClient:
     viewer: dict[str, str]
 
     def login(self, username: str, password: str) -> dict[str, str]:
-        response = self.client.post("/admin/api/login", json={"username": username, "password": password})
+        response = self.client.post(
+            "/admin/api/login", json={"username": username, "password": password}
+        )
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
@@ -48,11 +49,15 @@ def login_form_token(client: TestClient) -> str:
     return re.search(r'name="login_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
-def page_login(client: TestClient, username: str = "bien-tap", password: str = EDITOR_PASSWORD) -> str:
+def page_login(
+    client: TestClient, username: str = "bien-tap", password: str = EDITOR_PASSWORD
+) -> str:
     """Log in through the page's form, as a browser does; the page's anti-forgery token."""
     data = {"username": username, "password": password, "login_token": login_form_token(client)}
     response = client.post("/admin/login", data=data, follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/admin/documents", response.text
+    assert response.status_code == 303 and response.headers["location"] == "/admin/documents", (
+        response.text
+    )
     page = client.get("/admin/documents").text
     return re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
 
@@ -161,7 +166,9 @@ def published_seed(tmp: Path, embedder: Embedder | None = None) -> Settings:
     shutil.copytree(FIXTURE_DOCUMENTS, documents)
     for name in ("broken-front-matter.md", "missing-fields.md"):
         (documents / "vneid" / name).unlink()
-    settings = Settings(documents_dir=documents, index_dir=tmp / "index", records_token=RECORDS_TOKEN)
+    settings = Settings(
+        documents_dir=documents, index_dir=tmp / "index", records_token=RECORDS_TOKEN
+    )
     add_users(settings)
     publish_folder(settings, embedder or create_embedder(settings), documents, "cli")
     return settings

@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from knowledge.config import REPO_ROOT, Settings
 from knowledge.content import transfer
 from knowledge.content.archive_limits import ArchiveLimits
 from knowledge.content.catalogue import FIELD_COLUMNS
@@ -21,7 +22,6 @@ from knowledge.documents.model import KnowledgeDocument, load_documents
 from knowledge.documents.procedures import HEADINGS, SectionKey
 from tests.admin.conftest import AdminClient, table_counts
 from tests.admin.test_transfer_api import upload
-from knowledge.config import REPO_ROOT, Settings
 
 SECTION_COLUMNS = [key.value for key in SectionKey]
 LIMITS = ArchiveLimits.from_settings(Settings())
@@ -29,7 +29,9 @@ LIMITS = ArchiveLimits.from_settings(Settings())
 
 @pytest.fixture(scope="module")
 def procedures() -> list[KnowledgeDocument]:
-    documents = [d for d in load_documents(REPO_ROOT / "kb" / "documents").documents if d.is_procedure]
+    documents = [
+        d for d in load_documents(REPO_ROOT / "kb" / "documents").documents if d.is_procedure
+    ]
     assert len(documents) >= 30
     return documents
 
@@ -37,14 +39,18 @@ def procedures() -> list[KnowledgeDocument]:
 def as_row(document: KnowledgeDocument) -> dict[str, object]:
     """A catalogue row: front-matter fields and one cell per section."""
     metadata = document.model_dump(mode="json", exclude={"body", "kind"})
-    row: dict[str, object] = {name: metadata[name] for name in FIELD_COLUMNS if metadata.get(name) is not None}
+    row: dict[str, object] = {
+        name: metadata[name] for name in FIELD_COLUMNS if metadata.get(name) is not None
+    }
     row.update({section.key.value: section.text for section in document.sections})
     return row
 
 
 def csv_text(rows: list[dict[str, object]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*FIELD_COLUMNS, *SECTION_COLUMNS], lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=[*FIELD_COLUMNS, *SECTION_COLUMNS], lineterminator="\n"
+    )
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "\n".join(v) if isinstance(v, list) else v for k, v in row.items()})
@@ -82,25 +88,42 @@ def parsed(documents: list[tuple[KnowledgeDocument, str]]) -> dict[str, Knowledg
     return {document.id: document for document, _ in documents}
 
 
-def test_csv_json_and_word_catalogues_give_back_the_procedures(procedures: list[KnowledgeDocument]) -> None:
+def test_csv_json_and_word_catalogues_give_back_the_procedures(
+    procedures: list[KnowledgeDocument],
+) -> None:
     expected = {document.id: document for document in procedures}
     rows = [as_row(d) for d in procedures]
     assert parsed(transfer.read_csv_upload(csv_text(rows))) == expected
-    assert parsed(transfer.catalogue.read_catalogue_json(json.dumps(rows, ensure_ascii=False, indent=2))) == expected
+    assert (
+        parsed(
+            transfer.catalogue.read_catalogue_json(json.dumps(rows, ensure_ascii=False, indent=2))
+        )
+        == expected
+    )
     assert parsed(transfer.catalogue.read_catalogue_docx(word_file(procedures), LIMITS)) == expected
 
 
-def test_section_columns_may_be_named_by_their_heading_without_diacritics(procedures: list[KnowledgeDocument]) -> None:
+def test_section_columns_may_be_named_by_their_heading_without_diacritics(
+    procedures: list[KnowledgeDocument],
+) -> None:
     document = next(d for d in procedures if d.section("fee") and d.section("papers"))
     row = as_row(document)
     row["le phi"] = row.pop("fee")
     row["Giấy tờ cần có"] = row.pop("papers")
-    nested = {k: v for k, v in row.items() if k not in SECTION_COLUMNS and k not in ("le phi", "Giấy tờ cần có")}
+    nested = {
+        k: v
+        for k, v in row.items()
+        if k not in SECTION_COLUMNS and k not in ("le phi", "Giấy tờ cần có")
+    }
     nested["sections"] = {k: v for k, v in row.items() if k not in nested}
-    assert parsed(transfer.catalogue.read_catalogue_json(json.dumps([nested]))) == {document.id: document}
+    assert parsed(transfer.catalogue.read_catalogue_json(json.dumps([nested]))) == {
+        document.id: document
+    }
 
 
-def test_each_bad_row_names_its_line_and_reason(admin: AdminClient, procedures: list[KnowledgeDocument]) -> None:
+def test_each_bad_row_names_its_line_and_reason(
+    admin: AdminClient, procedures: list[KnowledgeDocument]
+) -> None:
     good, no_fee_source, duplicate = (as_row(d) for d in procedures[:3])
     no_fee_source["authority"] = "village"
     duplicate["id"] = good["id"]
@@ -111,7 +134,10 @@ def test_each_bad_row_names_its_line_and_reason(admin: AdminClient, procedures: 
     assert response.status_code == 422, response.text
     problems = response.json()["detail"]["problems"]
     rows_at = _row_lines(text)
-    assert any(p.startswith(f"dòng {rows_at[1]} ({no_fee_source['id']})") and "authority" in p for p in problems)
+    assert any(
+        p.startswith(f"dòng {rows_at[1]} ({no_fee_source['id']})") and "authority" in p
+        for p in problems
+    )
     assert any(p.startswith(f"dòng {rows_at[2]} ({good['id']})") and "trùng" in p for p in problems)
     assert any(p.startswith(f"dòng {rows_at[3]}") and "mục" in p for p in problems)
     assert table_counts(admin.settings) == before
@@ -127,7 +153,9 @@ def _row_lines(text: str) -> list[int]:
     return lines
 
 
-def test_json_problems_name_the_line_of_their_procedure(procedures: list[KnowledgeDocument]) -> None:
+def test_json_problems_name_the_line_of_their_procedure(
+    procedures: list[KnowledgeDocument],
+) -> None:
     rows = [as_row(d) for d in procedures[:2]]
     rows[1]["reviewed"] = "hôm qua"
     text = json.dumps(rows, ensure_ascii=False, indent=2)
@@ -135,7 +163,9 @@ def test_json_problems_name_the_line_of_their_procedure(procedures: list[Knowled
     second_starts = text.count("\n", 0, second_object) + 1
     with pytest.raises(transfer.InvalidInput) as refused:
         transfer.catalogue.read_catalogue_json(text)
-    assert any(p.startswith(f"dòng {second_starts} ") and "reviewed" in p for p in refused.value.problems)
+    assert any(
+        p.startswith(f"dòng {second_starts} ") and "reviewed" in p for p in refused.value.problems
+    )
     with pytest.raises(transfer.InvalidInput) as broken:
         transfer.catalogue.read_catalogue_json('[\n  {"id": "a",\n   "title": }\n]')
     assert broken.value.problems[0].startswith("dòng 3: JSON sai cú pháp")
@@ -155,7 +185,9 @@ def test_word_problems_name_their_paragraph() -> None:
     with pytest.raises(transfer.InvalidInput) as refused:
         transfer.catalogue.read_catalogue_docx(buffer.getvalue(), LIMITS)
     problems = refused.value.problems
-    assert problems[0].startswith("đoạn 1:") and any(p.startswith("đoạn 4:") and "Mục bịa" in p for p in problems)
+    assert problems[0].startswith("đoạn 1:") and any(
+        p.startswith("đoạn 4:") and "Mục bịa" in p for p in problems
+    )
     broken_xml = io.BytesIO()
     with zipfile.ZipFile(broken_xml, "w") as archive:  # a ZIP whose parts are not XML
         archive.writestr("[Content_Types].xml", "<bad")
@@ -164,18 +196,25 @@ def test_word_problems_name_their_paragraph() -> None:
             transfer.catalogue.read_catalogue_docx(data, LIMITS)
 
 
-def test_catalogue_imports_are_drafts_until_published(admin: AdminClient, procedures: list[KnowledgeDocument]) -> None:
+def test_catalogue_imports_are_drafts_until_published(
+    admin: AdminClient, procedures: list[KnowledgeDocument]
+) -> None:
     document = procedures[0]
     response = upload(admin, "import.docx", "catalogue.docx", word_file([document]))
     assert response.status_code == 200, response.text
     assert response.json()["created"] == [document.id]
     listed = admin.client.get(f"/admin/api/documents/{document.id}", headers=admin.viewer).json()
     assert listed["status"] == "draft" and listed["published_version"] is None
-    again = upload(admin, "import.json", "catalogue.json", json.dumps([as_row(document)]).encode("utf-8"))
+    again = upload(
+        admin, "import.json", "catalogue.json", json.dumps([as_row(document)]).encode("utf-8")
+    )
     assert again.json()["unchanged"] == [document.id]
 
 
-@pytest.mark.parametrize("path, name", [("import.csv", "big.csv"), ("import.json", "big.json"), ("import.docx", "big.docx")])
+@pytest.mark.parametrize(
+    "path, name",
+    [("import.csv", "big.csv"), ("import.json", "big.json"), ("import.docx", "big.docx")],
+)
 def test_a_ten_megabyte_catalogue_is_413(admin: AdminClient, path: str, name: str) -> None:
     before = table_counts(admin.settings)
     response = upload(admin, path, name, b"0" * (10 * 1024 * 1024))
@@ -183,7 +222,11 @@ def test_a_ten_megabyte_catalogue_is_413(admin: AdminClient, path: str, name: st
     assert table_counts(admin.settings) == before
 
 
-def test_kb_import_reads_a_catalogue_file(tmp_path: Path, procedures: list[KnowledgeDocument], settings) -> None:  # type: ignore[no-untyped-def]
+def test_kb_import_reads_a_catalogue_file(
+    tmp_path: Path, procedures: list[KnowledgeDocument], settings
+) -> None:  # type: ignore[no-untyped-def]
     catalogue_file = tmp_path / "danh-muc.json"
-    catalogue_file.write_text(json.dumps([as_row(d) for d in procedures[:2]], ensure_ascii=False), encoding="utf-8")
+    catalogue_file.write_text(
+        json.dumps([as_row(d) for d in procedures[:2]], ensure_ascii=False), encoding="utf-8"
+    )
     assert parsed(transfer.read_path(catalogue_file, settings)) == {d.id: d for d in procedures[:2]}

@@ -3,15 +3,28 @@
 from collections import Counter
 from pathlib import Path
 
-from knowledge.records import citizen_records, unanswered
-from knowledge.platform.database import Database
 from knowledge.config import Settings
+from knowledge.platform.database import Database
+from knowledge.records import citizen_records, unanswered
 from knowledge.retrieval.embedding import Embedder
 
 LABELLED = [
-    ["làm căn cước cho trẻ em ở đâu", "lam can cuoc cho tre em o dau", "trẻ em làm cccd ở chỗ nào", "cho con đi làm căn cước ở đâu"],
-    ["quên pass vneid phải làm gì", "quen mat khau vneid lam sao", "mất mật khẩu định danh điện tử"],
-    ["đăng ký kết hôn trực tuyến cần giấy tờ gì", "dang ky ket hon online can gi", "kết hôn online cần những giấy tờ nào"],
+    [
+        "làm căn cước cho trẻ em ở đâu",
+        "lam can cuoc cho tre em o dau",
+        "trẻ em làm cccd ở chỗ nào",
+        "cho con đi làm căn cước ở đâu",
+    ],
+    [
+        "quên pass vneid phải làm gì",
+        "quen mat khau vneid lam sao",
+        "mất mật khẩu định danh điện tử",
+    ],
+    [
+        "đăng ký kết hôn trực tuyến cần giấy tờ gì",
+        "dang ky ket hon online can gi",
+        "kết hôn online cần những giấy tờ nào",
+    ],
     ["nộp thuế đất online", "nop thue dat truc tuyen", "đóng thuế nhà đất qua mạng"],
     ["thời tiết hôm nay", "hom nay troi mua khong"],
     ["đổi ảnh đại diện vneid", "thay anh dai dien tren vneid"],
@@ -21,7 +34,9 @@ LABELLED = [
 ]
 
 
-def test_paraphrases_group_together_and_topics_stay_apart(tmp_path: Path, embedder: Embedder) -> None:
+def test_paraphrases_group_together_and_topics_stay_apart(
+    tmp_path: Path, embedder: Embedder
+) -> None:
     settings = Settings(index_dir=tmp_path / "index")
     db = Database.open(settings)
     label = {q: i for i, group in enumerate(LABELLED) for q in group}
@@ -38,7 +53,9 @@ def test_paraphrases_group_together_and_topics_stay_apart(tmp_path: Path, embedd
     assert sorted(label for group in found for label in group) == sorted(label.values())
 
 
-def test_grouping_writes_nothing_and_the_upkeep_stores_the_vectors(tmp_path: Path, embedder: Embedder) -> None:
+def test_grouping_writes_nothing_and_the_upkeep_stores_the_vectors(
+    tmp_path: Path, embedder: Embedder
+) -> None:
     """Reading the queue computes new questions' vectors in memory; the background upkeep
     stores them, and the groups are the same either way."""
     settings = Settings(index_dir=tmp_path / "index")
@@ -48,7 +65,12 @@ def test_grouping_writes_nothing_and_the_upkeep_stores_the_vectors(tmp_path: Pat
         for question in questions:
             citizen_records.add_unanswered(session, "c", question, "fallback", None)
     with db.read() as session:
-        before = [g.ids for g in unanswered.group_questions(session, embedder, settings.admin_cluster_similarity)]
+        before = [
+            g.ids
+            for g in unanswered.group_questions(
+                session, embedder, settings.admin_cluster_similarity
+            )
+        ]
         assert all(row.embedding is None for row in unanswered.open_questions(session))
     with db.write() as session:
         assert unanswered.store_missing_embeddings(session, embedder) == len(questions)
@@ -56,6 +78,11 @@ def test_grouping_writes_nothing_and_the_upkeep_stores_the_vectors(tmp_path: Pat
         assert unanswered.store_missing_embeddings(session, embedder) == 0
     with db.read() as session:
         assert all(row.embedding is not None for row in unanswered.open_questions(session))
-        after = [g.ids for g in unanswered.group_questions(session, embedder, settings.admin_cluster_similarity)]
+        after = [
+            g.ids
+            for g in unanswered.group_questions(
+                session, embedder, settings.admin_cluster_similarity
+            )
+        ]
     db.dispose()
     assert after == before

@@ -20,19 +20,26 @@ from pathlib import Path
 import httpx
 
 from knowledge.config import REPO_ROOT
-from stack.services import free_ports
 from knowledge.documents.model import parse_document
+from stack.services import free_ports
 from tests.admin.conftest import EDITOR_PASSWORD, published_seed, update_payload
 
 TRIALS = int(os.environ.get("CRASH_TRIALS", "20"))
-DOCUMENT_IDS = ["test-quen-mat-khau", "test-khong-nhan-otp", "test-nop-ho-so", "test-chu-ky-so-la-gi"]
+DOCUMENT_IDS = [
+    "test-quen-mat-khau",
+    "test-khong-nhan-otp",
+    "test-nop-ho-so",
+    "test-chu-ky-so-la-gi",
+]
 
 
 @dataclass
 class Acknowledged:
     """What the service confirmed, with the time it was confirmed."""
 
-    edits: list[tuple[float, str, int, str]] = field(default_factory=list)  # (acked at, id, version, marker)
+    edits: list[tuple[float, str, int, str]] = field(
+        default_factory=list
+    )  # (acked at, id, version, marker)
     publishes: list[float] = field(default_factory=list)  # when each acked publish was *requested*
     sent_markers: set[str] = field(default_factory=set)
 
@@ -41,7 +48,8 @@ class Service:
     def __init__(self, tmp: Path) -> None:
         self.env = {
             **os.environ,
-            "KB_DOCUMENTS_DIR": str(tmp / "documents"), "KB_INDEX_DIR": str(tmp / "index"),
+            "KB_DOCUMENTS_DIR": str(tmp / "documents"),
+            "KB_INDEX_DIR": str(tmp / "index"),
             "PYTHONPATH": str(REPO_ROOT),
         }
         self.process: subprocess.Popen[bytes] | None = None
@@ -51,9 +59,22 @@ class Service:
         [port] = free_ports(1)
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "knowledge.api.app:app_factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "knowledge.api.app:app_factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -73,12 +94,17 @@ class Service:
         self.process.wait()
 
 
-def write_load(url: str, token: str, trial: int, acked: Acknowledged, stop: threading.Event, seed: int) -> None:
+def write_load(
+    url: str, token: str, trial: int, acked: Acknowledged, stop: threading.Event, seed: int
+) -> None:
     """Edits (and a few creations) in a row, each from the last acknowledged version."""
     rng = random.Random(seed)
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, headers=headers, timeout=10) as client:
-        versions = {d["id"]: d["version"] for d in client.get("/admin/api/documents?limit=500").json()["items"]}
+        versions = {
+            d["id"]: d["version"]
+            for d in client.get("/admin/api/documents?limit=500").json()["items"]
+        }
         n = 0
         while not stop.is_set():
             n += 1
@@ -94,8 +120,14 @@ def write_load(url: str, token: str, trial: int, acked: Acknowledged, stop: thre
                 else:
                     doc_id = rng.choice(DOCUMENT_IDS)
                     current = client.get(f"/admin/api/documents/{doc_id}").json()
-                    fields = {k: current[k] for k in ("title", "topic", "questions", "sources", "reviewed")}
-                    response = client.put(f"/admin/api/documents/{doc_id}", json={**fields, "body": marker, "version": versions[doc_id]})
+                    fields = {
+                        k: current[k]
+                        for k in ("title", "topic", "questions", "sources", "reviewed")
+                    }
+                    response = client.put(
+                        f"/admin/api/documents/{doc_id}",
+                        json={**fields, "body": marker, "version": versions[doc_id]},
+                    )
             except httpx.HTTPError:
                 return
             if response.status_code in (200, 201):
@@ -103,11 +135,15 @@ def write_load(url: str, token: str, trial: int, acked: Acknowledged, stop: thre
                 versions[doc_id] = version
                 acked.edits.append((time.monotonic(), doc_id, version, marker))
             elif response.status_code == 409:
-                versions[doc_id] = response.json()["detail"].get("current_version", versions.get(doc_id, 1))
+                versions[doc_id] = response.json()["detail"].get(
+                    "current_version", versions.get(doc_id, 1)
+                )
 
 
 def publish_load(url: str, token: str, acked: Acknowledged, stop: threading.Event) -> None:
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+    with httpx.Client(
+        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as client:
         while not stop.is_set():
             requested = time.monotonic()
             try:
@@ -121,13 +157,22 @@ def publish_load(url: str, token: str, acked: Acknowledged, stop: threading.Even
 def check_database(path: Path, acked: Acknowledged) -> dict[str, int]:
     """Every acknowledged edit present, nothing half-written; returns published versions."""
     with sqlite3.connect(path) as db:
-        heads = {r[0]: r[1:] for r in db.execute("SELECT id, version, published_version, title, status FROM documents")}
+        heads = {
+            r[0]: r[1:]
+            for r in db.execute(
+                "SELECT id, version, published_version, title, status FROM documents"
+            )
+        }
         revisions: dict[str, dict[int, tuple[str, str]]] = {}
-        for doc_id, version, source, digest in db.execute("SELECT document_id, version, source, content_hash FROM document_revisions"):
+        for doc_id, version, source, digest in db.execute(
+            "SELECT document_id, version, source, content_hash FROM document_revisions"
+        ):
             revisions.setdefault(doc_id, {})[version] = (source, digest)
     for doc_id, (version, published, title, status) in heads.items():
         history = revisions[doc_id]
-        assert sorted(history) == list(range(1, version + 1)), f"{doc_id}: versions {sorted(history)} for head {version}"
+        assert sorted(history) == list(range(1, version + 1)), (
+            f"{doc_id}: versions {sorted(history)} for head {version}"
+        )
         for source, digest in history.values():
             assert hashlib.sha256(source.encode()).hexdigest() == digest
             parse_document(source, expected_id=doc_id)  # complete and valid
@@ -137,7 +182,9 @@ def check_database(path: Path, acked: Acknowledged) -> dict[str, int]:
             assert latest.body in acked.sent_markers
         assert (status == "published") == (published == version)
     for _, doc_id, version, marker in acked.edits:
-        assert doc_id in heads and heads[doc_id][0] >= version, f"acknowledged {doc_id} v{version} lost"
+        assert doc_id in heads and heads[doc_id][0] >= version, (
+            f"acknowledged {doc_id} v{version} lost"
+        )
         assert parse_document(revisions[doc_id][version][0]).body == marker
     return {doc_id: head[1] for doc_id, head in heads.items()}
 
@@ -155,7 +202,8 @@ def check_served(url: str, database: Path, published: dict[str, int]) -> None:
     """After the restart the bot serves exactly the published versions."""
     with sqlite3.connect(database) as db:
         sources = {
-            doc_id: source for doc_id, source in db.execute(
+            doc_id: source
+            for doc_id, source in db.execute(
                 "SELECT d.id, r.source FROM documents d JOIN document_revisions r "
                 "ON r.document_id = d.id AND r.version = d.published_version"
             )
@@ -166,7 +214,9 @@ def check_served(url: str, database: Path, published: dict[str, int]) -> None:
     assert httpx.get(f"{url}/health", timeout=10).json()["documents"] == len(sources)
 
 
-def test_sigkill_during_saves_and_publishes_loses_no_acknowledged_write(tmp_path: Path, record_property) -> None:  # type: ignore[no-untyped-def]
+def test_sigkill_during_saves_and_publishes_loses_no_acknowledged_write(
+    tmp_path: Path, record_property
+) -> None:  # type: ignore[no-untyped-def]
     settings = published_seed(tmp_path)
     assert settings.admin_db is not None
 
@@ -174,11 +224,15 @@ def test_sigkill_during_saves_and_publishes_loses_no_acknowledged_write(tmp_path
     acked = Acknowledged()
     rng = random.Random(20261123)
     service.start()
-    token = httpx.post(f"{service.url}/admin/api/login", json={"username": "bien-tap", "password": EDITOR_PASSWORD}).json()["token"]
+    token = httpx.post(
+        f"{service.url}/admin/api/login", json={"username": "bien-tap", "password": EDITOR_PASSWORD}
+    ).json()["token"]
     for trial in range(TRIALS):
         stop = threading.Event()
         workers = [
-            threading.Thread(target=write_load, args=(service.url, token, trial, acked, stop, trial)),
+            threading.Thread(
+                target=write_load, args=(service.url, token, trial, acked, stop, trial)
+            ),
             threading.Thread(target=publish_load, args=(service.url, token, acked, stop)),
         ]
         for worker in workers:
@@ -195,4 +249,7 @@ def test_sigkill_during_saves_and_publishes_loses_no_acknowledged_write(tmp_path
     service.kill()
     assert len(acked.edits) > TRIALS and len(acked.publishes) >= min(TRIALS, 3)
     record_property("crash_trials", TRIALS)
-    print(f"\ncrash test: {TRIALS} SIGKILLs, {len(acked.edits)} acknowledged writes, {len(acked.publishes)} acknowledged publishes")
+    print(
+        f"\ncrash test: {TRIALS} SIGKILLs, {len(acked.edits)} acknowledged writes, "
+        f"{len(acked.publishes)} acknowledged publishes"
+    )

@@ -11,17 +11,21 @@ from typing import Any
 
 import pytest
 
+from knowledge.api.routes.admin_api import handoffs as desk_routes
+from knowledge.config import Settings
 from knowledge.platform import messages
 from knowledge.platform.accounts import create_user
 from knowledge.platform.database import Database
 from knowledge.platform.errors import ChatServerUnavailable
 from knowledge.platform.models import Role
-from knowledge.api.routes.admin_api import handoffs as desk_routes
-from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder
 from tests.admin.conftest import AdminClient, add_users, running_admin, sql
 
-ALWAYS_OPEN = {"office_days": (0, 1, 2, 3, 4, 5, 6), "office_periods": (("00:00", "24:00"),), "public_holidays": ()}
+ALWAYS_OPEN = {
+    "office_days": (0, 1, 2, 3, 4, 5, 6),
+    "office_periods": (("00:00", "24:00"),),
+    "public_holidays": (),
+}
 SECOND_EDITOR_PASSWORD = "mat-khau-bien-tap-2"
 
 
@@ -50,7 +54,9 @@ class FakeBridge:
     def release(self, conversation_id: str) -> None:
         self._call("release", conversation_id)
 
-    def deliver(self, conversation_id: str, message_id: int, text: str, staff_name: str | None) -> bool:
+    def deliver(
+        self, conversation_id: str, message_id: int, text: str, staff_name: str | None
+    ) -> bool:
         if FakeBridge.during_call is not None:
             FakeBridge.during_call("deliver", conversation_id)
         if not (FakeBridge.up and FakeBridge.connected):
@@ -68,7 +74,9 @@ def bridge(monkeypatch: pytest.MonkeyPatch) -> type[FakeBridge]:
     return FakeBridge
 
 
-def open_desk(settings: Settings, embedder: Embedder, fixture_index: Path, **overrides: Any) -> Iterator[AdminClient]:
+def open_desk(
+    settings: Settings, embedder: Embedder, fixture_index: Path, **overrides: Any
+) -> Iterator[AdminClient]:
     import shutil
 
     shutil.copytree(fixture_index, settings.index_dir)
@@ -82,34 +90,51 @@ def open_desk(settings: Settings, embedder: Embedder, fixture_index: Path, **ove
 
 
 @pytest.fixture
-def desk(settings: Settings, embedder: Embedder, fixture_index: Path, bridge: type[FakeBridge]) -> Iterator[AdminClient]:
+def desk(
+    settings: Settings, embedder: Embedder, fixture_index: Path, bridge: type[FakeBridge]
+) -> Iterator[AdminClient]:
     yield from open_desk(settings, embedder, fixture_index, **ALWAYS_OPEN)
 
 
 @pytest.fixture
-def closed_office(settings: Settings, embedder: Embedder, fixture_index: Path,
-                  bridge: type[FakeBridge]) -> Iterator[AdminClient]:
+def closed_office(
+    settings: Settings, embedder: Embedder, fixture_index: Path, bridge: type[FakeBridge]
+) -> Iterator[AdminClient]:
     yield from open_desk(settings, embedder, fixture_index, office_days=())
 
 
-def request_person(admin: AdminClient, conversation: str = "c" * 32, text: str = "gặp nhân viên",
-                   **extra: str) -> Any:
+def request_person(
+    admin: AdminClient, conversation: str = "c" * 32, text: str = "gặp nhân viên", **extra: str
+) -> Any:
     """POST /handoffs as the action server sends it (`extra`: channel, client_key)."""
-    transcript = [{"speaker": "citizen", "text": "số CCCD của tôi là 001203004567, quên mật khẩu"},
-                  {"speaker": "bot", "text": "Bạn làm theo các bước sau…"}, {"speaker": "citizen", "text": text}]
-    return admin.client.post("/handoffs", json={"conversation_id": conversation, "reason": "requested",
-                                                "transcript": transcript, "last_document_id": "test-quen-mat-khau",
-                                                **extra})
+    transcript = [
+        {"speaker": "citizen", "text": "số CCCD của tôi là 001203004567, quên mật khẩu"},
+        {"speaker": "bot", "text": "Bạn làm theo các bước sau…"},
+        {"speaker": "citizen", "text": text},
+    ]
+    return admin.client.post(
+        "/handoffs",
+        json={
+            "conversation_id": conversation,
+            "reason": "requested",
+            "transcript": transcript,
+            "last_document_id": "test-quen-mat-khau",
+            **extra,
+        },
+    )
 
 
-def ask_for_person(admin: AdminClient, conversation: str = "c" * 32, text: str = "gặp nhân viên",
-                   **extra: str) -> dict[str, Any]:
+def ask_for_person(
+    admin: AdminClient, conversation: str = "c" * 32, text: str = "gặp nhân viên", **extra: str
+) -> dict[str, Any]:
     response = request_person(admin, conversation, text, **extra)
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def open_desk_page(admin: AdminClient, query: str = "", headers: dict[str, str] | None = None) -> dict[str, Any]:
+def open_desk_page(
+    admin: AdminClient, query: str = "", headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     response = admin.client.get(f"/admin/api/handoffs{query}", headers=headers or admin.editor)
     assert response.status_code == 200, response.text
     return response.json()
@@ -124,7 +149,9 @@ def check_in(admin: AdminClient) -> dict[str, Any]:
 def test_with_staff_online_in_office_hours_a_person_takes_it_live(desk: AdminClient) -> None:
     assert ask_for_person(desk)["live"] is False  # nobody has the inbox open yet
     assert desk.client.post("/admin/api/handoffs/presence", headers=desk.viewer).status_code == 403
-    desk.client.get("/admin/api/handoffs", headers=desk.editor)  # reading the desk is not checking in
+    desk.client.get(
+        "/admin/api/handoffs", headers=desk.editor
+    )  # reading the desk is not checking in
     assert ask_for_person(desk, "d" * 32)["live"] is False  # a viewer cannot take conversations
     board = desk.client.post("/admin/api/handoffs/presence", headers=desk.editor).json()
     assert board["office_open"] and board["staff_online"] == 1
@@ -143,7 +170,9 @@ def test_asking_twice_is_one_request(desk: AdminClient) -> None:
     assert first["id"] == second["id"]
 
 
-def test_outside_office_hours_the_citizen_is_told_when_someone_reads_it(closed_office: AdminClient) -> None:
+def test_outside_office_hours_the_citizen_is_told_when_someone_reads_it(
+    closed_office: AdminClient,
+) -> None:
     closed_office.client.post("/admin/api/handoffs/presence", headers=closed_office.editor)
     opened = ask_for_person(closed_office)
     assert opened["live"] is False
@@ -155,7 +184,9 @@ def claim(admin: AdminClient, handoff_id: int, headers: dict[str, str]) -> Any:
     return admin.client.post(f"/admin/api/handoffs/{handoff_id}/claim", headers=headers)
 
 
-def test_of_two_staff_claiming_at_once_one_wins_and_the_other_gets_409(desk: AdminClient, bridge: type[FakeBridge]) -> None:
+def test_of_two_staff_claiming_at_once_one_wins_and_the_other_gets_409(
+    desk: AdminClient, bridge: type[FakeBridge]
+) -> None:
     handoff_id = ask_for_person(desk)["id"]
     second = desk.login("bien-tap-2", SECOND_EDITOR_PASSWORD)
     barrier, results = threading.Barrier(2), {}
@@ -164,7 +195,9 @@ def test_of_two_staff_claiming_at_once_one_wins_and_the_other_gets_409(desk: Adm
         barrier.wait()
         results[name] = claim(desk, handoff_id, headers)
 
-    threads = [threading.Thread(target=race, args=(n, h)) for n, h in (("a", desk.editor), ("b", second))]
+    threads = [
+        threading.Thread(target=race, args=(n, h)) for n, h in (("a", desk.editor), ("b", second))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -179,33 +212,59 @@ def test_a_viewer_cannot_claim_reply_or_end(desk: AdminClient) -> None:
     handoff_id = ask_for_person(desk)["id"]
     assert claim(desk, handoff_id, desk.viewer).status_code == 403
     assert claim(desk, handoff_id, desk.editor).status_code == 200
-    reply = desk.client.post(f"/admin/api/handoffs/{handoff_id}/messages", json={"text": "Chào bạn"}, headers=desk.viewer)
+    reply = desk.client.post(
+        f"/admin/api/handoffs/{handoff_id}/messages", json={"text": "Chào bạn"}, headers=desk.viewer
+    )
     assert reply.status_code == 403
-    assert desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.viewer).status_code == 403
+    assert (
+        desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.viewer).status_code
+        == 403
+    )
 
 
 def test_replies_need_the_claim_and_an_open_conversation(desk: AdminClient) -> None:
     handoff_id = ask_for_person(desk)["id"]
     url = f"/admin/api/handoffs/{handoff_id}/messages"
-    assert desk.client.post(url, json={"text": "Chào bạn"}, headers=desk.editor).status_code == 409  # not claimed
-    assert desk.client.post("/admin/api/handoffs/99999/messages", json={"text": "x"}, headers=desk.editor).status_code == 404
+    assert (
+        desk.client.post(url, json={"text": "Chào bạn"}, headers=desk.editor).status_code == 409
+    )  # not claimed
+    assert (
+        desk.client.post(
+            "/admin/api/handoffs/99999/messages", json={"text": "x"}, headers=desk.editor
+        ).status_code
+        == 404
+    )
     claim(desk, handoff_id, desk.editor)
     second = desk.login("bien-tap-2", SECOND_EDITOR_PASSWORD)
-    assert desk.client.post(url, json={"text": "Tôi giúp"}, headers=second).status_code == 409  # not theirs
+    assert (
+        desk.client.post(url, json={"text": "Tôi giúp"}, headers=second).status_code == 409
+    )  # not theirs
     assert desk.client.post(url, json={"text": "   "}, headers=desk.editor).status_code == 422
-    sent = desk.client.post(url, json={"text": "Chào bạn, mình là cán bộ hỗ trợ."}, headers=desk.editor)
+    sent = desk.client.post(
+        url, json={"text": "Chào bạn, mình là cán bộ hỗ trợ."}, headers=desk.editor
+    )
     assert sent.status_code == 201 and sent.json()["delivered"] is True
-    assert desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.editor).status_code == 200
+    assert (
+        desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.editor).status_code
+        == 200
+    )
     ended = desk.client.post(url, json={"text": "Còn gì nữa không?"}, headers=desk.editor)
     assert ended.status_code == 409 and "đã kết thúc" in ended.json()["detail"]["message"]
 
 
-def test_a_claim_the_chat_server_did_not_confirm_changes_nothing(desk: AdminClient, bridge: type[FakeBridge]) -> None:
+def test_a_claim_the_chat_server_did_not_confirm_changes_nothing(
+    desk: AdminClient, bridge: type[FakeBridge]
+) -> None:
     handoff_id = ask_for_person(desk)["id"]
     bridge.up = False
     refused = claim(desk, handoff_id, desk.editor)
-    assert refused.status_code == 503 and "Máy chủ trò chuyện" in refused.json()["detail"]["message"]
-    assert desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.editor).json()["status"] == "waiting"
+    assert (
+        refused.status_code == 503 and "Máy chủ trò chuyện" in refused.json()["detail"]["message"]
+    )
+    assert (
+        desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.editor).json()["status"]
+        == "waiting"
+    )
     bridge.up = True
     assert claim(desk, handoff_id, desk.editor).status_code == 200
 
@@ -218,7 +277,9 @@ def test_reading_the_desk_writes_nothing(desk: AdminClient) -> None:
     assert sql(desk.settings, "SELECT COUNT(*) FROM staff_presence") == before
 
 
-def test_the_chat_server_is_called_with_no_write_transaction_open(desk: AdminClient, bridge: type[FakeBridge]) -> None:
+def test_the_chat_server_is_called_with_no_write_transaction_open(
+    desk: AdminClient, bridge: type[FakeBridge]
+) -> None:
     """Another writer (here a plain SQLite connection that waits 0.2 s at most) can write while
     the chat server is being called for a claim, a reply and an end."""
     writes: list[str] = []
@@ -232,71 +293,127 @@ def test_the_chat_server_is_called_with_no_write_transaction_open(desk: AdminCli
     bridge.during_call = another_writer
     handoff_id = ask_for_person(desk)["id"]
     assert claim(desk, handoff_id, desk.editor).status_code == 200
-    sent = desk.client.post(f"/admin/api/handoffs/{handoff_id}/messages", json={"text": "Chào bạn"}, headers=desk.editor)
+    sent = desk.client.post(
+        f"/admin/api/handoffs/{handoff_id}/messages", json={"text": "Chào bạn"}, headers=desk.editor
+    )
     assert sent.status_code == 201
-    assert desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.editor).status_code == 200
+    assert (
+        desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.editor).status_code
+        == 200
+    )
     assert writes == ["hold", "deliver", "release"]
 
 
-def test_a_reply_the_widget_missed_is_waiting_when_the_citizen_returns(desk: AdminClient, bridge: type[FakeBridge]) -> None:
+def test_a_reply_the_widget_missed_is_waiting_when_the_citizen_returns(
+    desk: AdminClient, bridge: type[FakeBridge]
+) -> None:
     conversation = "c" * 32
     handoff_id = ask_for_person(desk, conversation)["id"]
-    desk.client.put("/admin/api/handoffs/display-name", json={"display_name": "Lan"}, headers=desk.editor)
+    desk.client.put(
+        "/admin/api/handoffs/display-name", json={"display_name": "Lan"}, headers=desk.editor
+    )
     claim(desk, handoff_id, desk.editor)
     bridge.connected = False  # the citizen closed the tab
-    sent = desk.client.post(f"/admin/api/handoffs/{handoff_id}/messages", json={"text": "Bạn thử đăng nhập lại nhé."},
-                            headers=desk.editor)
+    sent = desk.client.post(
+        f"/admin/api/handoffs/{handoff_id}/messages",
+        json={"text": "Bạn thử đăng nhập lại nhé."},
+        headers=desk.editor,
+    )
     assert sent.status_code == 201 and sent.json()["delivered"] is False
-    back = desk.client.post("/live/presence", json={"conversation_id": conversation, "present": True})
+    back = desk.client.post(
+        "/live/presence", json={"conversation_id": conversation, "present": True}
+    )
     [missed] = back.json()["messages"]
     assert missed["text"] == "Bạn thử đăng nhập lại nhé." and missed["staff_name"] == "Lan"
-    assert desk.client.post("/live/delivered", json={"conversation_id": conversation, "ids": [missed["id"]]}).json() == {"updated": 1}
-    assert desk.client.post("/live/presence", json={"conversation_id": conversation, "present": True}).json() == {"messages": []}
+    assert desk.client.post(
+        "/live/delivered", json={"conversation_id": conversation, "ids": [missed["id"]]}
+    ).json() == {"updated": 1}
+    assert desk.client.post(
+        "/live/presence", json={"conversation_id": conversation, "present": True}
+    ).json() == {"messages": []}
 
 
 def test_citizen_messages_reach_the_desk_masked(desk: AdminClient) -> None:
     conversation = "c" * 32
-    missing = desk.client.post("/live/messages", json={"conversation_id": conversation, "text": "alo"})
+    missing = desk.client.post(
+        "/live/messages", json={"conversation_id": conversation, "text": "alo"}
+    )
     assert missing.status_code == 404
     handoff_id = ask_for_person(desk, conversation)["id"]
-    waiting = desk.client.post("/live/messages", json={"conversation_id": conversation, "text": "sđt tôi 0912345678"})
+    waiting = desk.client.post(
+        "/live/messages", json={"conversation_id": conversation, "text": "sđt tôi 0912345678"}
+    )
     assert waiting.status_code == 201 and waiting.json()["claimed"] is False
     claim(desk, handoff_id, desk.editor)
-    held = desk.client.post("/live/messages", json={"conversation_id": conversation, "text": "cảm ơn"})
+    held = desk.client.post(
+        "/live/messages", json={"conversation_id": conversation, "text": "cảm ơn"}
+    )
     assert held.json()["claimed"] is True
-    texts = [m["text"] for m in desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.editor).json()["messages"]]
+    texts = [
+        m["text"]
+        for m in desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.editor).json()[
+            "messages"
+        ]
+    ]
     assert len(texts) == 2 and "0912345678" not in texts[0]
-    assert desk.client.post("/live/messages", json={"conversation_id": conversation, "text": "x"},
-                            headers={"X-Records-Token": "wrong"}).status_code == 401
+    assert (
+        desk.client.post(
+            "/live/messages",
+            json={"conversation_id": conversation, "text": "x"},
+            headers={"X-Records-Token": "wrong"},
+        ).status_code
+        == 401
+    )
 
 
-def test_staff_end_the_bot_resumes_and_the_citizen_rates_the_help(desk: AdminClient, bridge: type[FakeBridge]) -> None:
+def test_staff_end_the_bot_resumes_and_the_citizen_rates_the_help(
+    desk: AdminClient, bridge: type[FakeBridge]
+) -> None:
     conversation = "c" * 32
     handoff_id = ask_for_person(desk, conversation)["id"]
     claim(desk, handoff_id, desk.editor)
     ended = desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.editor)
     assert ended.status_code == 200 and ended.json()["status"] == "closed"
     assert bridge.calls[-1] == ("release", conversation)
-    assert desk.client.post("/live/rating", json={"conversation_id": conversation, "helpful": True}).json() == {"updated": 1}
-    assert desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.editor).json()["helpful"] is True
-    actions = [row[0] for row in sql(desk.settings, "SELECT action FROM audit_log WHERE action LIKE 'handoff%' ORDER BY id")]
+    assert desk.client.post(
+        "/live/rating", json={"conversation_id": conversation, "helpful": True}
+    ).json() == {"updated": 1}
+    assert (
+        desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.editor).json()["helpful"]
+        is True
+    )
+    actions = [
+        row[0]
+        for row in sql(
+            desk.settings, "SELECT action FROM audit_log WHERE action LIKE 'handoff%' ORDER BY id"
+        )
+    ]
     assert actions == ["handoff_claim", "handoff_close"]
 
 
 def test_display_names_refuse_markup(desk: AdminClient) -> None:
-    refused = desk.client.put("/admin/api/handoffs/display-name", json={"display_name": "<b>Lan</b>"}, headers=desk.editor)
+    refused = desk.client.put(
+        "/admin/api/handoffs/display-name", json={"display_name": "<b>Lan</b>"}, headers=desk.editor
+    )
     assert refused.status_code == 422
 
 
 # --- one address's open requests, abandonment, paging ---------------------------------------
 
-ADDRESS_KEY, OTHER_ADDRESS_KEY = "a1" * 16, "b2" * 16  # keyed hashes of addresses, as the channels send them
+ADDRESS_KEY, OTHER_ADDRESS_KEY = (
+    "a1" * 16,
+    "b2" * 16,
+)  # keyed hashes of addresses, as the channels send them
 
 
 def test_one_address_holds_at_most_n_open_requests(desk: AdminClient) -> None:
     limit = desk.settings.handoff_open_per_address
-    opened = [ask_for_person(desk, f"flood-{n}", client_key=ADDRESS_KEY)["id"] for n in range(limit)]
-    refused = request_person(desk, "flood-extra", client_key=ADDRESS_KEY.upper())  # the same key, however spelled
+    opened = [
+        ask_for_person(desk, f"flood-{n}", client_key=ADDRESS_KEY)["id"] for n in range(limit)
+    ]
+    refused = request_person(
+        desk, "flood-extra", client_key=ADDRESS_KEY.upper()
+    )  # the same key, however spelled
     assert refused.status_code == 429
     assert refused.json()["detail"]["reason"] == "open_per_address"
     assert f"Đã có {limit} yêu cầu gặp cán bộ đang mở" in refused.json()["detail"]["message"]
@@ -323,7 +440,9 @@ def silent_for_an_hour(admin: AdminClient) -> None:
 
 
 def status_of(admin: AdminClient, handoff_id: int) -> str:
-    return admin.client.get(f"/admin/api/handoffs/{handoff_id}", headers=admin.editor).json()["status"]
+    return admin.client.get(f"/admin/api/handoffs/{handoff_id}", headers=admin.editor).json()[
+        "status"
+    ]
 
 
 def test_a_rest_request_is_abandoned_when_the_citizen_stops_writing(desk: AdminClient) -> None:
@@ -334,12 +453,23 @@ def test_a_rest_request_is_abandoned_when_the_citizen_stops_writing(desk: AdminC
     unknown = ask_for_person(desk, "older-action-server")["id"]  # no channel said: no presence
     writing = ask_for_person(desk, "rest-writing", channel="rest")["id"]
     silent_for_an_hour(desk)
-    message = desk.client.post("/live/messages", json={"conversation_id": "rest-writing", "text": "còn đó không?"})
+    message = desk.client.post(
+        "/live/messages", json={"conversation_id": "rest-writing", "text": "còn đó không?"}
+    )
     assert message.status_code == 201
     check_in(desk)  # an editor's check-in sweeps (so does the service's upkeep job)
     assert [status_of(desk, i) for i in (rest, widget, unknown, writing)] == [
-        "abandoned", "waiting", "abandoned", "waiting"]
-    assert desk.client.get(f"/admin/api/handoffs/{writing}", headers=desk.editor).json()["citizen_present"] is False
+        "abandoned",
+        "waiting",
+        "abandoned",
+        "waiting",
+    ]
+    assert (
+        desk.client.get(f"/admin/api/handoffs/{writing}", headers=desk.editor).json()[
+            "citizen_present"
+        ]
+        is False
+    )
     # The widget leaves: abandoned once the timeout has passed since it left.
     desk.client.post("/live/presence", json={"conversation_id": "widget-citizen", "present": False})
     silent_for_an_hour(desk)
@@ -355,10 +485,15 @@ def test_the_desk_pages_newest_first_with_a_total_per_view(desk: AdminClient) ->
     first = open_desk_page(desk, "?per_page=4")
     assert (first["status"], first["page"], first["per_page"], first["total"]) == ("open", 1, 4, 6)
     assert [h["id"] for h in first["handoffs"]] == [ids[6], ids[5], ids[4], ids[3]]
-    assert [h["id"] for h in open_desk_page(desk, "?per_page=4&page=2")["handoffs"]] == [ids[1], ids[0]]
+    assert [h["id"] for h in open_desk_page(desk, "?per_page=4&page=2")["handoffs"]] == [
+        ids[1],
+        ids[0],
+    ]
     assert open_desk_page(desk, "?per_page=4&page=3")["handoffs"] == []
-    totals = {view: open_desk_page(desk, f"?status={view}")["total"]
-              for view in ("waiting", "claimed", "closed", "abandoned")}
+    totals = {
+        view: open_desk_page(desk, f"?status={view}")["total"]
+        for view in ("waiting", "claimed", "closed", "abandoned")
+    }
     assert totals == {"waiting": 5, "claimed": 1, "closed": 1, "abandoned": 0}
     assert [h["id"] for h in open_desk_page(desk, "?status=closed")["handoffs"]] == [ids[2]]
     for bad in ("?status=all", "?page=0", "?per_page=0", "?per_page=101"):
@@ -370,35 +505,58 @@ def test_staff_never_see_the_conversation_id(desk: AdminClient, bridge: type[Fak
     secret = "session-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
     handoff_id = ask_for_person(desk, secret, client_key=ADDRESS_KEY)["id"]
     desk.client.post("/live/messages", json={"conversation_id": secret, "text": "alo"})
-    seen = [desk.client.get("/admin/api/handoffs", headers=headers).text for headers in (desk.viewer, desk.editor)]
+    seen = [
+        desk.client.get("/admin/api/handoffs", headers=headers).text
+        for headers in (desk.viewer, desk.editor)
+    ]
     seen.append(desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.viewer).text)
     seen.append(claim(desk, handoff_id, desk.editor).text)
-    seen.append(desk.client.post(f"/admin/api/handoffs/{handoff_id}/messages", json={"text": "Chào bạn"},
-                                 headers=desk.editor).text)
-    seen.append(desk.client.put("/admin/api/handoffs/display-name", json={"display_name": "Lan"},
-                                headers=desk.editor).text)
-    seen.append(desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.editor).text)
+    seen.append(
+        desk.client.post(
+            f"/admin/api/handoffs/{handoff_id}/messages",
+            json={"text": "Chào bạn"},
+            headers=desk.editor,
+        ).text
+    )
+    seen.append(
+        desk.client.put(
+            "/admin/api/handoffs/display-name", json={"display_name": "Lan"}, headers=desk.editor
+        ).text
+    )
+    seen.append(
+        desk.client.post(f"/admin/api/handoffs/{handoff_id}/close", headers=desk.editor).text
+    )
     gone = "session-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
     ask_for_person(desk, gone, channel="rest")
     silent_for_an_hour(desk)
     seen.append(str(check_in(desk)))
     seen.append(str(open_desk_page(desk, "?status=abandoned")))
-    seen += [str(row) for row in sql(desk.settings, "SELECT actor, action, target, detail FROM audit_log")]
+    seen += [
+        str(row)
+        for row in sql(desk.settings, "SELECT actor, action, target, detail FROM audit_log")
+    ]
     assert any("handoff_abandoned" in text for text in seen)  # the sweep's audit row is among them
     assert all(secret not in text and gone not in text for text in seen)
-    assert ("handoff_claim", str(handoff_id)) in [row[1:3] for row in sql(
-        desk.settings, "SELECT actor, action, target FROM audit_log")]
+    assert ("handoff_claim", str(handoff_id)) in [
+        row[1:3] for row in sql(desk.settings, "SELECT actor, action, target FROM audit_log")
+    ]
     assert bridge.calls[0] == ("hold", secret)  # only the chat server gets it
 
 
-def test_staff_replies_are_masked_before_they_are_stored_or_sent(desk: AdminClient, bridge: type[FakeBridge]) -> None:
+def test_staff_replies_are_masked_before_they_are_stored_or_sent(
+    desk: AdminClient, bridge: type[FakeBridge]
+) -> None:
     handoff_id = ask_for_person(desk)["id"]
     claim(desk, handoff_id, desk.editor)
     text = "Số CCCD 079123456764, SĐT 0912345665, mã OTP 482966, mật khẩu là Hoa@2026q"
-    sent = desk.client.post(f"/admin/api/handoffs/{handoff_id}/messages", json={"text": text}, headers=desk.editor)
+    sent = desk.client.post(
+        f"/admin/api/handoffs/{handoff_id}/messages", json={"text": text}, headers=desk.editor
+    )
     assert sent.status_code == 201
     stored = sql(desk.settings, "SELECT text FROM handoff_messages WHERE author = 'staff'")[0][0]
-    returned = desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.editor).json()["messages"][-1]["text"]
+    returned = desk.client.get(f"/admin/api/handoffs/{handoff_id}", headers=desk.editor).json()[
+        "messages"
+    ][-1]["text"]
     for shown in (sent.json()["text"], stored, returned, bridge.delivered[-1]):
         for secret in ("079123456764", "0912345665", "482966", "Hoa@2026q"):
             assert secret not in shown
@@ -407,11 +565,18 @@ def test_staff_replies_are_masked_before_they_are_stored_or_sent(desk: AdminClie
 
 @pytest.mark.parametrize("name", ["Lan 0912345670", "CCCD 079123456764", "Lan otp 482966"])
 def test_a_display_name_with_personal_data_is_refused(desk: AdminClient, name: str) -> None:
-    refused = desk.client.put("/admin/api/handoffs/display-name", json={"display_name": name}, headers=desk.editor)
+    refused = desk.client.put(
+        "/admin/api/handoffs/display-name", json={"display_name": name}, headers=desk.editor
+    )
     assert refused.status_code == 422
     detail = refused.json()["detail"]
     assert "không được chứa thông tin cá nhân" in detail["message"] and detail["problems"]
-    assert sql(desk.settings, "SELECT COUNT(*) FROM staff_presence WHERE display_name IS NOT NULL") == [(0,)]
-    accepted = desk.client.put("/admin/api/handoffs/display-name", json={"display_name": "Cán bộ số 3"},
-                               headers=desk.editor)
+    assert sql(
+        desk.settings, "SELECT COUNT(*) FROM staff_presence WHERE display_name IS NOT NULL"
+    ) == [(0,)]
+    accepted = desk.client.put(
+        "/admin/api/handoffs/display-name",
+        json={"display_name": "Cán bộ số 3"},
+        headers=desk.editor,
+    )
     assert accepted.status_code == 200 and accepted.json()["display_name"] == "Cán bộ số 3"

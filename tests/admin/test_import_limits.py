@@ -23,11 +23,16 @@ import docx
 import psutil
 import pytest
 
-from knowledge.content.archive_limits import ArchiveLimits, megabytes, read_members, rebuilt_zip
-from knowledge.content.catalogue import MAX_DOCX_PARAGRAPHS, LineCounter, read_catalogue_docx, read_catalogue_json
-from knowledge.platform.errors import InvalidInput, TooLarge
 from knowledge.config import REPO_ROOT
+from knowledge.content.archive_limits import ArchiveLimits, megabytes, read_members, rebuilt_zip
+from knowledge.content.catalogue import (
+    MAX_DOCX_PARAGRAPHS,
+    LineCounter,
+    read_catalogue_docx,
+    read_catalogue_json,
+)
 from knowledge.documents.model import load_documents
+from knowledge.platform.errors import InvalidInput, TooLarge
 from tests.admin.conftest import AdminClient, table_counts
 from tests.admin.test_catalogue_import import as_row
 from tests.admin.test_transfer_api import upload
@@ -77,7 +82,9 @@ def measured() -> Iterator[Measured]:
         result.rss_growth = max(peak, process.memory_info().rss) - before
 
 
-def write_repeated(archive: zipfile.ZipFile, name: str, head: bytes, unit: bytes, size: int, tail: bytes) -> None:
+def write_repeated(
+    archive: zipfile.ZipFile, name: str, head: bytes, unit: bytes, size: int, tail: bytes
+) -> None:
     """A member of about `size` bytes, written in chunks so the test never holds it whole."""
     chunk = unit * (1_000_000 // len(unit))
     with archive.open(name, "w") as member:
@@ -93,7 +100,9 @@ def word_template() -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
 
 
-def word_with(parts: dict[str, tuple[bytes, bytes, int, bytes]], extra: dict[str, bytes] | None = None) -> bytes:
+def word_with(
+    parts: dict[str, tuple[bytes, bytes, int, bytes]], extra: dict[str, bytes] | None = None
+) -> bytes:
     """python-docx's blank Word file with `parts` replaced or added as (head, unit, size, tail)
     and `extra` members replacing the template's."""
     template = word_template()
@@ -101,7 +110,9 @@ def word_with(parts: dict[str, tuple[bytes, bytes, int, bytes]], extra: dict[str
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for info in template.infolist():
             if info.filename not in parts:
-                archive.writestr(info.filename, (extra or {}).get(info.filename, template.read(info)))
+                archive.writestr(
+                    info.filename, (extra or {}).get(info.filename, template.read(info))
+                )
         for name, (head, unit, size, tail) in parts.items():
             write_repeated(archive, name, head, unit, size, tail)
     return buffer.getvalue()
@@ -123,7 +134,7 @@ def lie_about_size(data: bytes, name: str, declared: int) -> bytes:
     for _ in range(entries):
         name_length, extra_length, comment_length = struct.unpack_from("<HHH", data, position + 28)
         (local,) = struct.unpack_from("<I", data, position + 42)
-        if data[position + 46:position + 46 + name_length].decode() == name:
+        if data[position + 46 : position + 46 + name_length].decode() == name:
             struct.pack_into("<I", patched, position + 24, declared)
             struct.pack_into("<I", patched, local + 22, declared)
             return bytes(patched)
@@ -143,48 +154,94 @@ def oversized() -> dict[str, tuple[str, str, bytes, str, str]]:
     """Each oversized upload: (API path, file name, bytes, member named, which limit: a Word
     part's or a document's, as a Markdown file is one)."""
     head, tail = body(word_template().read("word/document.xml"))
-    relationships = word_template().read("word/_rels/document.xml.rels").replace(
-        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        b'relationships/comments" Target="comments.xml"/></Relationships>')
-    comments_head = (b'<?xml version="1.0"?><w:comments '
-                     b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">')
+    relationships = (
+        word_template()
+        .read("word/_rels/document.xml.rels")
+        .replace(
+            b"</Relationships>",
+            b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/comments" Target="comments.xml"/></Relationships>',
+        )
+    )
+    comments_head = (
+        b'<?xml version="1.0"?><w:comments '
+        b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    )
     paragraphs_docx = word_with({"word/document.xml": (head, b"<w:p/>", EMPTY_PARAGRAPHS, tail)})
-    comments_docx = word_with({"word/comments.xml": (comments_head, COMMENT, HUGE_COMMENTS, b"</w:comments>")},
-                              {"word/_rels/document.xml.rels": relationships})
+    comments_docx = word_with(
+        {"word/comments.xml": (comments_head, COMMENT, HUGE_COMMENTS, b"</w:comments>")},
+        {"word/_rels/document.xml.rels": relationships},
+    )
     markdown = markdown_zip("vneid/to.md", 40 * MB)
     return {
-        "docx: 40 MB of empty paragraphs": ("import.docx", "x.docx", paragraphs_docx, "word/document.xml", "part"),
-        "docx: 300 MB comment part": ("import.docx", "x.docx", comments_docx, "word/comments.xml", "part"),
+        "docx: 40 MB of empty paragraphs": (
+            "import.docx",
+            "x.docx",
+            paragraphs_docx,
+            "word/document.xml",
+            "part",
+        ),
+        "docx: 300 MB comment part": (
+            "import.docx",
+            "x.docx",
+            comments_docx,
+            "word/comments.xml",
+            "part",
+        ),
         "zip: a 40 MB document": ("import.zip", "kb.zip", markdown, "vneid/to.md", "document"),
         "zip: declares 1 KB, inflates to 40 MB": (
-            "import.zip", "kb.zip", lie_about_size(markdown, "vneid/to.md", 1000), "vneid/to.md", "document"),
+            "import.zip",
+            "kb.zip",
+            lie_about_size(markdown, "vneid/to.md", 1000),
+            "vneid/to.md",
+            "document",
+        ),
         "docx: declares 1.5 KB, inflates to 40 MB": (
-            "import.docx", "x.docx", lie_about_size(paragraphs_docx, "word/document.xml", 1548),
-            "word/document.xml", "part"),
+            "import.docx",
+            "x.docx",
+            lie_about_size(paragraphs_docx, "word/document.xml", 1548),
+            "word/document.xml",
+            "part",
+        ),
     }
 
 
-@pytest.mark.parametrize("case", [
-    "docx: 40 MB of empty paragraphs", "docx: 300 MB comment part", "zip: a 40 MB document",
-    "zip: declares 1 KB, inflates to 40 MB", "docx: declares 1.5 KB, inflates to 40 MB",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "docx: 40 MB of empty paragraphs",
+        "docx: 300 MB comment part",
+        "zip: a 40 MB document",
+        "zip: declares 1 KB, inflates to 40 MB",
+        "docx: declares 1.5 KB, inflates to 40 MB",
+    ],
+)
 def test_an_upload_inflating_past_the_limits_is_413_before_parsing(
-        admin: AdminClient, oversized: dict[str, tuple[str, str, bytes, str, str]], case: str,
-        record_property: Callable[[str, object], None]) -> None:
+    admin: AdminClient,
+    oversized: dict[str, tuple[str, str, bytes, str, str]],
+    case: str,
+    record_property: Callable[[str, object], None],
+) -> None:
     path, filename, data, member, kind = oversized[case]
     part_limit = admin.settings.admin_max_inflated_member_bytes
-    limit = megabytes(part_limit if kind == "part" else min(part_limit, admin.settings.admin_max_document_bytes))
+    limit = megabytes(
+        part_limit if kind == "part" else min(part_limit, admin.settings.admin_max_document_bytes)
+    )
     assert len(data) < admin.settings.admin_max_archive_bytes / 10  # small on disk
     before = table_counts(admin.settings)
     with measured() as cost:
         response = upload(admin, path, filename, data)
     record_property("seconds", round(cost.seconds, 3))
     record_property("rss_growth_mb", round(cost.rss_growth / MB, 1))
-    print(f"\n{case}: {len(data) / 1000:.0f} KB upload refused with {response.status_code} in "
-          f"{cost.seconds * 1000:.0f} ms, RSS +{cost.rss_growth / MB:.1f} MB")
+    print(
+        f"\n{case}: {len(data) / 1000:.0f} KB upload refused with {response.status_code} in "
+        f"{cost.seconds * 1000:.0f} ms, RSS +{cost.rss_growth / MB:.1f} MB"
+    )
     assert response.status_code == 413, response.text
     message = response.json()["detail"]["message"]
-    assert f"“{member}”" in message and f"{limit} MB" in message and "không có gì được lưu" in message
+    assert (
+        f"“{member}”" in message and f"{limit} MB" in message and "không có gì được lưu" in message
+    )
     assert table_counts(admin.settings) == before
     assert cost.seconds < MAX_SECONDS
     assert cost.rss_growth < MAX_GROWTH
@@ -195,7 +252,10 @@ def test_parts_each_within_the_limit_but_too_large_together_are_413(admin: Admin
     before = table_counts(admin.settings)
     response = upload(admin, "import.docx", "catalogue.docx", word_with(parts))
     assert response.status_code == 413
-    assert f"{megabytes(admin.settings.admin_max_inflated_bytes)} MB" in response.json()["detail"]["message"]
+    assert (
+        f"{megabytes(admin.settings.admin_max_inflated_bytes)} MB"
+        in response.json()["detail"]["message"]
+    )
     assert table_counts(admin.settings) == before
 
 
@@ -212,7 +272,9 @@ def test_members_within_the_limits_are_read_whole_and_rebuilt_the_same() -> None
     read = read_members(zip_of(members), LIMITS)
     assert dict(read) == members
     assert dict(read_members(rebuilt_zip(read), LIMITS)) == members
-    markdown_only = read_members(zip_of(members), LIMITS, lambda info: info.filename.endswith(".md"))
+    markdown_only = read_members(
+        zip_of(members), LIMITS, lambda info: info.filename.endswith(".md")
+    )
     assert [name for name, _ in markdown_only] == ["a/b.md"]
 
 
@@ -222,8 +284,13 @@ def test_a_member_exactly_at_the_limit_is_accepted_one_byte_more_is_not() -> Non
     with pytest.raises(TooLarge):
         read_members(zip_of({"a": b"x" * 10_001}), limits)
     with pytest.raises(TooLarge) as together:
-        read_members(lie_about_size(zip_of({"a": b"x" * 10_000, "b": b"y" * 10_000}), "b", 10), limits)
-    assert "cho cả tệp" in together.value.message and f"{megabytes(15_000)} MB" in together.value.message
+        read_members(
+            lie_about_size(zip_of({"a": b"x" * 10_000, "b": b"y" * 10_000}), "b", 10), limits
+        )
+    assert (
+        "cho cả tệp" in together.value.message
+        and f"{megabytes(15_000)} MB" in together.value.message
+    )
 
 
 def test_a_broken_or_dishonest_archive_is_422_not_500() -> None:
@@ -243,20 +310,31 @@ def test_a_broken_or_dishonest_archive_is_422_not_500() -> None:
 LAUGHS = b"".join(b'<!ENTITY l%d "%s">' % (n, b"&l%d;" % (n - 1) * 10) for n in range(1, 10))
 
 
-@pytest.mark.parametrize("entities, used", [
-    (b"", b"&xxe;"),  # an external entity (XXE): a file of the server's
-    (b'<!ENTITY l0 "ha">' + LAUGHS, b"&xxe;&l9;"),  # and a billion "ha" (billion laughs)
-], ids=["xxe", "billion-laughs"])
-def test_word_entities_are_neither_fetched_nor_expanded(tmp_path: Path, entities: bytes, used: bytes) -> None:
+@pytest.mark.parametrize(
+    "entities, used",
+    [
+        (b"", b"&xxe;"),  # an external entity (XXE): a file of the server's
+        (b'<!ENTITY l0 "ha">' + LAUGHS, b"&xxe;&l9;"),  # and a billion "ha" (billion laughs)
+    ],
+    ids=["xxe", "billion-laughs"],
+)
+def test_word_entities_are_neither_fetched_nor_expanded(
+    tmp_path: Path, entities: bytes, used: bytes
+) -> None:
     """python-docx's parser resolves no entity: nothing of the file reaches a document, and
     the nested entities are refused (422) instead of filling memory."""
     secret = tmp_path / "secret.txt"
     secret.write_text("BI-MAT", encoding="utf-8")
     head, tail = body(word_template().read("word/document.xml"))
     prolog, _, root = head.partition(b"<w:document")
-    doctype = b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "%s">%s]>' % (secret.as_uri().encode(), entities)
-    paragraphs = (b'<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Thu tuc %s</w:t></w:r></w:p>'
-                  b"<w:p><w:r><w:t>id: thu-tuc %s</w:t></w:r></w:p>" % (used, used))
+    doctype = b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "%s">%s]>' % (
+        secret.as_uri().encode(),
+        entities,
+    )
+    paragraphs = (
+        b'<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Thu tuc %s</w:t></w:r></w:p>'
+        b"<w:p><w:r><w:t>id: thu-tuc %s</w:t></w:r></w:p>" % (used, used)
+    )
     document = prolog + doctype + b"<w:document" + root + paragraphs + tail
     with measured() as cost, pytest.raises(InvalidInput) as refused:
         read_catalogue_docx(word_with({}, {"word/document.xml": document}), LIMITS)
@@ -267,7 +345,9 @@ def test_word_entities_are_neither_fetched_nor_expanded(tmp_path: Path, entities
 
 
 def test_line_counter_counts_each_character_once_and_gives_the_right_lines() -> None:
-    text = "".join(f'  {{"id": "thu-tuc-{n}",\n   "title": "Thủ tục {n}"\n  }},\n' for n in range(200_000))
+    text = "".join(
+        f'  {{"id": "thu-tuc-{n}",\n   "title": "Thủ tục {n}"\n  }},\n' for n in range(200_000)
+    )
     assert len(text) > 8_900_000
 
     class Watched(str):
@@ -282,14 +362,20 @@ def test_line_counter_counts_each_character_once_and_gives_the_right_lines() -> 
     watched = Watched(text)
     counter = LineCounter(watched)
     positions = [0, 1, *range(37, len(text), 99_991), len(text)]
-    assert [counter.line_at(p) for p in positions] == [text.count("\n", 0, p) + 1 for p in positions]
-    assert sum(end - start for start, end in Watched.stretches) == len(text)  # one pass, no re-counting
+    assert [counter.line_at(p) for p in positions] == [
+        text.count("\n", 0, p) + 1 for p in positions
+    ]
+    assert sum(end - start for start, end in Watched.stretches) == len(
+        text
+    )  # one pass, no re-counting
     with pytest.raises(ValueError):
         counter.line_at(10)
 
 
 def test_a_nine_megabyte_json_catalogue_names_the_line_of_its_bad_procedure() -> None:
-    procedures = [d for d in load_documents(REPO_ROOT / "kb" / "documents").documents if d.is_procedure]
+    procedures = [
+        d for d in load_documents(REPO_ROOT / "kb" / "documents").documents if d.is_procedure
+    ]
     rows: list[dict[str, object]] = []
     size = 0
     while size < 8_900_000:
@@ -302,10 +388,14 @@ def test_a_nine_megabyte_json_catalogue_names_the_line_of_its_bad_procedure() ->
     with pytest.raises(InvalidInput) as refused:
         read_catalogue_json(text)
     assert len(text) >= 8_900_000
-    assert [p for p in refused.value.problems if "reviewed" in p][0].startswith(f"dòng {last_starts} ")
+    assert [p for p in refused.value.problems if "reviewed" in p][0].startswith(
+        f"dòng {last_starts} "
+    )
 
 
-def test_a_word_body_with_more_paragraphs_than_a_catalogue_has_is_413_before_parsing(admin: AdminClient) -> None:
+def test_a_word_body_with_more_paragraphs_than_a_catalogue_has_is_413_before_parsing(
+    admin: AdminClient,
+) -> None:
     """Within the size limits a body can still hold hundreds of thousands of empty paragraphs,
     each an object in python-docx: counted on the raw XML first."""
     head, tail = body(word_template().read("word/document.xml"))

@@ -20,8 +20,11 @@ def seeded(clean_documents_dir, admin: AdminClient) -> AdminClient:  # type: ign
 
 def publish_required(admin: AdminClient, document_id: str) -> None:
     """The fixture documents lack the forms' documents: add this one and publish it."""
-    payload = document_payload(document_id, title=f"Tài liệu biểu mẫu {document_id}",
-                               questions=[f"Câu hỏi mẫu về {document_id}?"])
+    payload = document_payload(
+        document_id,
+        title=f"Tài liệu biểu mẫu {document_id}",
+        questions=[f"Câu hỏi mẫu về {document_id}?"],
+    )
     created = admin.client.post(f"{API}/documents", json=payload, headers=admin.editor)
     assert created.status_code == 201, created.text
     assert admin.client.post(f"{API}/publish", headers=admin.editor).status_code == 200
@@ -39,8 +42,9 @@ def test_deleting_a_document_a_form_needs_is_refused(seeded: AdminClient, docume
     publish_required(seeded, document_id)
     before = table_counts(seeded.settings)
 
-    refused = seeded.client.delete(f"{API}/documents/{document_id}",
-                                   params={"version": 1}, headers=seeded.editor)
+    refused = seeded.client.delete(
+        f"{API}/documents/{document_id}", params={"version": 1}, headers=seeded.editor
+    )
 
     assert refused.status_code == 409
     detail = refused.json()["detail"]
@@ -57,8 +61,11 @@ def test_the_page_refuses_the_same_delete(seeded: AdminClient) -> None:
     publish_required(seeded, SUBMISSION_DOCUMENT)
     csrf = page_login(seeded.client)
 
-    refused = seeded.client.post(f"/admin/documents/{SUBMISSION_DOCUMENT}/delete",
-                                 data={"csrf": csrf, "version": "1"}, follow_redirects=False)
+    refused = seeded.client.post(
+        f"/admin/documents/{SUBMISSION_DOCUMENT}/delete",
+        data={"csrf": csrf, "version": "1"},
+        follow_redirects=False,
+    )
 
     assert refused.status_code == 409
     assert REQUIRED_FORM_NAMES["level4_form"] in refused.text

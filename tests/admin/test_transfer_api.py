@@ -18,10 +18,14 @@ def zip_of(files: dict[str, str]) -> bytes:
 
 
 def upload(admin: AdminClient, path: str, name: str, data: bytes, headers: dict | None = None):  # type: ignore[no-untyped-def]
-    return admin.client.post(f"{API}/{path}", files={"file": (name, data)}, headers=headers or admin.editor)
+    return admin.client.post(
+        f"{API}/{path}", files={"file": (name, data)}, headers=headers or admin.editor
+    )
 
 
-def test_seed_import_then_zip_export_gives_the_same_bytes(admin: AdminClient, clean_documents_dir) -> None:  # type: ignore[no-untyped-def]
+def test_seed_import_then_zip_export_gives_the_same_bytes(
+    admin: AdminClient, clean_documents_dir
+) -> None:  # type: ignore[no-untyped-def]
     seeded = admin.client.post(f"{API}/import-seed", headers=admin.editor)
     assert seeded.status_code == 200 and len(seeded.json()["created"]) == 4
     exported = admin.client.get(f"{API}/export.zip", headers=admin.viewer)
@@ -30,19 +34,26 @@ def test_seed_import_then_zip_export_gives_the_same_bytes(admin: AdminClient, cl
         names = sorted(archive.namelist())
         for name in names:
             assert archive.read(name) == (clean_documents_dir / name).read_bytes()
-    assert names == sorted(p.relative_to(clean_documents_dir).as_posix() for p in clean_documents_dir.rglob("*.md"))
+    assert names == sorted(
+        p.relative_to(clean_documents_dir).as_posix() for p in clean_documents_dir.rglob("*.md")
+    )
     again = upload(admin, "import.zip", "kb.zip", exported.content)
     assert again.json()["created"] == again.json()["updated"] == []
     assert len(again.json()["unchanged"]) == 4
 
 
 def test_zip_with_one_bad_file_stores_nothing(admin: AdminClient, documents_dir) -> None:  # type: ignore[no-untyped-def]
-    files = {p.relative_to(documents_dir).as_posix(): p.read_text(encoding="utf-8") for p in documents_dir.rglob("*.md")}
+    files = {
+        p.relative_to(documents_dir).as_posix(): p.read_text(encoding="utf-8")
+        for p in documents_dir.rglob("*.md")
+    }
     before = table_counts(admin.settings)
     response = upload(admin, "import.zip", "kb.zip", zip_of(files))
     assert response.status_code == 422
     problems = response.json()["detail"]["problems"]
-    assert any("broken-front-matter.md" in p for p in problems) and any("missing-fields.md" in p for p in problems)
+    assert any("broken-front-matter.md" in p for p in problems) and any(
+        "missing-fields.md" in p for p in problems
+    )
     assert table_counts(admin.settings) == before
 
 
@@ -63,7 +74,9 @@ def test_oversized_uploads_are_413(admin: AdminClient) -> None:
     assert upload(admin, "import.zip", "big.zip", big).status_code == 413
     text = "---\nid: to\n---\n" + "x" * (admin.settings.admin_max_document_bytes + 10)
     bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:  # tiny compressed, huge inside
+    with zipfile.ZipFile(
+        bomb, "w", zipfile.ZIP_DEFLATED
+    ) as archive:  # tiny compressed, huge inside
         archive.writestr("vneid/to.md", text)
     assert len(bomb.getvalue()) < admin.settings.admin_max_archive_bytes
     assert upload(admin, "import.zip", "bomb.zip", bomb.getvalue()).status_code == 413
@@ -81,16 +94,21 @@ def test_csv_round_trip_into_a_fresh_database(admin: AdminClient) -> None:
     assert imported.status_code == 200 and imported.json()["created"] == ["tai-lieu-moi"]
     document = admin.client.get(f"{API}/documents/tai-lieu-moi", headers=admin.viewer).json()
     expected = document_payload()
-    assert {k: document[k] for k in ("title", "topic", "questions", "sources", "reviewed", "body")} == {
-        k: expected[k] for k in ("title", "topic", "questions", "sources", "reviewed", "body")
-    }
+    assert {
+        k: document[k] for k in ("title", "topic", "questions", "sources", "reviewed", "body")
+    } == {k: expected[k] for k in ("title", "topic", "questions", "sources", "reviewed", "body")}
 
 
 def test_malformed_csv_is_422_and_stores_nothing(admin: AdminClient) -> None:
     before = table_counts(admin.settings)
     assert upload(admin, "import.csv", "a.csv", b"a,b\n1,2\n").status_code == 422
     header = "id,topic,title,question,answer,sources,reviewed\n"
-    assert upload(admin, "import.csv", "a.csv", (header + "x,vneid,T,q,a,not-a-url,2026-01-01\n").encode()).status_code == 422
+    assert (
+        upload(
+            admin, "import.csv", "a.csv", (header + "x,vneid,T,q,a,not-a-url,2026-01-01\n").encode()
+        ).status_code
+        == 422
+    )
     assert upload(admin, "import.csv", "a.csv", "\xff".encode("latin-1")).status_code == 422
     assert upload(admin, "import.csv", "a.csv", header.encode()).status_code == 422
     assert table_counts(admin.settings) == before
@@ -106,8 +124,12 @@ def test_seed_import_with_a_broken_file_stores_nothing(admin: AdminClient) -> No
 def test_csv_export_neutralises_formulas_and_import_restores_them(admin: AdminClient) -> None:
     """A citizen's `=HYPERLINK(…)` added as a phrasing must not run in the staff's spreadsheet."""
     formula = '=HYPERLINK("https://ke-gian.example","bấm vào")'
-    payload = document_payload(questions=[formula, "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "câu hỏi thường"])
-    assert admin.client.post(f"{API}/documents", json=payload, headers=admin.editor).status_code == 201
+    payload = document_payload(
+        questions=[formula, "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "câu hỏi thường"]
+    )
+    assert (
+        admin.client.post(f"{API}/documents", json=payload, headers=admin.editor).status_code == 201
+    )
     exported = admin.client.get(f"{API}/export.csv", headers=admin.viewer).content.decode("utf-8")
     rows = list(csv.reader(io.StringIO(exported)))[1:]
     cells = [cell for row in rows for cell in row]

@@ -60,18 +60,25 @@ def test_bad_search_requests_get_a_clear_422(client: TestClient, payload: dict) 
 
 
 def test_malformed_json_is_a_422_not_a_500(client: TestClient) -> None:
-    response = client.post("/search", content=b"{not json", headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/search", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
 
 
-@pytest.mark.parametrize("query", ["<script>alert(1)</script>", "'; DROP TABLE documents; --", "🙂🙂🙂"])
+@pytest.mark.parametrize(
+    "query", ["<script>alert(1)</script>", "'; DROP TABLE documents; --", "🙂🙂🙂"]
+)
 def test_hostile_or_odd_queries_are_just_searched(client: TestClient, query: str) -> None:
     response = client.post("/search", json={"query": query})
     assert response.status_code == 200
 
 
 def test_get_document_and_unknown_document(client: TestClient) -> None:
-    assert client.get("/documents/test-nop-ho-so").json()["title"] == "Nộp hồ sơ dịch vụ công trực tuyến"
+    assert (
+        client.get("/documents/test-nop-ho-so").json()["title"]
+        == "Nộp hồ sơ dịch vụ công trực tuyến"
+    )
     assert client.get("/documents/khong-ton-tai").status_code == 404
     assert client.get("/documents/BAD%20ID").status_code == 422
 

@@ -4,9 +4,10 @@ by `make test-bot` without a trained model or a running service."""
 import asyncio
 import json
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Type
+from typing import Any
 
 import pytest
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -66,18 +67,24 @@ def domain() -> Domain:
     return Domain.from_yaml(DOMAIN_YAML)
 
 
-def make_policy(cls: Type[Any], storage_dir: Path, **overrides: Any) -> Any:
+def make_policy(cls: type[Any], storage_dir: Path, **overrides: Any) -> Any:
     """One of bot/policies' untrained policies, configured as the graph would (defaults first)."""
     config = {**cls.get_default_config(), **overrides}
-    return cls(config, LocalModelStorage(storage_dir), Resource(cls.__name__),
-               ExecutionContext(GraphSchema({}), "test-model"))
+    return cls(
+        config,
+        LocalModelStorage(storage_dir),
+        Resource(cls.__name__),
+        ExecutionContext(GraphSchema({}), "test-model"),
+    )
 
 
-def make_tracker(domain: Domain, events: List[Event], sender_id: str = "conversation-1") -> DialogueStateTracker:
+def make_tracker(
+    domain: Domain, events: list[Event], sender_id: str = "conversation-1"
+) -> DialogueStateTracker:
     return DialogueStateTracker.from_events(sender_id, events, slots=domain.slots)
 
 
-def predicted(policy: Any, tracker: DialogueStateTracker, domain: Domain) -> Optional[str]:
+def predicted(policy: Any, tracker: DialogueStateTracker, domain: Domain) -> str | None:
     """The action a policy names with certainty, or None when it abstains (all zeros)."""
     prediction = policy.predict_action_probabilities(tracker, domain)
     assert len(prediction.probabilities) == domain.num_actions
@@ -88,17 +95,19 @@ def predicted(policy: Any, tracker: DialogueStateTracker, domain: Domain) -> Opt
     return domain.action_names_or_texts[prediction.max_confidence_index]
 
 
-def said(text: str, intent: str = "ask_question") -> List[Event]:
+def said(text: str, intent: str = "ask_question") -> list[Event]:
     """The citizen's message, after the bot listened."""
     return [ActionExecuted("action_listen"), UserUttered(text, {"name": intent, "confidence": 1.0})]
 
 
-def reply(status: Optional[str], topic: Optional[str] = None, text: str = "…") -> BotUttered:
+def reply(status: str | None, topic: str | None = None, text: str = "…") -> BotUttered:
     """A bot message carrying the response contract's payload (none when status is None)."""
     return BotUttered(text, data={"custom": turn_payload(status, topic=topic)} if status else {})
 
 
-def answered(status: str, topic: Optional[str] = None, action: str = "action_answer_question") -> List[Event]:
+def answered(
+    status: str, topic: str | None = None, action: str = "action_answer_question"
+) -> list[Event]:
     """A custom action that replied and reported its status, as every action of this bot does."""
     return [ActionExecuted(action), reply(status, topic), SlotSet("turn_status", status)]
 
@@ -108,17 +117,19 @@ class FakeRecords:
     dict or by raising the exception given for that path."""
 
     def __init__(self) -> None:
-        self.calls: List[Tuple[str, Dict[str, Any]]] = []
-        self.answers: Dict[str, Any] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.answers: dict[str, Any] = {}
 
-    async def post(self, path: str, body: Dict[str, Any]) -> Dict[str, Any]:
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         self.calls.append((path, json.loads(json.dumps(body))))
         answer = self.answers.get(path, {})
-        if isinstance(answer, BaseException) or (isinstance(answer, type) and issubclass(answer, BaseException)):
+        if isinstance(answer, BaseException) or (
+            isinstance(answer, type) and issubclass(answer, BaseException)
+        ):
             raise answer
         return answer
 
-    def paths(self) -> List[str]:
+    def paths(self) -> list[str]:
         return [path for path, _ in self.calls]
 
 
@@ -131,11 +142,11 @@ def records(monkeypatch: pytest.MonkeyPatch) -> FakeRecords:
 
 class FakeTrackerStore:
     def __init__(self) -> None:
-        self.trackers: Dict[str, DialogueStateTracker] = {}
-        self.retrieved: List[str] = []
+        self.trackers: dict[str, DialogueStateTracker] = {}
+        self.retrieved: list[str] = []
         self.fail = False
 
-    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         self.retrieved.append(sender_id)
         if self.fail:
             raise RuntimeError("tracker store unreachable")
@@ -155,25 +166,31 @@ class RecordingOutput(OutputChannel):
     """Keeps each response a turn sends, whole (text and custom payload together)."""
 
     def __init__(self) -> None:
-        self.messages: List[Dict[str, Any]] = []
+        self.messages: list[dict[str, Any]] = []
 
     @classmethod
     def name(cls) -> str:
         return "recording"
 
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.messages.append({"recipient_id": recipient_id, **message})
 
-    def texts(self) -> List[Optional[str]]:
+    def texts(self) -> list[str | None]:
         return [m.get("text") for m in self.messages]
 
-    def statuses(self) -> List[Optional[str]]:
+    def statuses(self) -> list[str | None]:
         return [(m.get("custom") or {}).get("status") for m in self.messages]
 
 
-def user_message(text: Optional[str], sender_id: str = "conversation-1", metadata: Any = None,
-                 output: Optional[RecordingOutput] = None) -> UserMessage:
-    return UserMessage(text, output or RecordingOutput(), sender_id, input_channel="rest", metadata=metadata)
+def user_message(
+    text: str | None,
+    sender_id: str = "conversation-1",
+    metadata: Any = None,
+    output: RecordingOutput | None = None,
+) -> UserMessage:
+    return UserMessage(
+        text, output or RecordingOutput(), sender_id, input_channel="rest", metadata=metadata
+    )
 
 
 @pytest.fixture
@@ -188,20 +205,39 @@ def sanic_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sanic]:
     Sanic._app_registry.pop(name, None)
 
 
-async def asgi_request(app: Sanic, method: str, path: str, body: Any = None,
-                       headers: Optional[Dict[str, str]] = None,
-                       client: Tuple[str, int] = ("198.51.100.7", 50000)) -> Tuple[int, Any]:
+async def asgi_request(
+    app: Sanic,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    client: tuple[str, int] = ("198.51.100.7", 50000),
+) -> tuple[int, Any]:
     """One HTTP request to a Sanic app through its ASGI interface: no socket, no port.
     The app must have been started (`await app._startup()`) in the same event loop."""
     raw = body if isinstance(body, bytes) else (b"" if body is None else json.dumps(body).encode())
-    header_list = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
+    header_list = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(raw)).encode()),
+    ]
     header_list += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-             "root_path": "", "headers": header_list, "client": client, "server": ("testserver", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": header_list,
+        "client": client,
+        "server": ("testserver", 80),
+    }
     delivered = False
 
-    async def receive() -> Dict[str, Any]:
+    async def receive() -> dict[str, Any]:
         nonlocal delivered
         if not delivered:
             delivered = True
@@ -209,9 +245,9 @@ async def asgi_request(app: Sanic, method: str, path: str, body: Any = None,
         await asyncio.Event().wait()  # the client never disconnects on its own
         return {"type": "http.disconnect"}
 
-    response: Dict[str, Any] = {"status": None, "body": b""}
+    response: dict[str, Any] = {"status": None, "body": b""}
 
-    async def send(message: Dict[str, Any]) -> None:
+    async def send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             response["status"] = message["status"]
         elif message["type"] == "http.response.body":

@@ -2,7 +2,7 @@
 only when a widget acknowledges them."""
 
 import asyncio
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel
@@ -14,22 +14,21 @@ from tests.bot.conftest import FakeRecords
 
 
 class FakeManager:
-    def __init__(self, rooms: Dict[str, List[Any]]) -> None:
+    def __init__(self, rooms: dict[str, list[Any]]) -> None:
         self.rooms = rooms
 
     def get_participants(self, namespace: str, room: str) -> Any:
         assert namespace == "/"
-        for participant in self.rooms[room]:  # KeyError for an unknown room, as python-socketio
-            yield participant
+        yield from self.rooms[room]  # KeyError for an unknown room, as python-socketio
 
 
 class FakeServer:
     """A socket.io server whose sockets acknowledge (or not) what they are sent."""
 
-    def __init__(self, rooms: Dict[str, List[Any]], acknowledging: Tuple[str, ...] = ()) -> None:
+    def __init__(self, rooms: dict[str, list[Any]], acknowledging: tuple[str, ...] = ()) -> None:
         self.manager = FakeManager(rooms)
         self.acknowledging = acknowledging
-        self.calls: List[Tuple[str, Any, Dict[str, Any]]] = []
+        self.calls: list[tuple[str, Any, dict[str, Any]]] = []
 
     async def call(self, event: str, data: Any = None, **kwargs: Any) -> Any:
         self.calls.append((event, data, kwargs))
@@ -43,13 +42,13 @@ def no_server(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(citizen_sockets, "_server", {})
 
 
-def serve(rooms: Dict[str, List[Any]], acknowledging: Tuple[str, ...] = ()) -> FakeServer:
+def serve(rooms: dict[str, list[Any]], acknowledging: tuple[str, ...] = ()) -> FakeServer:
     server = FakeServer(rooms, acknowledging)
     citizen_sockets.register(server, "bot_uttered")
     return server
 
 
-def send(session_id: str, text: str = "Chào anh", staff_name: Optional[str] = "Lan") -> bool:
+def send(session_id: str, text: str = "Chào anh", staff_name: str | None = "Lan") -> bool:
     return asyncio.run(citizen_sockets.send_staff_message(session_id, text, staff_name))
 
 
@@ -93,7 +92,9 @@ def test_a_message_no_widget_acknowledges_is_not_delivered() -> None:
 
 
 def test_one_acknowledging_socket_of_several_is_enough() -> None:
-    server = serve({"session-a": [("sid-gone", "e1"), ("sid-2", "e2"), "sid-3"]}, acknowledging=("sid-3",))
+    server = serve(
+        {"session-a": [("sid-gone", "e1"), ("sid-2", "e2"), "sid-3"]}, acknowledging=("sid-3",)
+    )
     assert send("session-a") is True
     assert sorted(options["to"] for _, _, options in server.calls) == ["sid-2", "sid-3", "sid-gone"]
 
@@ -104,31 +105,47 @@ def test_no_socket_in_the_room_means_not_delivered_without_a_call() -> None:
 
 
 def test_a_returning_citizen_gets_the_missed_messages_and_only_acknowledged_ones_are_confirmed(
-        records: FakeRecords) -> None:
+    records: FakeRecords,
+) -> None:
     server = serve({"session-a": [("sid-1", "e1")]}, acknowledging=("sid-1",))
-    records.answers["/live/presence"] = {"messages": [
-        {"id": 7, "text": "Anh còn đó không?", "staff_name": "Lan"}, {"id": 8, "text": "Tôi chờ anh nhé"}]}
+    records.answers["/live/presence"] = {
+        "messages": [
+            {"id": 7, "text": "Anh còn đó không?", "staff_name": "Lan"},
+            {"id": 8, "text": "Tôi chờ anh nhé"},
+        ]
+    }
     asyncio.run(citizen_sockets.citizen_returned("session-a"))
     assert records.calls == [
         ("/live/presence", {"conversation_id": "session-a", "present": True}),
         ("/live/delivered", {"conversation_id": "session-a", "ids": [7, 8]}),
     ]
-    assert [message["text"] for _, message, _ in server.calls] == ["Anh còn đó không?", "Tôi chờ anh nhé"]
+    assert [message["text"] for _, message, _ in server.calls] == [
+        "Anh còn đó không?",
+        "Tôi chờ anh nhé",
+    ]
     assert server.calls[1][1]["custom"]["staff_name"] is None
 
 
-def test_nothing_is_confirmed_when_the_returning_widget_does_not_acknowledge(records: FakeRecords) -> None:
+def test_nothing_is_confirmed_when_the_returning_widget_does_not_acknowledge(
+    records: FakeRecords,
+) -> None:
     serve({"session-a": [("sid-1", "e1")]})
     records.answers["/live/presence"] = {"messages": [{"id": 7, "text": "Anh còn đó không?"}]}
     asyncio.run(citizen_sockets.citizen_returned("session-a"))
     assert records.paths() == ["/live/presence"]
 
 
-@pytest.mark.parametrize("failure", [records_link.LinkDown("down"), records_link.NoOpenHandoff("gone")])
-def test_presence_reports_that_fail_are_logged_not_raised(records: FakeRecords, failure: Exception) -> None:
+@pytest.mark.parametrize(
+    "failure", [records_link.LinkDown("down"), records_link.NoOpenHandoff("gone")]
+)
+def test_presence_reports_that_fail_are_logged_not_raised(
+    records: FakeRecords, failure: Exception
+) -> None:
     serve({})
     records.answers["/live/presence"] = failure
     asyncio.run(citizen_sockets.citizen_returned("session-a"))
     asyncio.run(citizen_sockets.citizen_left("session-a"))
-    assert records.calls == [("/live/presence", {"conversation_id": "session-a", "present": True}),
-                             ("/live/presence", {"conversation_id": "session-a", "present": False})]
+    assert records.calls == [
+        ("/live/presence", {"conversation_id": "session-a", "present": True}),
+        ("/live/presence", {"conversation_id": "session-a", "present": False}),
+    ]

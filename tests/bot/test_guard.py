@@ -2,15 +2,22 @@
 
 import asyncio
 from types import SimpleNamespace
-from typing import Any, List
+from typing import Any
 
 import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.channels import identities
-from bot.channels.guard import (ADDRESS_TOKEN_KEY, CLIENT_KEY, SERVICE_BUSY, TOO_LONG, GuardSettings,
-                                guarded, offered_commands)
+from bot.channels.guard import (
+    ADDRESS_TOKEN_KEY,
+    CLIENT_KEY,
+    SERVICE_BUSY,
+    TOO_LONG,
+    GuardSettings,
+    guarded,
+    offered_commands,
+)
 from bot.channels.rate_limit import ChatRateLimits, Limit
 from shared.contract import MAX_MESSAGE_CHARS
 from shared.privacy import PHONE_PLACEHOLDER
@@ -28,7 +35,7 @@ class Rasa:
     """Stands in for Rasa's `on_new_message`: keeps what it was given and answers once."""
 
     def __init__(self, fail: bool = False) -> None:
-        self.seen: List[UserMessage] = []
+        self.seen: list[UserMessage] = []
         self.fail = fail
 
     async def __call__(self, message: UserMessage) -> Any:
@@ -40,7 +47,9 @@ class Rasa:
 
 
 def settings(**given: Any) -> GuardSettings:
-    limits = ChatRateLimits(Limit(given.pop("per_conversation", 100), 10), Limit(given.pop("per_client", 100), 60))
+    limits = ChatRateLimits(
+        Limit(given.pop("per_conversation", 100), 10), Limit(given.pop("per_client", 100), 60)
+    )
     return GuardSettings(limits, **given)
 
 
@@ -49,7 +58,9 @@ def run(handler: Any, message: UserMessage) -> Any:
 
 
 def test_settings_from_credentials_keep_defaults_for_keys_left_out() -> None:
-    chosen = GuardSettings.from_credentials({"user_message_evt": "user_uttered", "conversation_messages": 2})
+    chosen = GuardSettings.from_credentials(
+        {"user_message_evt": "user_uttered", "conversation_messages": 2}
+    )
     assert chosen.max_message_chars == MAX_MESSAGE_CHARS
     assert chosen.concurrent_turns == 4
     assert chosen.always_offered == frozenset({"/request_human", "/resume_bot"})
@@ -57,8 +68,9 @@ def test_settings_from_credentials_keep_defaults_for_keys_left_out() -> None:
 
 
 def test_settings_from_credentials_convert_the_yaml_values() -> None:
-    chosen = GuardSettings.from_credentials({"max_message_chars": "50", "always_offered": ["/request_human"],
-                                             "concurrent_turns": "0"})
+    chosen = GuardSettings.from_credentials(
+        {"max_message_chars": "50", "always_offered": ["/request_human"], "concurrent_turns": "0"}
+    )
     assert chosen.max_message_chars == 50
     assert chosen.always_offered == frozenset({"/request_human"})
     assert chosen.concurrent_turns == 0
@@ -67,8 +79,11 @@ def test_settings_from_credentials_convert_the_yaml_values() -> None:
 def test_a_message_reaches_rasa_masked_with_an_address_token_instead_of_the_address() -> None:
     rasa = Rasa()
     output = RecordingOutput()
-    message = user_message("số của tôi là 0912345678", metadata={CLIENT_KEY: "203.0.113.9", "page": "/vneid"},
-                           output=output)
+    message = user_message(
+        "số của tôi là 0912345678",
+        metadata={CLIENT_KEY: "203.0.113.9", "page": "/vneid"},
+        output=output,
+    )
     assert run(guarded(rasa, settings()), message) == "handled"
     [seen] = rasa.seen
     assert "0912345678" not in seen.text and PHONE_PLACEHOLDER in seen.text
@@ -110,7 +125,9 @@ def test_an_empty_message_is_still_a_turn() -> None:
 def test_a_message_over_the_cap_gets_a_warning_and_never_reaches_rasa() -> None:
     rasa = Rasa()
     output = RecordingOutput()
-    result = run(guarded(rasa, settings(max_message_chars=20)), user_message("x" * 21, output=output))
+    result = run(
+        guarded(rasa, settings(max_message_chars=20)), user_message("x" * 21, output=output)
+    )
     assert result is None and rasa.seen == []
     [reply] = output.messages
     assert "21" in reply["text"] and "20" in reply["text"]
@@ -141,21 +158,29 @@ def test_the_address_limit_counts_the_address_the_channel_set() -> None:
     rasa = Rasa()
     handler = guarded(rasa, settings(per_client=2))
     for n in range(3):
-        run(handler, user_message("xin chào", sender_id=f"c{n}", metadata={CLIENT_KEY: "203.0.113.9"}))
+        run(
+            handler,
+            user_message("xin chào", sender_id=f"c{n}", metadata={CLIENT_KEY: "203.0.113.9"}),
+        )
     run(handler, user_message("xin chào", sender_id="c9", metadata={CLIENT_KEY: "198.51.100.1"}))
     assert [m.sender_id for m in rasa.seen] == ["c0", "c1", "c9"]
 
 
 def test_oversized_metadata_is_dropped_but_the_message_goes_on() -> None:
     rasa = Rasa()
-    run(guarded(rasa, settings(max_message_chars=10)), user_message("xin chào", metadata={"blob": "a" * 100}))
+    run(
+        guarded(rasa, settings(max_message_chars=10)),
+        user_message("xin chào", metadata={"blob": "a" * 100}),
+    )
     [seen] = rasa.seen
     assert seen.metadata == {}
 
 
 def test_a_turn_that_fails_inside_rasa_gets_a_polite_busy_reply() -> None:
     output = RecordingOutput()
-    assert run(guarded(Rasa(fail=True), settings()), user_message("xin chào", output=output)) is None
+    assert (
+        run(guarded(Rasa(fail=True), settings()), user_message("xin chào", output=output)) is None
+    )
     assert output.messages == [{"recipient_id": "conversation-1", **SERVICE_BUSY}]
     assert output.statuses() == ["unavailable"]
 
@@ -174,22 +199,39 @@ def test_the_commands_the_widget_always_shows_stay_commands() -> None:
 
 
 def test_a_button_of_the_last_bot_turn_stays_a_command(agent: SimpleNamespace, domain: Any) -> None:
-    agent.tracker_store.trackers["conversation-1"] = make_tracker(domain, [
-        ActionExecuted("action_listen"), UserUttered("vneid", {"name": "ask_question"}),
-        BotUttered("Bạn hỏi về tài liệu nào?", data={"buttons": [
-            {"title": "VNeID", "payload": DOCUMENT_BUTTON}, {"title": "Khác", "payload": "/deny"}]}),
-    ])
+    agent.tracker_store.trackers["conversation-1"] = make_tracker(
+        domain,
+        [
+            ActionExecuted("action_listen"),
+            UserUttered("vneid", {"name": "ask_question"}),
+            BotUttered(
+                "Bạn hỏi về tài liệu nào?",
+                data={
+                    "buttons": [
+                        {"title": "VNeID", "payload": DOCUMENT_BUTTON},
+                        {"title": "Khác", "payload": "/deny"},
+                    ]
+                },
+            ),
+        ],
+    )
     rasa = Rasa()
     run(guarded(rasa, settings()), user_message(DOCUMENT_BUTTON))
     assert rasa.seen[0].text == DOCUMENT_BUTTON
 
 
-def test_buttons_offered_before_the_citizen_last_wrote_no_longer_count(agent: SimpleNamespace, domain: Any) -> None:
-    agent.tracker_store.trackers["conversation-1"] = make_tracker(domain, [
-        BotUttered("Chọn", data={"buttons": [{"title": "VNeID", "payload": DOCUMENT_BUTTON}]}),
-        ActionExecuted("action_listen"), UserUttered("cảm ơn", {"name": "greet"}),
-        BotUttered("Không có gì", data={}),
-    ])
+def test_buttons_offered_before_the_citizen_last_wrote_no_longer_count(
+    agent: SimpleNamespace, domain: Any
+) -> None:
+    agent.tracker_store.trackers["conversation-1"] = make_tracker(
+        domain,
+        [
+            BotUttered("Chọn", data={"buttons": [{"title": "VNeID", "payload": DOCUMENT_BUTTON}]}),
+            ActionExecuted("action_listen"),
+            UserUttered("cảm ơn", {"name": "greet"}),
+            BotUttered("Không có gì", data={}),
+        ],
+    )
     assert asyncio.run(offered_commands("conversation-1")) == set()
 
 

@@ -24,10 +24,20 @@ def test_issued_ids_are_random() -> None:
     assert len({identities.issue() for _ in range(50)}) == 50
 
 
-@pytest.mark.parametrize("claimed", [
-    None, 42, ["a" * 48], "", "short", "a" * 47, "a" * 49, "a" * 48,
-    "0123456789abcdef0123456789abcdef",  # a widget's own UUID
-])
+@pytest.mark.parametrize(
+    "claimed",
+    [
+        None,
+        42,
+        ["a" * 48],
+        "",
+        "short",
+        "a" * 47,
+        "a" * 49,
+        "a" * 48,
+        "0123456789abcdef0123456789abcdef",  # a widget's own UUID
+    ],
+)
 def test_made_up_ids_of_any_shape_were_not_issued(claimed: object) -> None:
     assert not identities.was_issued(claimed)
 
@@ -36,7 +46,9 @@ def test_changing_one_letter_of_an_issued_id_makes_it_unknown() -> None:
     session_id = identities.issue()
     for position in (0, 23, 24, 47):
         letter = "b" if session_id[position] == "a" else "a"
-        assert not identities.was_issued(session_id[:position] + letter + session_id[position + 1:])
+        assert not identities.was_issued(
+            session_id[:position] + letter + session_id[position + 1 :]
+        )
 
 
 def test_a_correctly_tagged_id_whose_random_part_is_not_letters_is_refused() -> None:
@@ -47,7 +59,9 @@ def test_a_correctly_tagged_id_whose_random_part_is_not_letters_is_refused() -> 
     assert identities.was_issued(letters + identities._tag(letters))
 
 
-def test_ids_stay_valid_across_replicas_sharing_the_records_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ids_stay_valid_across_replicas_sharing_the_records_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     session_id = identities.issue()
     monkeypatch.setenv("BOT_RECORDS_TOKEN", "records-secret-b")  # another stack
     assert not identities.was_issued(session_id)
@@ -55,7 +69,9 @@ def test_ids_stay_valid_across_replicas_sharing_the_records_secret(monkeypatch: 
     assert identities.was_issued(session_id)
 
 
-def test_without_a_records_secret_the_process_draws_its_own_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_records_secret_the_process_draws_its_own_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("BOT_RECORDS_TOKEN")
     session_id = identities.issue()
     assert identities.was_issued(session_id)
@@ -67,8 +83,15 @@ def test_a_made_up_id_with_non_ascii_letters_is_simply_not_issued() -> None:
     assert not identities.was_issued("a" * 24 + "đ" * 24)
 
 
-@pytest.mark.parametrize("sender", ["abc-123", "widget_7f3a", "0123456789abcdef0123456789abcdef",
-                                    "3f2b8c1e-9d4a-4b6e-8f1a-2c3d4e5f6a7b"])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "abc-123",
+        "widget_7f3a",
+        "0123456789abcdef0123456789abcdef",
+        "3f2b8c1e-9d4a-4b6e-8f1a-2c3d4e5f6a7b",
+    ],
+)
 def test_ordinary_senders_and_uuids_are_stored_as_given(sender: str) -> None:
     assert identities.stored_conversation_id(sender) == sender
 
@@ -87,11 +110,12 @@ def test_the_stored_hash_depends_on_the_records_secret(monkeypatch: pytest.Monke
     assert identities.stored_conversation_id("0912345678") != first
 
 
-def test_an_address_token_is_32_hex_characters_keyed_and_stable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_address_token_is_32_hex_characters_keyed_and_stable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     token = identities.address_key("203.0.113.9")
     assert re.fullmatch(r"[0-9a-f]{32}", token)
     assert identities.address_key("203.0.113.9") == token
     assert identities.address_key("203.0.113.10") != token
     monkeypatch.setenv("BOT_RECORDS_TOKEN", "records-secret-b")
     assert identities.address_key("203.0.113.9") != token
-

@@ -2,7 +2,7 @@
 
 import asyncio
 from types import SimpleNamespace
-from typing import Any, List, Tuple
+from typing import Any
 
 import pytest
 from rasa.core.channels.channel import UserMessage
@@ -17,7 +17,7 @@ from tests.bot.conftest import FakeRecords, RecordingOutput, make_tracker, user_
 class Rasa:
     def __init__(self, answer: bool) -> None:
         self.answer = answer
-        self.turns: List[Tuple[str, Any]] = []
+        self.turns: list[tuple[str, Any]] = []
 
     async def __call__(self, message: UserMessage) -> Any:
         self.turns.append((message.text, message.output_channel))
@@ -27,9 +27,9 @@ class Rasa:
 
 
 @pytest.fixture
-def effects(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[Any, ...]]:
+def effects(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     """What the handoff did to the tracker and said outside a turn, in order."""
-    done: List[Tuple[Any, ...]] = []
+    done: list[tuple[Any, ...]] = []
 
     async def append_events(sender_id: str, *events: Any) -> None:
         done.append(("events", sender_id, *[type(e).__name__ for e in events]))
@@ -42,9 +42,14 @@ def effects(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[Any, ...]]:
     return done
 
 
-def held(agent: SimpleNamespace, domain: Any, sender_id: str = "conversation-1", paused: bool = True) -> None:
-    events = [ActionExecuted("action_listen"), UserUttered("gặp cán bộ", {"name": "request_human"}),
-              ActionExecuted("action_handoff")]
+def held(
+    agent: SimpleNamespace, domain: Any, sender_id: str = "conversation-1", paused: bool = True
+) -> None:
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("gặp cán bộ", {"name": "request_human"}),
+        ActionExecuted("action_handoff"),
+    ]
     if paused:
         events.append(ConversationPaused())
     agent.tracker_store.trackers[sender_id] = make_tracker(domain, events, sender_id)
@@ -61,7 +66,9 @@ def test_counting_output_counts_forwards_and_delegates() -> None:
     assert counting.extra == "kept"
 
 
-def test_is_held_reads_the_pause_from_the_tracker_store(agent: SimpleNamespace, domain: Any) -> None:
+def test_is_held_reads_the_pause_from_the_tracker_store(
+    agent: SimpleNamespace, domain: Any
+) -> None:
     held(agent, domain, "paused-one")
     held(agent, domain, "active-one", paused=False)
     assert asyncio.run(live_handoff.is_held("paused-one"))
@@ -74,8 +81,9 @@ def test_is_held_is_false_when_the_tracker_store_fails(agent: SimpleNamespace) -
     assert asyncio.run(live_handoff.is_held("conversation-1")) is False
 
 
-def test_a_turn_rasa_answered_costs_no_tracker_read(agent: SimpleNamespace, records: FakeRecords,
-                                                    effects: list) -> None:
+def test_a_turn_rasa_answered_costs_no_tracker_read(
+    agent: SimpleNamespace, records: FakeRecords, effects: list
+) -> None:
     output = RecordingOutput()
     message = user_message("xin chào", output=output)
     rasa = Rasa(answer=True)
@@ -85,46 +93,60 @@ def test_a_turn_rasa_answered_costs_no_tracker_read(agent: SimpleNamespace, reco
     assert output.texts() == ["trả lời"]
 
 
-def test_a_silent_turn_in_an_active_conversation_stays_silent(agent: SimpleNamespace, domain: Any,
-                                                               records: FakeRecords, effects: list) -> None:
+def test_a_silent_turn_in_an_active_conversation_stays_silent(
+    agent: SimpleNamespace, domain: Any, records: FakeRecords, effects: list
+) -> None:
     held(agent, domain, paused=False)
     asyncio.run(live_handoff.handle(user_message("..."), Rasa(answer=False)))
     assert agent.tracker_store.retrieved == ["conversation-1"]
     assert records.calls == [] and effects == []
 
 
-def test_a_held_conversation_message_goes_to_the_desk(agent: SimpleNamespace, domain: Any,
-                                                      records: FakeRecords, effects: list) -> None:
+def test_a_held_conversation_message_goes_to_the_desk(
+    agent: SimpleNamespace, domain: Any, records: FakeRecords, effects: list
+) -> None:
     held(agent, domain)
     records.answers["/live/messages"] = {"claimed": True}
     output = RecordingOutput()
-    result = asyncio.run(live_handoff.handle(user_message("  tôi vẫn chờ  ", output=output), Rasa(answer=False)))
+    result = asyncio.run(
+        live_handoff.handle(user_message("  tôi vẫn chờ  ", output=output), Rasa(answer=False))
+    )
     assert result == "turn 1"
-    assert records.calls == [("/live/messages", {"conversation_id": "conversation-1", "text": "tôi vẫn chờ"})]
+    assert records.calls == [
+        ("/live/messages", {"conversation_id": "conversation-1", "text": "tôi vẫn chờ"})
+    ]
     assert effects == [] and output.messages == []
 
 
-def test_an_unclaimed_request_acknowledges_the_question(agent: SimpleNamespace, domain: Any,
-                                                        records: FakeRecords, effects: list) -> None:
+def test_an_unclaimed_request_acknowledges_the_question(
+    agent: SimpleNamespace, domain: Any, records: FakeRecords, effects: list
+) -> None:
     held(agent, domain)
     records.answers["/live/messages"] = {"claimed": False}
     output = RecordingOutput()
-    asyncio.run(live_handoff.handle(user_message("còn ai không?", output=output), Rasa(answer=False)))
+    asyncio.run(
+        live_handoff.handle(user_message("còn ai không?", output=output), Rasa(answer=False))
+    )
     assert effects == [("say", "conversation-1", "utter_question_left", output)]
 
 
 def test_a_request_the_desk_no_longer_holds_gives_the_conversation_back_to_the_bot(
-        agent: SimpleNamespace, domain: Any, records: FakeRecords, effects: list) -> None:
+    agent: SimpleNamespace, domain: Any, records: FakeRecords, effects: list
+) -> None:
     held(agent, domain)
     records.answers["/live/messages"] = records_link.NoOpenHandoff("/live/messages")
     rasa = Rasa(answer=False)
     assert asyncio.run(live_handoff.handle(user_message("alo"), rasa)) == "turn 2"
     assert effects == [("events", "conversation-1", "ConversationResumed")]
-    assert [text for text, _ in rasa.turns] == ["alo", "alo"]  # asked again, now answered by the bot
+    assert [text for text, _ in rasa.turns] == [
+        "alo",
+        "alo",
+    ]  # asked again, now answered by the bot
 
 
 def test_a_message_that_could_not_reach_the_desk_is_reported_to_the_citizen(
-        agent: SimpleNamespace, domain: Any, records: FakeRecords, effects: list) -> None:
+    agent: SimpleNamespace, domain: Any, records: FakeRecords, effects: list
+) -> None:
     held(agent, domain)
     records.answers["/live/messages"] = records_link.LinkDown("connection refused")
     output = RecordingOutput()
@@ -134,27 +156,34 @@ def test_a_message_that_could_not_reach_the_desk_is_reported_to_the_citizen(
     assert effects == []
 
 
-@pytest.mark.parametrize("desk_answer", [{}, records_link.LinkDown("down"), records_link.NoOpenHandoff("gone")])
-def test_going_back_to_the_bot_tells_the_desk_and_resumes(agent: SimpleNamespace, domain: Any,
-                                                          records: FakeRecords, effects: list,
-                                                          desk_answer: Any) -> None:
+@pytest.mark.parametrize(
+    "desk_answer", [{}, records_link.LinkDown("down"), records_link.NoOpenHandoff("gone")]
+)
+def test_going_back_to_the_bot_tells_the_desk_and_resumes(
+    agent: SimpleNamespace, domain: Any, records: FakeRecords, effects: list, desk_answer: Any
+) -> None:
     held(agent, domain)
     records.answers["/live/messages"] = desk_answer
     rasa = Rasa(answer=True)
     assert asyncio.run(live_handoff.handle(user_message(RESUME_COMMAND), rasa)) == "turn 1"
-    assert records.calls == [("/live/messages", {"conversation_id": "conversation-1", "text": LEFT_FOR_BOT})]
+    assert records.calls == [
+        ("/live/messages", {"conversation_id": "conversation-1", "text": LEFT_FOR_BOT})
+    ]
     assert effects == [("events", "conversation-1", "ConversationResumed")]
     assert [text for text, _ in rasa.turns] == [RESUME_COMMAND]
 
 
-def test_the_resume_command_outside_a_handoff_is_an_ordinary_turn(agent: SimpleNamespace, domain: Any,
-                                                                   records: FakeRecords, effects: list) -> None:
+def test_the_resume_command_outside_a_handoff_is_an_ordinary_turn(
+    agent: SimpleNamespace, domain: Any, records: FakeRecords, effects: list
+) -> None:
     held(agent, domain, paused=False)
     asyncio.run(live_handoff.handle(user_message(RESUME_COMMAND), Rasa(answer=True)))
     assert records.calls == [] and effects == []
 
 
-def test_hold_tells_the_citizen_before_the_bot_goes_silent_and_release_the_other_way(effects: list) -> None:
+def test_hold_tells_the_citizen_before_the_bot_goes_silent_and_release_the_other_way(
+    effects: list,
+) -> None:
     output = RecordingOutput()
     asyncio.run(live_handoff.hold("conversation-1", output))
     asyncio.run(live_handoff.release("conversation-1", output))

@@ -18,7 +18,9 @@ def test_the_text_is_masked_in_place_and_the_kinds_are_recorded_sorted() -> None
 
 
 def test_an_ordinary_question_is_left_as_typed_without_a_masked_key() -> None:
-    message = mask_user_message(user_message("quên mật khẩu VNeID thì làm sao?", metadata={"page": "home"}))
+    message = mask_user_message(
+        user_message("quên mật khẩu VNeID thì làm sao?", metadata={"page": "home"})
+    )
     assert message.text == "quên mật khẩu VNeID thì làm sao?"
     assert message.metadata == {"page": "home"}
 
@@ -30,8 +32,12 @@ def test_the_text_reaches_rasa_in_nfc() -> None:
 
 
 def test_nested_metadata_values_and_keys_are_masked_and_counted() -> None:
-    message = mask_user_message(user_message("xin chào", metadata={
-        "form": {"phone": "0912345678", "notes": ["otp 482917"]}, "0912345678": True}))
+    message = mask_user_message(
+        user_message(
+            "xin chào",
+            metadata={"form": {"phone": "0912345678", "notes": ["otp 482917"]}, "0912345678": True},
+        )
+    )
     text = repr(message.metadata)
     assert "0912345678" not in text and "482917" not in text
     assert message.metadata["form"]["phone"] == PHONE_PLACEHOLDER

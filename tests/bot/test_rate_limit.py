@@ -31,8 +31,14 @@ def test_defaults_when_credentials_leave_the_keys_out() -> None:
 
 
 def test_credentials_set_both_limits_and_convert_their_types() -> None:
-    limits = ChatRateLimits.from_credentials({"conversation_messages": "3", "conversation_seconds": 5,
-                                              "client_messages": 20, "client_seconds": "30.5"})
+    limits = ChatRateLimits.from_credentials(
+        {
+            "conversation_messages": "3",
+            "conversation_seconds": 5,
+            "client_messages": 20,
+            "client_seconds": "30.5",
+        }
+    )
     assert limits.conversations.limit == Limit(3, 5)
     assert limits.clients.limit == Limit(20, 31)  # whole seconds, rounded up: never looser
 
@@ -44,7 +50,8 @@ def test_a_limit_is_whole_seconds_and_at_least_one_message() -> None:
 
 
 def test_the_storage_comes_from_the_credentials_else_the_environment(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv(STORAGE_ENV, "redis://127.0.0.1:6380/2")
     assert ChatRateLimits.from_credentials({}).windows.url == "redis://127.0.0.1:6380/2"
     chosen = GuardSettings.from_credentials({"rate_limit_storage": "memory://"})
@@ -74,7 +81,9 @@ def test_an_address_over_its_limit_does_not_affect_other_addresses_or_unknown_on
     limits = ChatRateLimits(Limit(5, 10), Limit(2, 60))
     assert [limits.allow(f"c{n}", "203.0.113.9") for n in range(3)] == [True, True, False]
     assert limits.allow("c9", "198.51.100.1")
-    assert all(limits.allow(f"socket-{n}", None) for n in range(10))  # no address: per conversation only
+    assert all(
+        limits.allow(f"socket-{n}", None) for n in range(10)
+    )  # no address: per conversation only
 
 
 def test_memory_stays_bounded_under_many_made_up_conversations() -> None:
@@ -95,7 +104,8 @@ def test_memory_stays_bounded_under_many_made_up_conversations() -> None:
 
 
 def test_an_unreachable_redis_counts_in_memory_with_one_warning(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     url = f"redis://:secret@127.0.0.1:{closed_port()}/2"
     limits = ChatRateLimits(Limit(2, 10), Limit(3, 60), url)
     with caplog.at_level(logging.WARNING, logger="bot.channels.rate_limit"):

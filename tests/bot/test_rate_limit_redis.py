@@ -34,8 +34,9 @@ def redis_url() -> Iterator[str]:
 
 def replicas(url: str, per_conversation: int, per_client: int) -> list[ChatRateLimits]:
     """Two processes' limits, as two Rasa replicas hold them."""
-    return [ChatRateLimits(Limit(per_conversation, 10), Limit(per_client, 60), url)
-            for _ in range(2)]
+    return [
+        ChatRateLimits(Limit(per_conversation, 10), Limit(per_client, 60), url) for _ in range(2)
+    ]
 
 
 def test_two_replicas_share_a_conversations_allowance(redis_url: str) -> None:

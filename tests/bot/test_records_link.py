@@ -3,8 +3,9 @@ way a records call can fail."""
 
 import asyncio
 import socket
+from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any
 
 import aiohttp
 import pytest
@@ -17,17 +18,23 @@ from shared.contract import RECORDS_TOKEN_HEADER
 @pytest.fixture(autouse=True)
 def fresh_link(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(records_link, "_session", None)
-    monkeypatch.setattr(records_link, "SETTINGS", LiveSettings("http://knowledge.test", "records-secret", "bridge"))
+    monkeypatch.setattr(
+        records_link, "SETTINGS", LiveSettings("http://knowledge.test", "records-secret", "bridge")
+    )
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BOT_KNOWLEDGE_URL", "http://knowledge:8000/")
     monkeypatch.setenv("BOT_RECORDS_TOKEN", "r-token")
     monkeypatch.setenv("BOT_BRIDGE_TOKEN", "b-token")
-    assert LiveSettings.from_environment() == LiveSettings("http://knowledge:8000", "r-token", "b-token")
+    assert LiveSettings.from_environment() == LiveSettings(
+        "http://knowledge:8000", "r-token", "b-token"
+    )
 
 
-def test_settings_default_to_a_local_service_and_no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_default_to_a_local_service_and_no_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     for name in ("BOT_KNOWLEDGE_URL", "BOT_RECORDS_TOKEN", "BOT_BRIDGE_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     assert LiveSettings.from_environment() == LiveSettings("http://127.0.0.1:8000", "", "")
@@ -57,10 +64,10 @@ class FakeResponse:
 
 
 class FakeSession:
-    def __init__(self, status: int = 200, body: Any = None, error: Optional[Exception] = None) -> None:
+    def __init__(self, status: int = 200, body: Any = None, error: Exception | None = None) -> None:
         self.status, self.body, self.error = status, body, error
         self.closed = False
-        self.posts: List[Dict[str, Any]] = []
+        self.posts: list[dict[str, Any]] = []
 
     def post(self, url: str, json: Any = None, headers: Any = None) -> FakeResponse:
         self.posts.append({"url": url, "json": json, "headers": headers})
@@ -69,7 +76,9 @@ class FakeSession:
         return FakeResponse(self.status, self.body)
 
 
-def post_with(monkeypatch: pytest.MonkeyPatch, session: FakeSession, path: str = "/live/messages") -> Any:
+def post_with(
+    monkeypatch: pytest.MonkeyPatch, session: FakeSession, path: str = "/live/messages"
+) -> Any:
     monkeypatch.setattr(records_link, "_session", session)
     return asyncio.run(records_link.post(path, {"conversation_id": "citizen-1", "text": "alo"}))
 
@@ -77,9 +86,13 @@ def post_with(monkeypatch: pytest.MonkeyPatch, session: FakeSession, path: str =
 def test_a_post_carries_the_body_and_the_records_token(monkeypatch: pytest.MonkeyPatch) -> None:
     session = FakeSession(200, {"claimed": True})
     assert post_with(monkeypatch, session) == {"claimed": True}
-    assert session.posts == [{"url": "http://knowledge.test/live/messages",
-                              "json": {"conversation_id": "citizen-1", "text": "alo"},
-                              "headers": {RECORDS_TOKEN_HEADER: "records-secret"}}]
+    assert session.posts == [
+        {
+            "url": "http://knowledge.test/live/messages",
+            "json": {"conversation_id": "citizen-1", "text": "alo"},
+            "headers": {RECORDS_TOKEN_HEADER: "records-secret"},
+        }
+    ]
 
 
 def test_404_means_no_open_handoff(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,29 +101,43 @@ def test_404_means_no_open_handoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("status", [302, 401, 422, 500, 503])
-def test_other_refusals_are_link_down_with_the_status(monkeypatch: pytest.MonkeyPatch, status: int) -> None:
+def test_other_refusals_are_link_down_with_the_status(
+    monkeypatch: pytest.MonkeyPatch, status: int
+) -> None:
     with pytest.raises(LinkDown, match=f"HTTP {status}"):
         post_with(monkeypatch, FakeSession(status, {}))
 
 
-@pytest.mark.parametrize("error", [ValueError("not json"),
-                                   aiohttp.ContentTypeError(SimpleNamespace(real_url="http://knowledge.test/turns"),
-                                                            (), message="text/html")])
-def test_an_unreadable_answer_is_link_down(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+@pytest.mark.parametrize(
+    "error",
+    [
+        ValueError("not json"),
+        aiohttp.ContentTypeError(
+            SimpleNamespace(real_url="http://knowledge.test/turns"), (), message="text/html"
+        ),
+    ],
+)
+def test_an_unreadable_answer_is_link_down(
+    monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
     with pytest.raises(LinkDown):
         post_with(monkeypatch, FakeSession(200, error))
 
 
 def test_a_connection_error_is_link_down(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(LinkDown, match="/turns"):
-        post_with(monkeypatch, FakeSession(error=aiohttp.ClientConnectionError("reset")), path="/turns")
+        post_with(
+            monkeypatch, FakeSession(error=aiohttp.ClientConnectionError("reset")), path="/turns"
+        )
 
 
 def test_a_closed_session_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
     closed = FakeSession()
     closed.closed = True
     monkeypatch.setattr(records_link, "_session", closed)
-    monkeypatch.setattr(records_link, "SETTINGS", LiveSettings(f"http://127.0.0.1:{free_port()}", "r", ""))
+    monkeypatch.setattr(
+        records_link, "SETTINGS", LiveSettings(f"http://127.0.0.1:{free_port()}", "r", "")
+    )
 
     async def call() -> None:
         try:
@@ -132,7 +159,9 @@ def free_port() -> int:
 
 
 def test_an_unreachable_service_is_link_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(records_link, "SETTINGS", LiveSettings(f"http://127.0.0.1:{free_port()}", "r", ""))
+    monkeypatch.setattr(
+        records_link, "SETTINGS", LiveSettings(f"http://127.0.0.1:{free_port()}", "r", "")
+    )
 
     async def call() -> None:
         try:
@@ -153,9 +182,12 @@ def silent_service() -> Iterator[int]:
         yield listener.getsockname()[1]
 
 
-def test_a_service_that_does_not_answer_in_time_is_link_down(monkeypatch: pytest.MonkeyPatch,
-                                                             silent_service: int) -> None:
-    monkeypatch.setattr(records_link, "SETTINGS", LiveSettings(f"http://127.0.0.1:{silent_service}", "r", ""))
+def test_a_service_that_does_not_answer_in_time_is_link_down(
+    monkeypatch: pytest.MonkeyPatch, silent_service: int
+) -> None:
+    monkeypatch.setattr(
+        records_link, "SETTINGS", LiveSettings(f"http://127.0.0.1:{silent_service}", "r", "")
+    )
     monkeypatch.setattr(records_link, "TIMEOUT", aiohttp.ClientTimeout(total=0.1))
 
     async def call() -> None:

@@ -2,7 +2,7 @@
 person; a handoff starts the count again."""
 
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 
 import pytest
 from rasa.shared.core.events import ActionExecuted, Event
@@ -17,11 +17,11 @@ def policy(tmp_path: Path) -> RepeatedFallbackPolicy:
     return make_policy(RepeatedFallbackPolicy, tmp_path)
 
 
-def turn(status: str, text: str = "câu hỏi") -> List[Event]:
+def turn(status: str, text: str = "câu hỏi") -> list[Event]:
     return [*said(text), *answered(status)]
 
 
-def handoff(status: str = "handed_over") -> List[Event]:
+def handoff(status: str = "handed_over") -> list[Event]:
     return [*said("gặp cán bộ", "request_human"), *answered(status, action="action_handoff")]
 
 
@@ -33,27 +33,51 @@ def test_the_second_fallback_in_a_row_hands_over(policy: Any, domain: Any) -> No
 
 @pytest.mark.parametrize("status", FELL_BACK)
 def test_every_fallback_status_counts(policy: Any, domain: Any, status: str) -> None:
-    assert predicted(policy, make_tracker(domain, [*turn("not_found"), *turn(status)]), domain) == "action_handoff"
+    assert (
+        predicted(policy, make_tracker(domain, [*turn("not_found"), *turn(status)]), domain)
+        == "action_handoff"
+    )
 
 
 def test_one_fallback_is_not_enough(policy: Any, domain: Any) -> None:
     assert predicted(policy, make_tracker(domain, [*turn("not_found")]), domain) is None
 
 
-@pytest.mark.parametrize("statuses", [("answered", "not_found"), ("not_found", "answered"),
-                                      ("not_found", "clarified"), ("not_found", "smalltalk")])
+@pytest.mark.parametrize(
+    "statuses",
+    [
+        ("answered", "not_found"),
+        ("not_found", "answered"),
+        ("not_found", "clarified"),
+        ("not_found", "smalltalk"),
+    ],
+)
 def test_fallbacks_must_be_consecutive(policy: Any, domain: Any, statuses: Any) -> None:
     events = [event for status in statuses for event in turn(status)]
     assert predicted(policy, make_tracker(domain, events), domain) is None
 
 
 def test_the_turn_last_reply_decides(policy: Any, domain: Any) -> None:
-    clarified_at_last = [*said("câu hỏi"), ActionExecuted("action_answer_question"), reply("not_found"),
-                         reply("clarified")]
-    assert predicted(policy, make_tracker(domain, [*turn("not_found"), *clarified_at_last]), domain) is None
-    fell_back_at_last = [*said("câu hỏi"), ActionExecuted("action_answer_question"), reply("clarified"),
-                         reply("not_found")]
-    assert predicted(policy, make_tracker(domain, [*turn("not_found"), *fell_back_at_last]), domain) == "action_handoff"
+    clarified_at_last = [
+        *said("câu hỏi"),
+        ActionExecuted("action_answer_question"),
+        reply("not_found"),
+        reply("clarified"),
+    ]
+    assert (
+        predicted(policy, make_tracker(domain, [*turn("not_found"), *clarified_at_last]), domain)
+        is None
+    )
+    fell_back_at_last = [
+        *said("câu hỏi"),
+        ActionExecuted("action_answer_question"),
+        reply("clarified"),
+        reply("not_found"),
+    ]
+    assert (
+        predicted(policy, make_tracker(domain, [*turn("not_found"), *fell_back_at_last]), domain)
+        == "action_handoff"
+    )
 
 
 def test_replies_without_the_contract_are_no_fallback(policy: Any, domain: Any) -> None:
@@ -67,8 +91,15 @@ def test_nothing_is_predicted_before_the_bot_replied(policy: Any, domain: Any) -
 
 
 def test_after_the_handoff_the_bot_listens(policy: Any, domain: Any) -> None:
-    tracker = make_tracker(domain, [*turn("not_found"), *turn("not_found"), ActionExecuted("action_handoff"),
-                                    reply("handed_over")])
+    tracker = make_tracker(
+        domain,
+        [
+            *turn("not_found"),
+            *turn("not_found"),
+            ActionExecuted("action_handoff"),
+            reply("handed_over"),
+        ],
+    )
     assert predicted(policy, tracker, domain) == "action_listen"
 
 
@@ -77,12 +108,19 @@ def test_a_handoff_starts_the_count_again(policy: Any, domain: Any, handoff_stat
     # Even a handoff the desk could not take (its own turn fell back) starts the count again.
     history = [*turn("not_found"), *handoff(handoff_status)]
     assert predicted(policy, make_tracker(domain, [*history, *turn("not_found")]), domain) is None
-    assert predicted(policy, make_tracker(domain, [*history, *turn("not_found"), *turn("not_found")]),
-                     domain) == "action_handoff"
+    assert (
+        predicted(
+            policy, make_tracker(domain, [*history, *turn("not_found"), *turn("not_found")]), domain
+        )
+        == "action_handoff"
+    )
 
 
 def test_the_number_of_fallbacks_is_configurable(tmp_path: Path, domain: Any) -> None:
     patient = make_policy(RepeatedFallbackPolicy, tmp_path, fallbacks_before_handoff=3)
-    assert predicted(patient, make_tracker(domain, [*turn("not_found"), *turn("not_found")]), domain) is None
+    assert (
+        predicted(patient, make_tracker(domain, [*turn("not_found"), *turn("not_found")]), domain)
+        is None
+    )
     three = [*turn("not_found"), *turn("rejected"), *turn("unavailable")]
     assert predicted(patient, make_tracker(domain, three), domain) == "action_handoff"

@@ -5,7 +5,11 @@ import asyncio
 import time
 from pathlib import Path
 
-from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore
+from rasa.core.tracker_store import (
+    AwaitableTrackerStore,
+    FailSafeTrackerStore,
+    InMemoryTrackerStore,
+)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -35,12 +39,18 @@ def senders(store: LeanSQLTrackerStore) -> set[str]:
 
 def test_idle_conversations_go_whole_and_active_ones_stay_whole(tmp_path: Path) -> None:
     store = store_at(tmp_path / "trackers.db")
-    for tracker in (conversation("old", 40, 35), conversation("ongoing", 40, 1), conversation("new", 0.5)):
+    for tracker in (
+        conversation("old", 40, 35),
+        conversation("ongoing", 40, 1),
+        conversation("new", 0.5),
+    ):
         asyncio.run(store.save(tracker))
     assert store.delete_conversations_idle_since(NOW - 30 * DAY) == 1
     assert senders(store) == {"ongoing", "new"}
     ongoing = asyncio.run(store.retrieve_full_tracker("ongoing"))
-    assert ongoing is not None and len(ongoing.events) == 4  # a conversation active yesterday keeps its history
+    assert (
+        ongoing is not None and len(ongoing.events) == 4
+    )  # a conversation active yesterday keeps its history
 
 
 def test_more_conversations_than_one_delete_statement_takes(tmp_path: Path) -> None:

@@ -2,12 +2,12 @@
 its state and order across replicas, and losing one replica of each kind loses nothing."""
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 import os
 import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -15,15 +15,18 @@ import psycopg
 import pytest
 
 from knowledge.config import REPO_ROOT
-
-from stack.cluster import Cluster, ClusterConfig, running_cluster  # noqa: E402
-from stack.postgres_server import find_bin_dir  # noqa: E402
-from stack.services import free_ports  # noqa: E402
+from stack.cluster import Cluster, ClusterConfig, running_cluster
+from stack.postgres_server import find_bin_dir
+from stack.services import free_ports
 from tests.e2e.socket_citizens import SocketCitizens
 
 pytestmark = pytest.mark.e2e
 MODEL = REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz"
-ENGINES = {"postgresql": find_bin_dir(), "nginx": os.path.exists("/usr/sbin/nginx"), "redis": os.path.exists("/usr/bin/redis-server")}
+ENGINES = {
+    "postgresql": find_bin_dir(),
+    "nginx": os.path.exists("/usr/sbin/nginx"),
+    "redis": os.path.exists("/usr/bin/redis-server"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 
 def say(port: int, sender: str, message: str) -> list[dict[str, Any]]:
     response = httpx.post(
-        f"http://127.0.0.1:{port}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=60,
     )
     assert response.status_code == 200, response.text
     return response.json()
@@ -66,7 +71,8 @@ def contract(replies: list[dict[str, Any]]) -> dict[str, Any]:
 def stored_user_texts(cluster: Cluster, sender: str) -> list[str]:
     with psycopg.connect(cluster.config.tracker_store_url) as connection:
         rows = connection.execute(
-            "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", (sender,)
+            "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id",
+            (sender,),
         ).fetchall()
     return [json.loads(row[0])["text"] for row in rows]
 
@@ -97,24 +103,50 @@ def test_through_nginx_consecutive_messages_keep_their_order(cluster: Cluster) -
 def kb(cluster: Cluster, *args: str, stdin: str | None = None) -> None:
     """`kb` with the knowledge replicas' environment (same index directory and database)."""
     environment = cluster.spec("knowledge1").env
-    subprocess.run([str(cluster.config.knowledge_python), "-m", "knowledge.cli", *args],
-                   env=environment, input=stdin, text=True, check=True, capture_output=True)
+    subprocess.run(
+        [str(cluster.config.knowledge_python), "-m", "knowledge.cli", *args],
+        env=environment,
+        input=stdin,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
 
 
-def test_a_publish_on_one_knowledge_replica_is_served_by_the_other_without_restart(cluster: Cluster) -> None:
+def test_a_publish_on_one_knowledge_replica_is_served_by_the_other_without_restart(
+    cluster: Cluster,
+) -> None:
     config = cluster.config
-    replica1, replica2 = (f"http://127.0.0.1:{config.replica_port(config.knowledge_port, n)}" for n in (1, 2))
+    replica1, replica2 = (
+        f"http://127.0.0.1:{config.replica_port(config.knowledge_port, n)}" for n in (1, 2)
+    )
     kb(cluster, "import")
-    kb(cluster, "create-user", "bien-tap", "--role", "editor", "--password-stdin", stdin="mat-khau-cum-may-chu\n")
-    login = httpx.post(f"{replica1}/admin/api/login", json={"username": "bien-tap", "password": "mat-khau-cum-may-chu"})
+    kb(
+        cluster,
+        "create-user",
+        "bien-tap",
+        "--role",
+        "editor",
+        "--password-stdin",
+        stdin="mat-khau-cum-may-chu\n",
+    )
+    login = httpx.post(
+        f"{replica1}/admin/api/login",
+        json={"username": "bien-tap", "password": "mat-khau-cum-may-chu"},
+    )
     editor = {"Authorization": f"Bearer {login.json()['token']}"}
     document = httpx.get(f"{replica1}/admin/api/documents/cks-la-gi", headers=editor).json()
     fields = {k: document[k] for k in ("title", "topic", "questions", "sources", "reviewed")}
     new_body = document["body"] + "\n\nĐã cập nhật trên cụm máy chủ."
-    edited = httpx.put(f"{replica1}/admin/api/documents/cks-la-gi", headers=editor,
-                       json={**fields, "body": new_body, "version": document["version"]})
+    edited = httpx.put(
+        f"{replica1}/admin/api/documents/cks-la-gi",
+        headers=editor,
+        json={**fields, "body": new_body, "version": document["version"]},
+    )
     assert edited.status_code == 200, edited.text
-    assert httpx.post(f"{replica1}/admin/api/publish", headers=editor, timeout=120).status_code == 200
+    assert (
+        httpx.post(f"{replica1}/admin/api/publish", headers=editor, timeout=120).status_code == 200
+    )
     published_at = time.monotonic()
     while httpx.get(f"{replica2}/documents/cks-la-gi").json()["answer"] != new_body:
         assert time.monotonic() - published_at < 30, "replica 2 never served the published index"
@@ -123,29 +155,48 @@ def test_a_publish_on_one_knowledge_replica_is_served_by_the_other_without_resta
     assert answer["sources"][0]["id"] == "cks-la-gi"
 
 
-def test_a_staff_reply_reaches_a_widget_on_the_other_rasa_replica_within_2_s(cluster: Cluster) -> None:
+def test_a_staff_reply_reaches_a_widget_on_the_other_rasa_replica_within_2_s(
+    cluster: Cluster,
+) -> None:
     """The widget is connected to replica 2; the staff bridge of replica 1 sends the reply. The
     replicas' socket.io servers share rooms through Redis, and the widget's acknowledgement
     comes back to replica 1, which reports it delivered (runs before replicas are killed)."""
     c = cluster.config
     with SocketCitizens(cluster, url=c.url(c.replica_port(c.rasa_port, 2))) as sockets:
         session = sockets.connect("citizen")
-        reply = "Chào bạn, cán bộ đã nhận yêu cầu " + uuid.uuid4().hex[:8].translate(str.maketrans("0123456789", "ghijklmnop"))
+        reply = "Chào bạn, cán bộ đã nhận yêu cầu " + uuid.uuid4().hex[:8].translate(
+            str.maketrans("0123456789", "ghijklmnop")
+        )
         started = time.monotonic()
-        response = httpx.post(f"{c.url(c.replica_port(c.rasa_port, 1))}/webhooks/staff/deliver",
-                              json={"conversation_id": session, "text": reply, "staff_name": "Lan"},
-                              headers={"Authorization": f"Bearer {c.bridge_token}"}, timeout=10)
-        received = sockets.wait_for(lambda e: e["client"] == "citizen" and e["event"] == "uttered"
-                                    and e["data"].get("text") == reply, 2)
+        response = httpx.post(
+            f"{c.url(c.replica_port(c.rasa_port, 1))}/webhooks/staff/deliver",
+            json={"conversation_id": session, "text": reply, "staff_name": "Lan"},
+            headers={"Authorization": f"Bearer {c.bridge_token}"},
+            timeout=10,
+        )
+        received = sockets.wait_for(
+            lambda e: (
+                e["client"] == "citizen"
+                and e["event"] == "uttered"
+                and e["data"].get("text") == reply
+            ),
+            2,
+        )
         elapsed = time.monotonic() - started
         assert response.status_code == 200 and response.json() == {"delivered": True}, response.text
         assert elapsed < 2.0, elapsed
-        assert received["data"]["custom"]["type"] == "staff" and received["data"]["custom"]["staff_name"] == "Lan"
+        assert (
+            received["data"]["custom"]["type"] == "staff"
+            and received["data"]["custom"]["staff_name"] == "Lan"
+        )
         # Without a widget anywhere, it is not delivered (and waits for the citizen's return).
         sockets.do("citizen", "disconnect")
-        gone = httpx.post(f"{c.url(c.replica_port(c.rasa_port, 1))}/webhooks/staff/deliver",
-                          json={"conversation_id": session, "text": reply, "staff_name": "Lan"},
-                          headers={"Authorization": f"Bearer {c.bridge_token}"}, timeout=10)
+        gone = httpx.post(
+            f"{c.url(c.replica_port(c.rasa_port, 1))}/webhooks/staff/deliver",
+            json={"conversation_id": session, "text": reply, "staff_name": "Lan"},
+            headers={"Authorization": f"Bearer {c.bridge_token}"},
+            timeout=10,
+        )
         assert gone.json() == {"delivered": False}
 
 
@@ -153,25 +204,34 @@ def test_killing_one_replica_of_each_kind_loses_no_conversation(cluster: Cluster
     port = cluster.config.rasa_port
     sender = uuid.uuid4().hex
     assert contract(say(port, sender, "tư vấn giúp tôi chọn chữ ký số"))["type"] == "form"
-    assert contract(say(port, sender, '/inform{"signature_holder": "organisation"}'))["type"] == "form"
+    assert (
+        contract(say(port, sender, '/inform{"signature_holder": "organisation"}'))["type"] == "form"
+    )
     for name in ("rasa1", "actions1", "knowledge1"):
         cluster.kill(name)
     # The form in progress continues on the surviving replicas, through the same address.
-    assert contract(say(port, sender, '/inform{"signature_purpose": "contracts"}'))["type"] == "form"
+    assert (
+        contract(say(port, sender, '/inform{"signature_purpose": "contracts"}'))["type"] == "form"
+    )
     answer = contract(say(port, sender, '/inform{"signature_carrier": "remote"}'))
     assert answer["type"] == "answer" and answer["sources"][0]["id"] == "cks-ky-so-tu-xa"
     other = uuid.uuid4().hex
     assert contract(say(port, other, "quen mat khau vneid thi lam sao"))["type"] == "answer"
 
 
-def test_nginx_asks_a_flooding_address_to_wait_in_the_reply_shape_clients_expect(cluster: Cluster) -> None:
+def test_nginx_asks_a_flooding_address_to_wait_in_the_reply_shape_clients_expect(
+    cluster: Cluster,
+) -> None:
     url = f"http://127.0.0.1:{cluster.config.rasa_port}/webhooks/rest/webhook"
     burst = 4 * (cluster.config.chat_burst + cluster.config.chat_requests_per_second)
     with httpx.Client(timeout=60) as client, ThreadPoolExecutor(max_workers=20) as pool:
         # Distinct conversations, so only the per-address limit can refuse them.
-        statuses = list(pool.map(
-            lambda _: client.post(url, json={"sender": uuid.uuid4().hex, "message": "/greet"}), range(burst)
-        ))
+        statuses = list(
+            pool.map(
+                lambda _: client.post(url, json={"sender": uuid.uuid4().hex, "message": "/greet"}),
+                range(burst),
+            )
+        )
     refused = [r for r in statuses if r.status_code == 429]
     assert refused, "the burst was never limited"
     assert contract(refused[0].json())["type"] == "warning"

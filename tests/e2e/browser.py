@@ -82,7 +82,9 @@ class Widget:
         return self.page.locator("#troly-widget .status")
 
     def wait_connected(self, timeout: float = 20_000) -> None:
-        self.page.wait_for_function("window.TroLy && window.TroLy.ready && window.TroLy.connected", timeout=timeout)
+        self.page.wait_for_function(
+            "window.TroLy && window.TroLy.ready && window.TroLy.connected", timeout=timeout
+        )
 
     def open(self) -> None:
         self.launcher.click()

@@ -8,9 +8,7 @@ import pytest
 import yaml
 
 from knowledge.config import REPO_ROOT
-
 from stack.services import Stack, StackConfig, free_ports, seed_embedding_cache
-
 from tests.e2e.browser import CHROMIUM, LAUNCH_ARGS, require_browser
 
 MODEL = REPO_ROOT / "models" / "tro-ly-dich-vu-cong.tar.gz"
@@ -61,8 +59,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def one_address_credentials(workdir: Path) -> Path:
     """The channels' settings with the per-address limit lifted: every e2e test sends from
     127.0.0.1 (that limit is tested in tests/unit/test_rate_limit.py and tests/cluster)."""
-    credentials = yaml.safe_load((REPO_ROOT / "bot" / "credentials.yml").read_text(encoding="utf-8"))
-    for channel in ("bot.channels.rest_channel.PrivateRestInput", "bot.channels.socketio_channel.ContractSocketIOInput"):
+    credentials = yaml.safe_load(
+        (REPO_ROOT / "bot" / "credentials.yml").read_text(encoding="utf-8")
+    )
+    for channel in (
+        "bot.channels.rest_channel.PrivateRestInput",
+        "bot.channels.socketio_channel.ContractSocketIOInput",
+    ):
         credentials[channel]["client_messages"] = 1_000_000
     path = workdir / "credentials.yml"
     path.write_text(yaml.safe_dump(credentials, allow_unicode=True), encoding="utf-8")

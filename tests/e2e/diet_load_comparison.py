@@ -24,9 +24,15 @@ async def parses(agent: Agent, texts: list[str]) -> list[dict]:
     results = []
     for text in texts:
         parsed = await agent.parse_message(text)
-        results.append({"text": text,
-                        "ranking": [(r["name"], round(r["confidence"], 5)) for r in parsed["intent_ranking"]],
-                        "entities": sorted((e["entity"], str(e["value"])) for e in parsed["entities"])})
+        results.append(
+            {
+                "text": text,
+                "ranking": [
+                    (r["name"], round(r["confidence"], 5)) for r in parsed["intent_ranking"]
+                ],
+                "entities": sorted((e["entity"], str(e["value"])) for e in parsed["entities"]),
+            }
+        )
     return results
 
 

@@ -22,7 +22,7 @@ def _digits(rng: random.Random, n: int, first: str = "") -> str:
 def _grouped(number: str, sizes: list[int], sep: str) -> str:
     parts, at = [], 0
     for size in sizes:
-        parts.append(number[at:at + size])
+        parts.append(number[at : at + size])
         at += size
     return sep.join(parts)
 
@@ -30,8 +30,13 @@ def _grouped(number: str, sizes: list[int], sep: str) -> str:
 def id_numbers(rng: random.Random) -> list[Leak]:
     leaks = []
     for sep in ["", " ", "  ", ".", "-", "/", " - "]:
-        for template in ["số định danh cá nhân là {}", "cccd {} ạ", "CCCD{}", "căn cước của tôi {} bị lỗi",
-                         "so dinh danh {} dang nhap khong duoc"]:
+        for template in [
+            "số định danh cá nhân là {}",
+            "cccd {} ạ",
+            "CCCD{}",
+            "căn cước của tôi {} bị lỗi",
+            "so dinh danh {} dang nhap khong duoc",
+        ]:
             number = _digits(rng, 12, "0")
             typed = _grouped(number, [3, 3, 3, 3], sep)
             leaks.append(Leak(template.format(typed), (number, typed)))
@@ -54,11 +59,22 @@ def phones(rng: random.Random) -> list[Leak]:
 
 def otps(rng: random.Random) -> list[Leak]:
     leaks = []
-    for template in ["mã otp của tôi là {}", "otp {} không dùng được", "mã xác thực {}", "tôi nhận được {} qua tin nhắn",
-                     "passcode của em {} ạ", "ma xac nhan {}", "{}"]:
+    for template in [
+        "mã otp của tôi là {}",
+        "otp {} không dùng được",
+        "mã xác thực {}",
+        "tôi nhận được {} qua tin nhắn",
+        "passcode của em {} ạ",
+        "ma xac nhan {}",
+        "{}",
+    ]:
         for spaced in (False, True):
             code = _digits(rng, 6, str(rng.randint(1, 9)))
-            typed = f"{code[:3]} {code[3:]}" if spaced and "nhận được" not in template and template != "{}" else code
+            typed = (
+                f"{code[:3]} {code[3:]}"
+                if spaced and "nhận được" not in template and template != "{}"
+                else code
+            )
             leaks.append(Leak(template.format(typed), (code, typed)))
     for _ in range(6):
         code = _digits(rng, 6, str(rng.randint(1, 9)))
@@ -69,10 +85,21 @@ def otps(rng: random.Random) -> list[Leak]:
 
 def passwords(rng: random.Random) -> list[Leak]:
     leaks = []
-    for template in ["mật khẩu mới là {}", "mật khẩu đăng nhập của tôi là {}", "my password is {}", "mật khẩu là {}",
-                     "mat khau: {}", "pass = {}", "mk là {}"]:
-        for secret in [f"Xyz@{_digits(rng, 5)}", f"MatKhau{rng.choice(['BiMat', 'CuaToi', 'MoiNhat'])}Qz",
-                       f"Ab{rng.randint(1, 9)}", f"Eng@{_digits(rng, 5)}"]:
+    for template in [
+        "mật khẩu mới là {}",
+        "mật khẩu đăng nhập của tôi là {}",
+        "my password is {}",
+        "mật khẩu là {}",
+        "mat khau: {}",
+        "pass = {}",
+        "mk là {}",
+    ]:
+        for secret in [
+            f"Xyz@{_digits(rng, 5)}",
+            f"MatKhau{rng.choice(['BiMat', 'CuaToi', 'MoiNhat'])}Qz",
+            f"Ab{rng.randint(1, 9)}",
+            f"Eng@{_digits(rng, 5)}",
+        ]:
             leaks.append(Leak(template.format(secret), (secret,)))
     return leaks
 
@@ -81,6 +108,11 @@ def corpus(seed: int = 20261201) -> list[Leak]:
     """Every shape, then each again typed in decomposed Unicode (NFD) and sent as metadata."""
     rng = random.Random(seed)
     base = id_numbers(rng) + phones(rng) + otps(rng) + passwords(rng)
-    decomposed = [Leak(unicodedata.normalize("NFD", leak.message), leak.secrets) for leak in base[::2]]
-    in_metadata = [Leak("tôi cần hỗ trợ đăng nhập", leak.secrets, {"note": leak.message}) for leak in base[1::2]]
+    decomposed = [
+        Leak(unicodedata.normalize("NFD", leak.message), leak.secrets) for leak in base[::2]
+    ]
+    in_metadata = [
+        Leak("tôi cần hỗ trợ đăng nhập", leak.secrets, {"note": leak.message})
+        for leak in base[1::2]
+    ]
     return base + decomposed + in_metadata

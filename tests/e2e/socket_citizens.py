@@ -9,20 +9,28 @@ import time
 from types import TracebackType
 from typing import Any
 
+from knowledge.config import REPO_ROOT
 from stack.services import Stack
 from tests.e2e.bot_env import BOT_PYTHON
-from knowledge.config import REPO_ROOT
 
 
 class SocketCitizens:
     def __init__(self, stack: Stack, url: str | None = None) -> None:
         """Clients of the stack's chat server, or of the one at `url` (a cluster's replica)."""
         self.process = subprocess.Popen(
-            [str(BOT_PYTHON), str(REPO_ROOT / "tests" / "e2e" / "socketio_clients.py"),
-             url or stack.config.url(stack.config.rasa_port)],
-            cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            env={"PATH": "/usr/bin:/bin"})
-        self.events: "queue.Queue[dict[str, Any]]" = queue.Queue()
+            [
+                str(BOT_PYTHON),
+                str(REPO_ROOT / "tests" / "e2e" / "socketio_clients.py"),
+                url or stack.config.url(stack.config.rasa_port),
+            ],
+            cwd=REPO_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={"PATH": "/usr/bin:/bin"},
+        )
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
         self.seen: list[dict[str, Any]] = []
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -35,14 +43,20 @@ class SocketCitizens:
     def do(self, client: str, action: str, **fields: Any) -> None:
         """One command, waited for until the clients' process has carried it out."""
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"client": client, "do": action, **fields}, ensure_ascii=False) + "\n")
+        self.process.stdin.write(
+            json.dumps({"client": client, "do": action, **fields}, ensure_ascii=False) + "\n"
+        )
         self.process.stdin.flush()
-        self.wait_for(lambda e: e["client"] == client and e["event"] == "done" and e["data"] == action, 30)
+        self.wait_for(
+            lambda e: e["client"] == client and e["event"] == "done" and e["data"] == action, 30
+        )
 
     def connect(self, client: str, session_id: Any = None, **fields: Any) -> str:
         """Connected and confirmed: the session id the server gave this client."""
         self.do(client, "connect", session_id=session_id, **fields)
-        return str(self.wait_for(lambda e: e["client"] == client and e["event"] == "confirm", 30)["data"])
+        return str(
+            self.wait_for(lambda e: e["client"] == client and e["event"] == "confirm", 30)["data"]
+        )
 
     def wait_for(self, matches: Any, seconds: float) -> dict[str, Any]:
         for event in self.seen:
@@ -65,7 +79,11 @@ class SocketCitizens:
         found = []
         while True:
             try:
-                found.append(self.wait_for(lambda e: e["client"] == client and e["event"] == "uttered", seconds))
+                found.append(
+                    self.wait_for(
+                        lambda e: e["client"] == client and e["event"] == "uttered", seconds
+                    )
+                )
             except TimeoutError:
                 return [e["data"] for e in found]
             seconds = 0.5
@@ -73,7 +91,12 @@ class SocketCitizens:
     def __enter__(self) -> "SocketCitizens":
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self.process.stdin:
             self.process.stdin.close()
         try:

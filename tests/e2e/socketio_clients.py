@@ -12,19 +12,19 @@ A client with "ack": false never acknowledges a message, like a widget that vani
 import asyncio
 import json
 import sys
-from typing import Any, Dict
+from typing import Any
 
 import socketio
 
 URL = sys.argv[1]
-clients: Dict[str, socketio.AsyncClient] = {}
+clients: dict[str, socketio.AsyncClient] = {}
 
 
 def emit(**line: Any) -> None:
     print(json.dumps(line, ensure_ascii=False), flush=True)
 
 
-async def connect(name: str, command: Dict[str, Any]) -> None:
+async def connect(name: str, command: dict[str, Any]) -> None:
     client = socketio.AsyncClient(reconnection=False)
     acknowledges = command.get("ack", True)
 

@@ -3,8 +3,8 @@ both pages in Debian's Chromium (headless), against the running stack.
 
 The e2e stack keeps its admin database and index in a temporary folder shared by the e2e
 modules; the test marks its text as a test note and a fixture puts the document back (and
-publishes) even when the test fails, so later modules see the original answer. The click-on-publish to new-answer time goes to
-results/admin-edit-to-answer.json, screenshots to results/screenshots/.
+publishes) even when the test fails, so later modules see the original answer. The
+click-on-publish to new-answer time goes to results/admin-edit-to-answer.json, screenshots to results/screenshots/.
 """
 
 import json
@@ -20,11 +20,11 @@ from typing import Any
 
 import httpx
 import pytest
-from stack.services import Stack
 
+from stack.services import Stack
 from tests.e2e.browser import (
-    TEST_CONTEXT,
     RESULTS_DIR,
+    TEST_CONTEXT,
     Widget,
     save_screenshot,
 )
@@ -51,13 +51,17 @@ class AdminApi:
 
     def __init__(self, base_url: str, username: str, password: str) -> None:
         self.http = httpx.Client(base_url=base_url, timeout=120)
-        response = self.http.post("/admin/api/login", json={"username": username, "password": password})
+        response = self.http.post(
+            "/admin/api/login", json={"username": username, "password": password}
+        )
         assert response.status_code == 200, response.text
         self.http.headers["Authorization"] = f"Bearer {response.json()['token']}"
 
     def call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         response = self.http.request(method, f"/admin/api{path}", **kwargs)
-        assert response.status_code == 200, f"{method} {path}: {response.status_code} {response.text}"
+        assert response.status_code == 200, (
+            f"{method} {path}: {response.status_code} {response.text}"
+        )
         return response.json()
 
     def document(self, document_id: str) -> dict[str, Any]:
@@ -80,9 +84,20 @@ def editor(stack: Stack) -> Iterator[tuple[str, str]]:
     """A new editor account (build/ may keep earlier runs' accounts), disabled afterwards."""
     username, password = f"e2e-editor-{uuid.uuid4().hex[:8]}", secrets.token_urlsafe(18)
     subprocess.run(
-        [str(stack.config.knowledge_python), "-m", "knowledge.cli", "create-user", username,
-         "--role", "editor", "--password-stdin"],
-        input=password + "\n", text=True, env={**stack.spec("knowledge").env}, check=True,
+        [
+            str(stack.config.knowledge_python),
+            "-m",
+            "knowledge.cli",
+            "create-user",
+            username,
+            "--role",
+            "editor",
+            "--password-stdin",
+        ],
+        input=password + "\n",
+        text=True,
+        env={**stack.spec("knowledge").env},
+        check=True,
     )
     yield username, password
     kb_command(stack, "disable-user", username)
@@ -105,14 +120,24 @@ def originals(stack: Stack, editor: tuple[str, str]) -> Iterator[dict[str, dict[
         api.publish()  # also when the test failed between saving the draft and publishing
         for document_id, original in saved.items():
             restored = api.document(document_id)
-            assert {k: restored[k] for k in EDITABLE_FIELDS} == {k: original[k] for k in EDITABLE_FIELDS}
-            assert restored["status"] == "published" and restored["published_version"] == restored["version"]
+            assert {k: restored[k] for k in EDITABLE_FIELDS} == {
+                k: original[k] for k in EDITABLE_FIELDS
+            }
+            assert (
+                restored["status"] == "published"
+                and restored["published_version"] == restored["version"]
+            )
             served = httpx.get(f"{knowledge_url}/documents/{document_id}", timeout=30).json()
-            assert served["answer"] == original["body"], "the knowledge service still serves the edited body"
+            assert served["answer"] == original["body"], (
+                "the knowledge service still serves the edited body"
+            )
     finally:
         api.close()
     texts, [custom] = ask(stack, QUESTION)  # the bot itself, through Rasa's REST channel
-    assert custom["type"] == "answer" and custom["sources"][0]["id"] == EXPECTED_SOURCE, (texts, custom)
+    assert custom["type"] == "answer" and custom["sources"][0]["id"] == EXPECTED_SOURCE, (
+        texts,
+        custom,
+    )
     assert NOTE_PREFIX not in texts[0], texts[0]
     assert saved[EXPECTED_SOURCE]["body"].splitlines()[-1] in texts[0], texts[0]
 
@@ -137,7 +162,9 @@ def seed_if_offered(page: Any) -> bool:
     if seed.count() == 0:
         return False
     seed.click()
-    expect(page.get_by_role("status")).to_have_text("Đã nạp và xuất bản tài liệu từ kho.", timeout=180_000)
+    expect(page.get_by_role("status")).to_have_text(
+        "Đã nạp và xuất bản tài liệu từ kho.", timeout=180_000
+    )
     return True
 
 
@@ -162,7 +189,9 @@ def edit_answer(page: Any, note: str) -> None:
     expect(page.locator(".badge.draft")).to_have_text("Bản nháp")
 
 
-def citizen_sees_the_published_answer(browser: Any, knowledge_url: str, errors: list[str]) -> Widget:
+def citizen_sees_the_published_answer(
+    browser: Any, knowledge_url: str, errors: list[str]
+) -> Widget:
     """A citizen's widget, open and connected, that has asked the question once already."""
     from playwright.sync_api import expect
 
@@ -183,7 +212,9 @@ def publish_and_ask_again(admin: Any, widget: Widget, note: str) -> dict[str, fl
     publish = admin.get_by_role("button", name="Xuất bản", exact=True)
     clicked = time.perf_counter()
     publish.click()
-    expect(admin.get_by_role("status")).to_have_text("Đã xuất bản. Bot đang trả lời bằng nội dung mới.")
+    expect(admin.get_by_role("status")).to_have_text(
+        "Đã xuất bản. Bot đang trả lời bằng nội dung mới."
+    )
     published = time.perf_counter()
     widget.ask(QUESTION)
     expect(widget.bot_turns("answer")).to_have_count(2)
@@ -199,22 +230,30 @@ def publish_and_ask_again(admin: Any, widget: Widget, note: str) -> dict[str, fl
 def record_timing(seconds: dict[str, float], seeded: bool) -> None:
     timing = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "what": ("seconds from the editor's click on 'Xuất bản' on the admin page to the citizen's widget "
-                 "(open before the publish) showing the new text after the question is asked again"),
+        "what": (
+            "seconds from the editor's click on 'Xuất bản' on the admin page to the citizen's widget "
+            "(open before the publish) showing the new text after the question is asked again"
+        ),
         "document": EXPECTED_SOURCE,
         "question": QUESTION,
         **seconds,
         "seeded_by_this_run": seeded,
     }
     RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / "admin-edit-to-answer.json").write_text(json.dumps(timing, ensure_ascii=False, indent=2) + "\n")
-    print(f"\npublish click → new answer in the widget: {seconds['publish_click_to_new_answer_s']} s "
-          f"(publish {seconds['publish_click_to_confirmation_s']} s, "
-          f"then question → answer {seconds['question_to_new_answer_s']} s)")
+    (RESULTS_DIR / "admin-edit-to-answer.json").write_text(
+        json.dumps(timing, ensure_ascii=False, indent=2) + "\n"
+    )
+    print(
+        f"\npublish click → new answer in the widget: {seconds['publish_click_to_new_answer_s']} s "
+        f"(publish {seconds['publish_click_to_confirmation_s']} s, "
+        f"then question → answer {seconds['question_to_new_answer_s']} s)"
+    )
 
 
 def unpublished_drafts(api: AdminApi) -> list[str]:
-    return [item["id"] for item in api.call("GET", "/documents", params={"status": "draft"})["items"]]
+    return [
+        item["id"] for item in api.call("GET", "/documents", params={"status": "draft"})["items"]
+    ]
 
 
 def test_editor_changes_an_answer_publishes_and_the_widget_shows_it(
@@ -225,7 +264,9 @@ def test_editor_changes_an_answer_publishes_and_the_widget_shows_it(
     knowledge_url = stack.config.url(stack.config.knowledge_port)
     note = f"{NOTE_PREFIX} {uuid.uuid4().hex[:8]}: câu này do bài kiểm tra tự động thêm vào và sẽ được gỡ ngay."
     errors: list[str] = []
-    admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", **TEST_CONTEXT).new_page()
+    admin = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="vi-VN", **TEST_CONTEXT
+    ).new_page()
     admin.set_default_timeout(30_000)
     admin.on("pageerror", lambda error: errors.append(f"admin: {error}"))
 
@@ -235,7 +276,11 @@ def test_editor_changes_an_answer_publishes_and_the_widget_shows_it(
     try:
         original = api.document(EXPECTED_SOURCE)
         # Publishing would make a colleague's drafts live (a draft of ours left by a killed run is undone).
-        drafts = [d for d in unpublished_drafts(api) if d != EXPECTED_SOURCE or NOTE_PREFIX not in original["body"]]
+        drafts = [
+            d
+            for d in unpublished_drafts(api)
+            if d != EXPECTED_SOURCE or NOTE_PREFIX not in original["body"]
+        ]
     finally:
         api.close()
     if drafts:
@@ -249,7 +294,9 @@ def test_editor_changes_an_answer_publishes_and_the_widget_shows_it(
     widget = citizen_sees_the_published_answer(browser, knowledge_url, errors)
     expect(widget.bot_turns("answer").last).not_to_contain_text(note)  # a saved draft is not live
     seconds = publish_and_ask_again(admin, widget, note)
-    row = admin.get_by_role("row").filter(has=admin.get_by_role("link", name=DOCUMENT_TITLE, exact=True))
+    row = admin.get_by_role("row").filter(
+        has=admin.get_by_role("link", name=DOCUMENT_TITLE, exact=True)
+    )
     expect(row.locator(".badge")).to_have_text("Đã xuất bản")
 
     widget.bot_turns("answer").last.get_by_text(note).scroll_into_view_if_needed()

@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
-from stack.services import Stack
 
 from shared.contract import OPTIONAL_FIELDS
+from stack.services import Stack
 
 CONTRACT_KEYS = {"status", "type", "topic", "sources", "confidence"}
 SOURCE_KEYS = {"id", "title", "topic", "url", "reviewed"}
@@ -20,12 +20,16 @@ SOURCE_KEYS = {"id", "title", "topic", "url", "reviewed"}
 
 def chat(stack: Stack, message: str, sender: str | None = None) -> list[dict[str, Any]]:
     url = f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook"
-    response = httpx.post(url, json={"sender": sender or uuid.uuid4().hex, "message": message}, timeout=30)
+    response = httpx.post(
+        url, json={"sender": sender or uuid.uuid4().hex, "message": message}, timeout=30
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
 
-def ask(stack: Stack, message: str, sender: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+def ask(
+    stack: Stack, message: str, sender: str | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     replies = chat(stack, message, sender)
     texts = [r["text"] for r in replies if "text" in r]
     customs = [r["custom"] for r in replies if "custom" in r]
@@ -42,13 +46,23 @@ def ask(stack: Stack, message: str, sender: str | None = None) -> tuple[list[str
     ("question", "topic", "expected_ids"),
     [
         ("quen mat khau vneid thi lam sao", "vneid", {"vneid-quen-mat-khau"}),
-        ("Dịch vụ công mức độ 4 là gì?", "dich_vu_cong", {"dvc-toan-trinh-va-mot-phan", "dvc-cac-muc-do-cu"}),
-        ("nop ho so dich vu cong truc tuyen nhu the nao", "dich_vu_cong", {"dvc-nop-ho-so-truc-tuyen"}),
+        (
+            "Dịch vụ công mức độ 4 là gì?",
+            "dich_vu_cong",
+            {"dvc-toan-trinh-va-mot-phan", "dvc-cac-muc-do-cu"},
+        ),
+        (
+            "nop ho so dich vu cong truc tuyen nhu the nao",
+            "dich_vu_cong",
+            {"dvc-nop-ho-so-truc-tuyen"},
+        ),
         ("Chữ ký số là gì?", "chu_ky_so", {"cks-la-gi"}),
         ("ko nhan duoc ma otp vneid", "vneid", {"vneid-khong-nhan-duoc-otp"}),
     ],
 )
-def test_knowledge_questions_get_a_cited_answer(stack: Stack, question: str, topic: str, expected_ids: set[str]) -> None:
+def test_knowledge_questions_get_a_cited_answer(
+    stack: Stack, question: str, topic: str, expected_ids: set[str]
+) -> None:
     texts, [custom] = ask(stack, question)
     assert custom["type"] == "answer", (question, texts, custom)
     assert custom["topic"] == topic
@@ -58,7 +72,9 @@ def test_knowledge_questions_get_a_cited_answer(stack: Stack, question: str, top
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("message", ["thoi tiet hom nay the nao", "Kết quả bóng đá tối qua thế nào?"])
+@pytest.mark.parametrize(
+    "message", ["thoi tiet hom nay the nao", "Kết quả bóng đá tối qua thế nào?"]
+)
 def test_unrelated_questions_fall_back(stack: Stack, message: str) -> None:
     _, [custom] = ask(stack, message)
     assert custom["type"] == "fallback"
@@ -85,7 +101,7 @@ def test_small_talk_and_handoff_carry_the_contract(stack: Stack) -> None:
         "🙂🙏🙂",
         "<script>window.hacked=1</script><b>đăng nhập</b>",
         "'; DROP TABLE events; --",
-        "{\"intent\": \"x\"}",
+        '{"intent": "x"}',
     ],
 )
 def test_bad_input_gets_a_polite_reply(stack: Stack, message: str) -> None:
@@ -100,7 +116,9 @@ def test_bad_input_gets_a_polite_reply(stack: Stack, message: str) -> None:
     ("service", "apology"),
     [("knowledge", "gián đoạn"), ("actions", "sự cố")],
 )
-def test_a_dead_dependency_gives_a_polite_reply_and_the_bot_recovers(stack: Stack, service: str, apology: str) -> None:
+def test_a_dead_dependency_gives_a_polite_reply_and_the_bot_recovers(
+    stack: Stack, service: str, apology: str
+) -> None:
     with stack.stopped(service):
         texts, [custom] = ask(stack, "quen mat khau vneid thi lam sao")
         assert custom["type"] == "fallback"
@@ -149,7 +167,9 @@ def test_answer_offers_feedback_buttons_and_feedback_is_stored(stack: Stack) -> 
     _, [custom] = ask(stack, thumbs_down, sender)
     assert custom["type"] == "smalltalk"
     stored = [row for row in records(stack, "feedback") if row[2] == sender]
-    assert [(row[3], row[4], row[5]) for row in stored] == [("vneid-quen-passcode", 0, "quen passcode vneid phai lam sao")]
+    assert [(row[3], row[4], row[5]) for row in stored] == [
+        ("vneid-quen-passcode", 0, "quen passcode vneid phai lam sao")
+    ]
 
 
 @pytest.mark.e2e
@@ -217,7 +237,9 @@ def held_exclusively(database: Path) -> Iterator[None]:
 
 
 @pytest.mark.e2e
-def test_a_locked_records_database_gets_a_polite_reply_and_feedback_works_once_released(stack: Stack) -> None:
+def test_a_locked_records_database_gets_a_polite_reply_and_feedback_works_once_released(
+    stack: Stack,
+) -> None:
     sender = uuid.uuid4().hex
     ask(stack, "quen mat khau vneid thi lam sao", sender)
     with held_exclusively(stack.config.admin_db):
@@ -242,5 +264,9 @@ def test_a_locked_tracker_store_still_gets_the_citizen_a_reply_and_recovers(stac
     _, [after] = ask(stack, "quen mat khau vneid thi lam sao", sender)
     assert after["type"] == "answer"
     with sqlite3.connect(stack.config.tracker_db) as db:
-        stored = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,))
-        assert stored.fetchone()[0] >= 2  # the conversation is persisted again once the lock is gone
+        stored = db.execute(
+            "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)
+        )
+        assert (
+            stored.fetchone()[0] >= 2
+        )  # the conversation is persisted again once the lock is gone

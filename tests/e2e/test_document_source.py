@@ -25,8 +25,11 @@ PASSWORD = "mat-khau-kiem-thu-nguon"
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Iterator[Stack]:
     [port] = free_ports(1)
-    config = StackConfig(knowledge_port=port, log_dir=tmp_path / "logs",
-                         extra_env={"KB_INDEX_DIR": str(tmp_path / "index")})
+    config = StackConfig(
+        knowledge_port=port,
+        log_dir=tmp_path / "logs",
+        extra_env={"KB_INDEX_DIR": str(tmp_path / "index")},
+    )
     seed_embedding_cache(tmp_path / "index")
     running = Stack(config)
     running.start(only=["knowledge"])
@@ -38,8 +41,15 @@ def knowledge(tmp_path: Path) -> Iterator[Stack]:
 
 def kb(stack: Stack, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI in a subprocess, with the service's settings, while the service runs."""
-    return subprocess.run([str(stack.config.knowledge_python), "-m", "knowledge.cli", *args], input=stdin,
-                          env=stack.spec("knowledge").env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [str(stack.config.knowledge_python), "-m", "knowledge.cli", *args],
+        input=stdin,
+        env=stack.spec("knowledge").env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def answer(url: str) -> str:
@@ -49,32 +59,56 @@ def answer(url: str) -> str:
 
 
 def publish_an_edit(url: str) -> None:
-    token = httpx.post(f"{url}/admin/api/login", json={"username": "bien-tap", "password": PASSWORD}).json()["token"]
+    token = httpx.post(
+        f"{url}/admin/api/login", json={"username": "bien-tap", "password": PASSWORD}
+    ).json()["token"]
     editor = {"Authorization": f"Bearer {token}"}
-    assert httpx.post(f"{url}/admin/api/import-seed", headers=editor, timeout=600).status_code == 200
+    assert (
+        httpx.post(f"{url}/admin/api/import-seed", headers=editor, timeout=600).status_code == 200
+    )
     current = httpx.get(f"{url}/admin/api/documents/{DOCUMENT_ID}", headers=editor).json()
     fields = {k: current[k] for k in ("title", "topic", "questions", "sources", "reviewed")}
-    saved = httpx.put(f"{url}/admin/api/documents/{DOCUMENT_ID}", headers=editor,
-                      json={**fields, "body": f"{current['body']}\n\n{MARKER}", "version": current["version"]})
+    saved = httpx.put(
+        f"{url}/admin/api/documents/{DOCUMENT_ID}",
+        headers=editor,
+        json={**fields, "body": f"{current['body']}\n\n{MARKER}", "version": current["version"]},
+    )
     assert saved.status_code == 200, saved.text
     assert httpx.post(f"{url}/admin/api/publish", headers=editor, timeout=600).status_code == 200
 
 
 def test_a_published_edit_survives_the_cli_and_a_restart(knowledge: Stack) -> None:
     url = knowledge.config.url(knowledge.config.knowledge_port)
-    created = kb(knowledge, "create-user", "bien-tap", "--role", "editor", "--password-stdin", stdin=PASSWORD + "\n")
+    created = kb(
+        knowledge,
+        "create-user",
+        "bien-tap",
+        "--role",
+        "editor",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert created.returncode == 0, created.stderr
     publish_an_edit(url)
     assert MARKER in answer(url)
 
     built = kb(knowledge, "build-index")  # what `make index` and `make run` do first
     assert built.returncode == 0, built.stderr
-    assert "published documents from the admin database" in built.stdout and "only the seed" in built.stdout
+    assert (
+        "published documents from the admin database" in built.stdout
+        and "only the seed" in built.stdout
+    )
     searched = kb(knowledge, "search", QUESTION)
-    assert searched.returncode == 0 and DOCUMENT_ID in searched.stdout.splitlines()[1], searched.stdout
+    assert searched.returncode == 0 and DOCUMENT_ID in searched.stdout.splitlines()[1], (
+        searched.stdout
+    )
     validated = kb(knowledge, "validate")
-    assert validated.returncode == 0 and "Served:" in validated.stdout, validated.stdout + validated.stderr
-    time.sleep(3 * float(os.environ.get("KB_INDEX_FOLLOW_SECONDS", "1")))  # the service follows CURRENT
+    assert validated.returncode == 0 and "Served:" in validated.stdout, (
+        validated.stdout + validated.stderr
+    )
+    time.sleep(
+        3 * float(os.environ.get("KB_INDEX_FOLLOW_SECONDS", "1"))
+    )  # the service follows CURRENT
     assert MARKER in answer(url)
 
     knowledge.stop()
@@ -90,5 +124,7 @@ def test_a_published_edit_survives_the_cli_and_a_restart(knowledge: Stack) -> No
         time.sleep(0.5)
     with sqlite3.connect(knowledge.config.admin_db) as db:
         authors = [a for (a,) in db.execute("SELECT author FROM publications ORDER BY id")]
-        audited = db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'publish' AND actor = 'cli'").fetchone()[0]
+        audited = db.execute(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'publish' AND actor = 'cli'"
+        ).fetchone()[0]
     assert authors[-1] == "cli" and len(authors) >= 3 and audited == 1

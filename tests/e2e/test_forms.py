@@ -3,12 +3,14 @@
 import uuid
 
 import pytest
-from stack.services import Stack
 
+from stack.services import Stack
 from tests.e2e.test_chat_end_to_end import ask, chat
 
 
-def start_form(stack: Stack, sender: str, message: str = "không đăng nhập được VNeID") -> list[dict]:
+def start_form(
+    stack: Stack, sender: str, message: str = "không đăng nhập được VNeID"
+) -> list[dict]:
     replies = chat(stack, message, sender)
     [custom] = [r["custom"] for r in replies if "custom" in r]
     assert custom["type"] == "form"
@@ -62,7 +64,12 @@ def test_signature_form_recommends_a_carrier_with_cost_caveat(stack: Stack) -> N
     [custom] = [r["custom"] for r in replies if "custom" in r]
     assert custom["type"] == "answer" and custom["sources"][0]["id"] == "cks-usb-token"
     assert any("nhà cung cấp" in r.get("text", "") for r in replies)  # the cost caveat
-    follow_ups = [b["payload"] for r in replies for b in r.get("buttons", []) if "choose_document" in b["payload"]]
+    follow_ups = [
+        b["payload"]
+        for r in replies
+        for b in r.get("buttons", [])
+        if "choose_document" in b["payload"]
+    ]
     assert follow_ups == [
         '/choose_document{"document_id": "cks-chi-phi"}',
         '/choose_document{"document_id": "cks-dang-ky-giay-to"}',

@@ -18,28 +18,54 @@ TALLY: dict[str, dict[int, int]] = {}
 
 unicode_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False, allow_infinity=False) | unicode_text,
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | unicode_text,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(unicode_text, inner, max_size=4),
     max_leaves=12,
 )
 senders = st.one_of(st.uuids().map(lambda u: u.hex), unicode_text, st.integers(), st.none())
-turns = st.fixed_dictionaries({"sender": senders, "message": st.one_of(unicode_text, json_values)},
-                              optional={"metadata": json_values})
+turns = st.fixed_dictionaries(
+    {"sender": senders, "message": st.one_of(unicode_text, json_values)},
+    optional={"metadata": json_values},
+)
 # Well-formed turns with random text, so most cases reach the NLU and the dialogue.
 well_formed_turns = st.fixed_dictionaries(
     {"sender": st.uuids().map(lambda u: u.hex), "message": unicode_text.filter(str.strip)},
-    optional={"metadata": st.dictionaries(unicode_text, unicode_text, max_size=3)})
+    optional={"metadata": st.dictionaries(unicode_text, unicode_text, max_size=3)},
+)
 SHAPED = {  # bodies of the right shape with random values, beside arbitrary JSON
-    "/search": st.fixed_dictionaries({"query": unicode_text}, optional={"top_k": st.integers(-5, 50)}),
-    "/feedback": st.fixed_dictionaries({"conversation_id": unicode_text, "helpful": st.booleans()},
-                                       optional={"document_id": unicode_text, "question": unicode_text}),
-    "/handoffs": st.fixed_dictionaries({"conversation_id": unicode_text, "reason": st.sampled_from(["requested", "x"]),
-                                        "transcript": st.lists(json_values, max_size=3)}),
-    "/unanswered": st.fixed_dictionaries({"conversation_id": unicode_text, "question": unicode_text,
-                                          "reason": st.sampled_from(["fallback", "thumbs_down", "x"])}),
+    "/search": st.fixed_dictionaries(
+        {"query": unicode_text}, optional={"top_k": st.integers(-5, 50)}
+    ),
+    "/feedback": st.fixed_dictionaries(
+        {"conversation_id": unicode_text, "helpful": st.booleans()},
+        optional={"document_id": unicode_text, "question": unicode_text},
+    ),
+    "/handoffs": st.fixed_dictionaries(
+        {
+            "conversation_id": unicode_text,
+            "reason": st.sampled_from(["requested", "x"]),
+            "transcript": st.lists(json_values, max_size=3),
+        }
+    ),
+    "/unanswered": st.fixed_dictionaries(
+        {
+            "conversation_id": unicode_text,
+            "question": unicode_text,
+            "reason": st.sampled_from(["fallback", "thumbs_down", "x"]),
+        }
+    ),
 }
-bounded = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                   suppress_health_check=list(HealthCheck))
+bounded = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def tally(name: str, status: int) -> None:
@@ -50,6 +76,7 @@ def tally(name: str, status: int) -> None:
 def test_the_rest_channel_never_fails_on_random_input(stack: Stack) -> None:
     url = f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook"
     with httpx.Client(timeout=60) as client:
+
         @bounded
         @given(body=st.one_of(well_formed_turns, well_formed_turns, turns, json_values))
         def call(body: Any) -> None:
@@ -62,19 +89,35 @@ def test_the_rest_channel_never_fails_on_random_input(stack: Stack) -> None:
         call()
 
 
-@pytest.mark.parametrize(("method", "path"), [("POST", "/search"), ("GET", "/documents/{}"), ("POST", "/feedback"),
-                                              ("POST", "/handoffs"), ("POST", "/unanswered"), ("GET", "/status")])
-def test_public_knowledge_endpoints_never_fail_on_random_input(stack: Stack, method: str, path: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/search"),
+        ("GET", "/documents/{}"),
+        ("POST", "/feedback"),
+        ("POST", "/handoffs"),
+        ("POST", "/unanswered"),
+        ("GET", "/status"),
+    ],
+)
+def test_public_knowledge_endpoints_never_fail_on_random_input(
+    stack: Stack, method: str, path: str
+) -> None:
     base = stack.config.url(stack.config.knowledge_port)
     # With the action server's secret, so that random records reach validation and the database.
     headers = {"X-Records-Token": stack.config.records_token}
     with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
+
         @bounded
         @given(body=st.one_of(SHAPED.get(path, json_values), json_values), part=unicode_text)
         def call(body: Any, part: str) -> None:
             target = path.format(quote(part, safe="") or "x")
-            response = client.request(method, target, json=body if method == "POST" else None,
-                                      params=None if method == "POST" else {"q": part})
+            response = client.request(
+                method,
+                target,
+                json=body if method == "POST" else None,
+                params=None if method == "POST" else {"q": part},
+            )
             tally(path, response.status_code)
             assert response.status_code < 500, (target, body, response.text[:300])
 
@@ -86,4 +129,6 @@ def test_fuzz_covered_the_public_surface() -> None:
     print(f"\npublic fuzz: {total} cases; statuses per endpoint {TALLY}")
     if not TALLY:
         pytest.skip("the fuzz tests did not run in this session")
-    assert total >= EXAMPLES * 6 and not any(s >= 500 for statuses in TALLY.values() for s in statuses)
+    assert total >= EXAMPLES * 6 and not any(
+        s >= 500 for statuses in TALLY.values() for s in statuses
+    )

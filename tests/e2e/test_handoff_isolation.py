@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def staff(stack: Stack, editor: tuple[str, str]) -> Iterator[AdminApi]:  # noqa: F811
+def staff(stack: Stack, editor: tuple[str, str]) -> Iterator[AdminApi]:
     api = AdminApi(stack.config.url(stack.config.knowledge_port), *editor)
     yield api
     api.close()
@@ -37,15 +37,21 @@ def sockets(stack: Stack) -> Iterator[SocketCitizens]:
 
 def user_texts(stack: Stack, sender: str) -> list[str]:
     with sqlite3.connect(stack.config.tracker_db) as db:
-        rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)).fetchall()
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)
+        ).fetchall()
     return [json.loads(data).get("text") for (data,) in rows]
 
 
 def is_paused(stack: Stack, sender: str) -> bool:
     with sqlite3.connect(stack.config.tracker_db) as db:
-        kinds = [kind for (kind,) in db.execute(
-            "SELECT type_name FROM events WHERE sender_id = ? AND type_name IN ('pause', 'resume') ORDER BY id",
-            (sender,))]
+        kinds = [
+            kind
+            for (kind,) in db.execute(
+                "SELECT type_name FROM events WHERE sender_id = ? AND type_name IN ('pause', 'resume') ORDER BY id",
+                (sender,),
+            )
+        ]
     return bool(kinds) and kinds[-1] == "pause"
 
 
@@ -69,12 +75,17 @@ def handoff_with(staff: AdminApi, marker: str) -> dict[str, Any]:
 
 
 def test_the_server_issues_session_ids_and_a_socket_speaks_only_for_its_own(
-        stack: Stack, sockets: SocketCitizens) -> None:
+    stack: Stack, sockets: SocketCitizens
+) -> None:
     victim = sockets.connect("victim")
     assert len(victim) >= 32 and victim.isalpha()
     # Made-up, short, numeric or someone else's-looking ids are never taken as given.
-    for name, asked in [("made-up", "a" * 48), ("number", 12345678901234567890), ("short", "abc"),
-                        ("phone", "0912345678" * 4)]:
+    for name, asked in [
+        ("made-up", "a" * 48),
+        ("number", 12345678901234567890),
+        ("short", "abc"),
+        ("phone", "0912345678" * 4),
+    ]:
         assert sockets.connect(name, asked) not in (victim, str(asked))
     # A socket that writes the victim's id into its message still speaks in its own session.
     attacker = sockets.connect("attacker")
@@ -85,15 +96,20 @@ def test_the_server_issues_session_ids_and_a_socket_speaks_only_for_its_own(
 
 
 def test_a_second_client_cannot_read_write_resume_or_take_a_pending_reply(
-        stack: Stack, sockets: SocketCitizens, staff: AdminApi) -> None:
+    stack: Stack, sockets: SocketCitizens, staff: AdminApi
+) -> None:
     marker = new_marker()
     victim = sockets.connect("victim")
     sockets.do("victim", "send", message=f"tôi cần hỏi về {marker}", session_id=victim)
     sockets.utterances("victim", 10)
     sockets.do("victim", "send", message="/request_human", session_id=victim)
-    assert any(u.get("custom", {}).get("type") == "handoff" for u in sockets.utterances("victim", 15))
+    assert any(
+        u.get("custom", {}).get("type") == "handoff" for u in sockets.utterances("victim", 15)
+    )
     handoff = handoff_with(staff, marker)
-    assert victim not in json.dumps(staff.http.get("/admin/api/handoffs").json())  # no secret on the desk
+    assert victim not in json.dumps(
+        staff.http.get("/admin/api/handoffs").json()
+    )  # no secret on the desk
     staff.call("POST", f"/handoffs/{handoff['id']}/claim")
     sockets.utterances("victim", 5)
 
@@ -107,8 +123,10 @@ def test_a_second_client_cannot_read_write_resume_or_take_a_pending_reply(
 
     # The victim leaves; a reply sent meanwhile waits, undelivered.
     sockets.do("victim", "disconnect")
-    sent = staff.http.post(f"/admin/api/handoffs/{handoff['id']}/messages",
-                           json={"text": "Hồ sơ của bạn đã được tiếp nhận."})
+    sent = staff.http.post(
+        f"/admin/api/handoffs/{handoff['id']}/messages",
+        json={"text": "Hồ sơ của bạn đã được tiếp nhận."},
+    )
     assert sent.status_code == 201 and sent.json()["delivered"] is False
     sockets.connect("attacker", None, handoff=True)
     assert sockets.utterances("attacker", 3) == []
@@ -120,11 +138,19 @@ def test_a_second_client_cannot_read_write_resume_or_take_a_pending_reply(
 
     # The citizen comes back: the reply arrives once, in the right widget.
     assert sockets.connect("victim-again", victim, handoff=True) == victim
-    replies = [u for u in sockets.utterances("victim-again", 8) if u.get("custom", {}).get("type") == "staff"]
+    replies = [
+        u
+        for u in sockets.utterances("victim-again", 8)
+        if u.get("custom", {}).get("type") == "staff"
+    ]
     assert [u["text"] for u in replies] == ["Hồ sơ của bạn đã được tiếp nhận."]
     sockets.do("victim-again", "disconnect")
     assert sockets.connect("victim-third", victim, handoff=True) == victim
-    assert [u for u in sockets.utterances("victim-third", 4) if u.get("custom", {}).get("type") == "staff"] == []
+    assert [
+        u
+        for u in sockets.utterances("victim-third", 4)
+        if u.get("custom", {}).get("type") == "staff"
+    ] == []
     staff.call("POST", f"/handoffs/{handoff['id']}/close")
 
 

@@ -23,17 +23,19 @@ PENDING_REPLY = "Hồ sơ HS-2026-0043 của bạn đã được tiếp nhận."
 
 
 @pytest.fixture
-def staff(stack: Stack, editor: tuple[str, str]) -> Iterator[AdminApi]:  # noqa: F811
+def staff(stack: Stack, editor: tuple[str, str]) -> Iterator[AdminApi]:
     api = AdminApi(stack.config.url(stack.config.knowledge_port), *editor)
     yield api
     api.close()
 
 
-def planted(browser: Any, demo_url: str, errors: list[str], session_id: str) -> Widget:  # noqa: F811
+def planted(browser: Any, demo_url: str, errors: list[str], session_id: str) -> Widget:
     """A widget whose saved conversation is someone else's, as far as the attacker can tell."""
     widget = new_widget(browser, demo_url, errors)
     saved = {"sessionId": session_id, "entries": [], "lastActive": 10**13, "withPerson": True}
-    widget.page.evaluate("(value) => localStorage.setItem('troly:conversation', value)", json.dumps(saved))
+    widget.page.evaluate(
+        "(value) => localStorage.setItem('troly:conversation', value)", json.dumps(saved)
+    )
     widget.page.reload()
     widget = Widget(widget.page)
     widget.wait_connected()
@@ -41,7 +43,8 @@ def planted(browser: Any, demo_url: str, errors: list[str], session_id: str) -> 
 
 
 def test_an_attacker_widget_cannot_read_write_or_take_a_pending_reply(
-        browser: Any, demo_url: str, stack: Stack, staff: AdminApi) -> None:  # noqa: F811
+    browser: Any, demo_url: str, stack: Stack, staff: AdminApi
+) -> None:
     from playwright.sync_api import expect
 
     errors: list[str] = []
@@ -58,8 +61,10 @@ def test_an_attacker_widget_cannot_read_write_or_take_a_pending_reply(
     expect(citizen.bot_turns("handoff").last).to_contain_text("Cán bộ hỗ trợ đã tham gia")
     victim_session = citizen.session_id
 
-    attackers = [planted(browser, demo_url, errors, guess)
-                 for guess in (str(handoff["id"]), str(handoff.get("label") or "Người dân"))]
+    attackers = [
+        planted(browser, demo_url, errors, guess)
+        for guess in (str(handoff["id"]), str(handoff.get("label") or "Người dân"))
+    ]
     for attacker in attackers:
         assert attacker.session_id != victim_session
         attacker.open()
@@ -70,7 +75,9 @@ def test_an_attacker_widget_cannot_read_write_or_take_a_pending_reply(
     expect(citizen.log).not_to_contain_text("dichvucong-gov")
 
     citizen.page.close()  # the citizen leaves; the reply waits for them
-    sent = staff.http.post(f"/admin/api/handoffs/{handoff['id']}/messages", json={"text": PENDING_REPLY})
+    sent = staff.http.post(
+        f"/admin/api/handoffs/{handoff['id']}/messages", json={"text": PENDING_REPLY}
+    )
     assert sent.status_code == 201 and sent.json()["delivered"] is False
     for attacker in attackers:
         attacker.page.reload()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from stack.services import free_ports, seed_embedding_cache
 
 from knowledge.config import REPO_ROOT
+from stack.services import free_ports, seed_embedding_cache
 from tests.e2e.conftest import MODEL
 
 pytestmark = pytest.mark.e2e
@@ -25,10 +25,25 @@ def launch(tmp_path: Path, ports: list[int]) -> subprocess.Popen[str]:
     seed_embedding_cache(tmp_path / "index")
     rasa, actions, knowledge = ports
     return subprocess.Popen(
-        [sys.executable, "-m", "stack", "--rasa-port", str(rasa), "--actions-port", str(actions),
-         "--knowledge-port", str(knowledge), "--state-dir", str(tmp_path)],
-        cwd=REPO_ROOT, env={**os.environ, "KB_INDEX_DIR": str(tmp_path / "index")},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "stack",
+            "--rasa-port",
+            str(rasa),
+            "--actions-port",
+            str(actions),
+            "--knowledge-port",
+            str(knowledge),
+            "--state-dir",
+            str(tmp_path),
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "KB_INDEX_DIR": str(tmp_path / "index")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -44,7 +59,9 @@ def wait_ready(launcher: subprocess.Popen[str]) -> list[psutil.Process]:
 
 def assert_all_gone(processes: list[psutil.Process], timeout: float = 60.0) -> None:
     _, alive = psutil.wait_procs(processes, timeout=timeout)
-    survivors = [p.cmdline() for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    survivors = [
+        p.cmdline() for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    ]
     for process in alive:
         process.kill()
     assert survivors == [], f"services outlived the launcher: {survivors}"

@@ -10,8 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from stack.services import Stack
 
+from stack.services import Stack
 from tests.e2e.test_chat_end_to_end import chat
 
 
@@ -27,18 +27,34 @@ class Turn:
 CONVERSATIONS: dict[str, list[Turn]] = {
     # ---- slot filling from the opening message ----
     "the failing step in the opening message": [
-        Turn("đăng nhập vneid không được vì bị mất điện thoại", ["answer"], "vneid-mat-dien-thoai-khoa-tai-khoan"),
+        Turn(
+            "đăng nhập vneid không được vì bị mất điện thoại",
+            ["answer"],
+            "vneid-mat-dien-thoai-khoa-tai-khoan",
+        ),
     ],
     "new phone without NFC, all in one message, without diacritics": [
-        Turn("khong dang nhap duoc vneid tren dien thoai moi, may khong co nfc", ["answer"],
-             "vneid-dien-thoai-moi-nfc", text="mượn"),
+        Turn(
+            "khong dang nhap duoc vneid tren dien thoai moi, may khong co nfc",
+            ["answer"],
+            "vneid-dien-thoai-moi-nfc",
+            text="mượn",
+        ),
     ],
     "holder, purpose and carrier in the opening message": [
-        Turn("công ty tôi cần tư vấn chọn chữ ký số để khai thuế, dùng usb token", ["answer"], "cks-usb-token"),
+        Turn(
+            "công ty tôi cần tư vấn chọn chữ ký số để khai thuế, dùng usb token",
+            ["answer"],
+            "cks-usb-token",
+        ),
     ],
     "holder and purpose in one answer to the signature form": [
         Turn("tư vấn giúp tôi chọn chữ ký số", ["form"]),
-        Turn("tôi là cá nhân, dùng để ký hồ sơ nộp trên cổng dịch vụ công", ["answer"], "cks-khi-nao-can"),
+        Turn(
+            "tôi là cá nhân, dùng để ký hồ sơ nộp trên cổng dịch vụ công",
+            ["answer"],
+            "cks-khi-nao-can",
+        ),
     ],
     "holder and purpose in one answer, without diacritics": [
         Turn("tu van chon chu ky so", ["form"]),
@@ -75,20 +91,32 @@ CONVERSATIONS: dict[str, list[Turn]] = {
     # ---- one interruption: answered, then the question once more, briefly ----
     "one interruption on the same topic": [
         Turn("không đăng nhập được VNeID", ["form"]),
-        Turn("vneid mức 2 mất bao lâu thì có", ["answer", "form"], text="Quay lại việc đăng nhập VNeID"),
+        Turn(
+            "vneid mức 2 mất bao lâu thì có",
+            ["answer", "form"],
+            text="Quay lại việc đăng nhập VNeID",
+        ),
         Turn('/inform{"login_step": "password"}', ["answer"], "vneid-quen-mat-khau"),
     ],
     # ---- a change of topic or a second interruption ends the form with a way back ----
     "a change of topic ends the login form at once": [
         Turn("vneid ko vao duoc", ["form"]),
-        Turn("đăng ký tạm trú online mất bao lâu", ["answer", "smalltalk"], "tt-dang-ky-tam-tru",
-             buttons=["Tiếp tục hướng dẫn đăng nhập VNeID"]),
+        Turn(
+            "đăng ký tạm trú online mất bao lâu",
+            ["answer", "smalltalk"],
+            "tt-dang-ky-tam-tru",
+            buttons=["Tiếp tục hướng dẫn đăng nhập VNeID"],
+        ),
         Turn("xin chào", ["smalltalk"]),
     ],
     "a second interruption ends the form": [
         Turn("không đăng nhập được VNeID", ["form"]),
         Turn("vneid mức 2 mất bao lâu thì có", ["answer", "form"]),
-        Turn("tong dai ho tro vneid la so nao", ["answer", "smalltalk"], buttons=["Tiếp tục hướng dẫn đăng nhập VNeID"]),
+        Turn(
+            "tong dai ho tro vneid la so nao",
+            ["answer", "smalltalk"],
+            buttons=["Tiếp tục hướng dẫn đăng nhập VNeID"],
+        ),
     ],
     "a paused form continues where it stopped": [
         Turn("không đăng nhập được VNeID", ["form"]),
@@ -99,8 +127,12 @@ CONVERSATIONS: dict[str, list[Turn]] = {
     ],
     "a change of topic ends the signature form": [
         Turn("tư vấn giúp tôi chọn chữ ký số", ["form"]),
-        Turn("làm hộ chiếu cần giấy tờ gì", ["answer", "smalltalk"], "tt-cap-ho-chieu",
-             buttons=["Tiếp tục hướng dẫn chọn chữ ký số"]),
+        Turn(
+            "làm hộ chiếu cần giấy tờ gì",
+            ["answer", "smalltalk"],
+            "tt-cap-ho-chieu",
+            buttons=["Tiếp tục hướng dẫn chọn chữ ký số"],
+        ),
     ],
     # ---- follow-ups answered from the procedure just shown ----
     "a fee follow-up": [
@@ -133,7 +165,9 @@ def _check(turn: Turn, replies: list[dict]) -> None:
     customs = [r["custom"] for r in replies if "custom" in r]
     assert [c["type"] for c in customs] == turn.types, f"{turn.message!r}: {replies}"
     if turn.source:
-        assert turn.source in [s["id"] for c in customs for s in c["sources"]], f"{turn.message!r}: {customs}"
+        assert turn.source in [s["id"] for c in customs for s in c["sources"]], (
+            f"{turn.message!r}: {customs}"
+        )
     if turn.text:
         assert any(turn.text in r.get("text", "") for r in replies), f"{turn.message!r}: {replies}"
     labels = [b["title"] for r in replies for b in r.get("buttons", [])]

@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 import pytest
-from stack.services import Stack
 
+from stack.services import Stack
 from tests.e2e.browser import DESKTOP, RESULTS_DIR, TEST_CONTEXT, Widget, save_screenshot
 from tests.e2e.test_admin_browser import AdminApi, editor, log_in  # noqa: F401 (editor is a fixture)
 from tests.e2e.test_chat_end_to_end import ask, chat
@@ -36,7 +36,7 @@ def knowledge_url(stack: Stack) -> str:
 
 
 @pytest.fixture
-def staff_page(browser: Any, stack: Stack, editor: tuple[str, str]) -> Iterator[Any]:  # noqa: F811
+def staff_page(browser: Any, stack: Stack, editor: tuple[str, str]) -> Iterator[Any]:
     page = browser.new_context(viewport=DESKTOP, locale="vi-VN", **TEST_CONTEXT).new_page()
     page.set_default_timeout(30_000)
     errors: list[str] = []
@@ -50,7 +50,7 @@ def staff_page(browser: Any, stack: Stack, editor: tuple[str, str]) -> Iterator[
 
 
 @pytest.fixture
-def citizen(browser: Any, demo_url: str) -> Iterator[Widget]:  # noqa: F811
+def citizen(browser: Any, demo_url: str) -> Iterator[Widget]:
     errors: list[str] = []
     widget = new_widget(browser, demo_url, errors)
     widget.wait_connected()
@@ -68,9 +68,22 @@ def staff_bubbles(widget: Widget) -> Any:
 def viewer(stack: Stack) -> Iterator[AdminApi]:
     """A read-only account: reading the desk as a viewer does not count as being online."""
     username, password = f"e2e-viewer-{uuid.uuid4().hex[:8]}", secrets.token_urlsafe(18)
-    subprocess.run([str(stack.config.knowledge_python), "-m", "knowledge.cli", "create-user", username,
-                    "--role", "viewer", "--password-stdin"],
-                   input=password + "\n", text=True, env={**stack.spec("knowledge").env}, check=True)
+    subprocess.run(
+        [
+            str(stack.config.knowledge_python),
+            "-m",
+            "knowledge.cli",
+            "create-user",
+            username,
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        input=password + "\n",
+        text=True,
+        env={**stack.spec("knowledge").env},
+        check=True,
+    )
     api = AdminApi(knowledge_url(stack), username, password)
     yield api
     api.close()
@@ -79,8 +92,10 @@ def viewer(stack: Stack) -> Iterator[AdminApi]:
 
 def newest_id(staff: AdminApi) -> int:
     """The newest request's number, whatever its status (each view of the desk is newest first)."""
-    views = [staff.call("GET", "/handoffs", params={"status": view, "per_page": 1})["handoffs"]
-             for view in ("open", "closed", "abandoned")]
+    views = [
+        staff.call("GET", "/handoffs", params={"status": view, "per_page": 1})["handoffs"]
+        for view in ("open", "closed", "abandoned")
+    ]
     return max((listed[0]["id"] for listed in views if listed), default=0)
 
 
@@ -106,10 +121,13 @@ def wait_until_nobody_is_online(viewer: AdminApi) -> None:
 
 
 def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
-        stack: Stack, staff_page: Any, citizen: Widget, viewer: AdminApi) -> None:
+    stack: Stack, staff_page: Any, citizen: Widget, viewer: AdminApi
+) -> None:
     from playwright.sync_api import expect
 
-    staff_page.get_by_label("Tên hiển thị với người dân (bên cạnh “Cán bộ hỗ trợ”)").fill(STAFF_NAME)
+    staff_page.get_by_label("Tên hiển thị với người dân (bên cạnh “Cán bộ hỗ trợ”)").fill(
+        STAFF_NAME
+    )
     staff_page.get_by_role("button", name="Lưu tên hiển thị").click()
     expect(staff_page.locator("#desk-status")).to_contain_text("Cán bộ đang trực: 1")
 
@@ -117,7 +135,9 @@ def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
     expect(citizen.bot_turns("answer").last).to_be_visible()
     before = newest_id(viewer)
     citizen.page.get_by_role("button", name="Gặp nhân viên hỗ trợ").click()
-    expect(citizen.bot_turns("handoff").last).to_contain_text("đã chuyển yêu cầu của bạn tới cán bộ hỗ trợ đang trực")
+    expect(citizen.bot_turns("handoff").last).to_contain_text(
+        "đã chuyển yêu cầu của bạn tới cán bộ hỗ trợ đang trực"
+    )
 
     # The request appears in the inbox without a reload, with the document the bot last used,
     # under its number: the page never holds the conversation id.
@@ -129,11 +149,15 @@ def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
     request.click()
     save_screenshot(staff_page, "handoff-inbox")
     staff_page.get_by_role("button", name="Nhận hỗ trợ").click()
-    expect(citizen.bot_turns("handoff").last).to_contain_text("Cán bộ hỗ trợ đã tham gia cuộc trò chuyện")
+    expect(citizen.bot_turns("handoff").last).to_contain_text(
+        "Cán bộ hỗ trợ đã tham gia cuộc trò chuyện"
+    )
 
     assert citizen.session_id not in staff_page.content()
     reply_box = staff_page.get_by_label("Nội dung trả lời")
-    reply_box.fill("Chào bạn, mình là cán bộ hỗ trợ. Bạn đã thử đặt lại mật khẩu bằng số điện thoại chưa?")
+    reply_box.fill(
+        "Chào bạn, mình là cán bộ hỗ trợ. Bạn đã thử đặt lại mật khẩu bằng số điện thoại chưa?"
+    )
     staff_page.get_by_role("button", name="Gửi", exact=True).click()
     first = staff_bubbles(citizen).first
     expect(first).to_contain_text(f"Cán bộ hỗ trợ · {STAFF_NAME}")
@@ -153,9 +177,17 @@ def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
         expect(staff_bubbles(citizen).nth(number)).to_contain_text(f"Tin nhắn kiểm thử số {number}")
         latencies.append(time.perf_counter() - started)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / "handoff-latency.json").write_text(json.dumps({
-        "messages": len(latencies), "median_seconds": round(statistics.median(latencies), 4),
-        "max_seconds": round(max(latencies), 4), "seconds": [round(s, 4) for s in latencies]}, indent=2))
+    (RESULTS_DIR / "handoff-latency.json").write_text(
+        json.dumps(
+            {
+                "messages": len(latencies),
+                "median_seconds": round(statistics.median(latencies), 4),
+                "max_seconds": round(max(latencies), 4),
+                "seconds": [round(s, 4) for s in latencies],
+            },
+            indent=2,
+        )
+    )
 
     staff_page.get_by_role("button", name="Kết thúc hỗ trợ").click()
     expect(citizen.log).to_contain_text("Sự hỗ trợ vừa rồi có hữu ích với bạn không?")
@@ -164,7 +196,8 @@ def test_staff_claim_reply_and_end_a_conversation_the_citizen_handed_over(
 
 
 def test_with_nobody_online_the_question_is_left_and_the_reply_waits_for_the_citizen(
-        stack: Stack, citizen: Widget, editor: tuple[str, str], viewer: AdminApi) -> None:  # noqa: F811
+    stack: Stack, citizen: Widget, editor: tuple[str, str], viewer: AdminApi
+) -> None:
     from playwright.sync_api import expect
 
     wait_until_nobody_is_online(viewer)
@@ -182,8 +215,10 @@ def test_with_nobody_online_the_question_is_left_and_the_reply_waits_for_the_cit
         request = request_after(viewer, before)
         assert request["live"] is False and "bị khoá" in request["messages"][0]["text"]
         staff.call("POST", f"/handoffs/{request['id']}/claim")
-        sent = staff.http.post(f"/admin/api/handoffs/{request['id']}/messages",
-                               json={"text": "Bạn mang căn cước đến Công an xã để được mở khoá nhé."})
+        sent = staff.http.post(
+            f"/admin/api/handoffs/{request['id']}/messages",
+            json={"text": "Bạn mang căn cước đến Công an xã để được mở khoá nhé."},
+        )
         assert sent.status_code == 201 and sent.json()["delivered"] is False
 
         back = context.new_page()  # same browser, same saved conversation
@@ -203,7 +238,8 @@ def test_with_nobody_online_the_question_is_left_and_the_reply_waits_for_the_cit
 
 
 def test_a_request_whose_citizen_closed_the_tab_is_abandoned(
-        stack: Stack, citizen: Widget, editor: tuple[str, str]) -> None:  # noqa: F811
+    stack: Stack, citizen: Widget, editor: tuple[str, str]
+) -> None:
     """The abandoned request leaves the open list only after the timeout; it was never claimed."""
     from playwright.sync_api import expect
 
@@ -214,7 +250,10 @@ def test_a_request_whose_citizen_closed_the_tab_is_abandoned(
         expect(citizen.bot_turns("handoff").last).to_be_visible()
         handoff_id = request_after(staff, before)["id"]
         citizen.page.close()
-        deadline, request = time.monotonic() + 45 + 30, None  # KB_HANDOFF_ABANDON_MINUTES, then the sweep
+        deadline, request = (
+            time.monotonic() + 45 + 30,
+            None,
+        )  # KB_HANDOFF_ABANDON_MINUTES, then the sweep
         while (request is None or request["status"] != "abandoned") and time.monotonic() < deadline:
             time.sleep(0.5)
             request = staff.call("GET", f"/handoffs/{handoff_id}")
@@ -224,7 +263,9 @@ def test_a_request_whose_citizen_closed_the_tab_is_abandoned(
         staff.close()
 
 
-def test_a_conversation_stays_with_the_person_when_rasa_restarts(stack: Stack, editor: tuple[str, str]) -> None:  # noqa: F811
+def test_a_conversation_stays_with_the_person_when_rasa_restarts(
+    stack: Stack, editor: tuple[str, str]
+) -> None:
     staff = AdminApi(knowledge_url(stack), *editor)
     sender = uuid.uuid4().hex
     try:
@@ -238,14 +279,20 @@ def test_a_conversation_stays_with_the_person_when_rasa_restarts(stack: Stack, e
         stack.stop_service("rasa")
         stack.start_service(stack.spec("rasa"))
 
-        assert chat(stack, "quên mật khẩu vneid", sender) == []  # still with the person: the bot is silent
+        assert (
+            chat(stack, "quên mật khẩu vneid", sender) == []
+        )  # still with the person: the bot is silent
         messages = staff.call("GET", f"/handoffs/{request['id']}")["messages"]
         assert messages[-1]["author"] == "citizen" and messages[-1]["text"] == "quên mật khẩu vneid"
         staff.call("POST", f"/handoffs/{request['id']}/close")
         _, [answer] = ask(stack, "quên mật khẩu vneid", sender)
         assert answer["type"] == "answer"
-        unknown = staff.http.post("/admin/api/handoffs/99999999/messages", json={"text": "xin chào"})
-        closed = staff.http.post(f"/admin/api/handoffs/{request['id']}/messages", json={"text": "xin chào"})
+        unknown = staff.http.post(
+            "/admin/api/handoffs/99999999/messages", json={"text": "xin chào"}
+        )
+        closed = staff.http.post(
+            f"/admin/api/handoffs/{request['id']}/messages", json={"text": "xin chào"}
+        )
         assert unknown.status_code == 404 and closed.status_code == 409
     finally:
         staff.close()

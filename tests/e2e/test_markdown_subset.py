@@ -8,8 +8,8 @@ from urllib.parse import unquote
 import pytest
 
 from knowledge.config import REPO_ROOT
-from knowledge.documents.model import load_documents
 from knowledge.documents.markdown_subset import render_subset
+from knowledge.documents.model import load_documents
 from stack.services import Stack
 from tests.e2e.browser import TEST_CONTEXT, Widget
 
@@ -18,7 +18,7 @@ EDGE_CASES = [
     "Một dòng.\nDòng thứ hai cùng đoạn.\n\nĐoạn mới có **chữ đậm** và [liên kết](https://dichvucong.gov.vn).",
     "3. bắt đầu từ ba\n4. bốn\n- rồi gạch đầu dòng\n* sao\nsau danh sách",
     "## Lệ phí\nTheo mức thu công bố năm 2022.\n### Lưu ý ###\n**đậm **lồng** nhau** https://vneid.gov.vn/x, cuối.",
-    "[xấu](javascript:alert(1)) <b>html</b> & ký tự < > \"ngoặc\"",
+    '[xấu](javascript:alert(1)) <b>html</b> & ký tự < > "ngoặc"',
     "",
     "\n\n   \n",
     "**chưa đóng\n1) một\n2) hai",
@@ -53,12 +53,20 @@ def structure(html: str) -> list[tuple[str, ...]]:
     return parser.events
 
 
-def test_the_widget_and_the_staff_preview_render_the_same_structure(browser: Any, stack: Stack) -> None:
+def test_the_widget_and_the_staff_preview_render_the_same_structure(
+    browser: Any, stack: Stack
+) -> None:
     page = browser.new_context(**TEST_CONTEXT).new_page()
     page.goto(stack.config.url(stack.config.knowledge_port) + "/")
     Widget(page).wait_connected()
     bodies = [d.body for d in load_documents(REPO_ROOT / "kb" / "documents").documents] + EDGE_CASES
     rendered = page.evaluate("bodies => bodies.map(b => window.TroLy.renderMarkdown(b))", bodies)
     page.context.close()
-    differing = [body[:60] for body, html in zip(bodies, rendered) if structure(html) != structure(render_subset(body))]
-    assert differing == [], f"{len(differing)} of {len(bodies)} bodies render differently, e.g. {differing[:3]}"
+    differing = [
+        body[:60]
+        for body, html in zip(bodies, rendered)
+        if structure(html) != structure(render_subset(body))
+    ]
+    assert differing == [], (
+        f"{len(differing)} of {len(bodies)} bodies render differently, e.g. {differing[:3]}"
+    )

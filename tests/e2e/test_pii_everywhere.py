@@ -37,20 +37,22 @@ STAFF_EXPORTS = ["/handoffs", "/unanswered", "/reports/feedback", "/audit", "/da
 
 
 @pytest.fixture
-def staff(stack: Stack, editor: tuple[str, str]) -> Iterator[AdminApi]:  # noqa: F811
+def staff(stack: Stack, editor: tuple[str, str]) -> Iterator[AdminApi]:
     api = AdminApi(stack.config.url(stack.config.knowledge_port), *editor)
     yield api
     api.close()
 
 
 def all_shapes() -> list[Shape]:
-    existing = [Shape(leak.message, leak.secrets, dict(leak.metadata), "existing") for leak in corpus()]
+    existing = [
+        Shape(leak.message, leak.secrets, dict(leak.metadata), "existing") for leak in corpus()
+    ]
     return collected(GENERATED) + existing
 
 
 def chunks(items: list[Shape], size: int) -> Iterator[list[Shape]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def through_rest(stack: Stack, shapes: list[Shape]) -> None:
@@ -65,17 +67,22 @@ def through_socketio(stack: Stack, shapes: list[Shape]) -> None:
             name = f"citizen-{number}"
             session = sockets.connect(name)
             for shape in group:
-                sockets.do(name, "send", message=shape.message, metadata=shape.metadata, session_id=session)
+                sockets.do(
+                    name, "send", message=shape.message, metadata=shape.metadata, session_id=session
+                )
             sockets.utterances(name, 5)
             sockets.do(name, "disconnect")
 
 
-def through_handoffs(stack: Stack, staff: AdminApi, citizen_side: list[Shape], staff_side: list[Shape]) -> None:
+def through_handoffs(
+    stack: Stack, staff: AdminApi, citizen_side: list[Shape], staff_side: list[Shape]
+) -> None:
     """Each conversation asks for a person from a widget's socket; its citizen then writes shapes
     and staff answer with others."""
     with SocketCitizens(stack) as sockets:
-        for number, (group, replies) in enumerate(zip(chunks(citizen_side, PER_CONVERSATION),
-                                                      chunks(staff_side, PER_CONVERSATION))):
+        for number, (group, replies) in enumerate(
+            zip(chunks(citizen_side, PER_CONVERSATION), chunks(staff_side, PER_CONVERSATION))
+        ):
             name, marker = f"handed-over-{number}", new_marker()
             session = sockets.connect(name)
             sockets.do(name, "send", message=f"cho tôi hỏi {marker}", session_id=session)
@@ -86,7 +93,9 @@ def through_handoffs(stack: Stack, staff: AdminApi, citizen_side: list[Shape], s
             for shape in group:
                 sockets.do(name, "send", message=shape.message, session_id=session)
             for shape in replies:
-                sent = staff.http.post(f"/admin/api/handoffs/{handoff['id']}/messages", json={"text": shape.message})
+                sent = staff.http.post(
+                    f"/admin/api/handoffs/{handoff['id']}/messages", json={"text": shape.message}
+                )
                 assert sent.status_code == 201, sent.text
             sockets.utterances(name, 3)
             staff.call("POST", f"/handoffs/{handoff['id']}/close")
@@ -98,7 +107,12 @@ def through_feedback(stack: Stack, shapes: list[Shape]) -> None:
     for shape in shapes:
         sender = uuid.uuid4().hex
         replies = rest(stack, sender, f"quên mật khẩu vneid thì làm sao, {shape.message}").json()
-        buttons = [b for r in replies for b in r.get("buttons") or [] if "feedback" in str(b.get("payload"))]
+        buttons = [
+            b
+            for r in replies
+            for b in r.get("buttons") or []
+            if "feedback" in str(b.get("payload"))
+        ]
         if buttons:
             rest(stack, sender, buttons[-1]["payload"])
 
@@ -115,28 +129,49 @@ def staff_exports(staff: AdminApi) -> str:
 
 
 def test_no_shape_of_personal_data_is_stored_logged_or_exported_in_clear(
-        stack: Stack, staff: AdminApi, record_property: Any) -> None:
+    stack: Stack, staff: AdminApi, record_property: Any
+) -> None:
     shapes = all_shapes()
     assert len(shapes) >= 700
     through_rest(stack, shapes)
     through_socketio(stack, shapes[:60])
     through_handoffs(stack, staff, shapes[60:84], shapes[84:108])
     through_feedback(stack, shapes[108:128])
-    bad_name = staff.http.put("/admin/api/handoffs/display-name", json={"display_name": "Lan 0912345670"})
+    bad_name = staff.http.put(
+        "/admin/api/handoffs/display-name", json={"display_name": "Lan 0912345670"}
+    )
     assert bad_name.status_code == 422, bad_name.text
     time.sleep(2)  # turn statuses and unanswered questions are written just after the replies
 
-    haystacks = {where: RANDOM_IDS.sub(" ", text) for where, text in
-                 {"stored": stored_texts(stack), "logged": logs(stack), "exported": staff_exports(staff)}.items()}
-    in_clear = [(where, shape.family, shape.message, secret) for shape in shapes for secret in shape.secrets
-                for where, haystack in haystacks.items()
-                if (where != "logged" or not SHORT_CODE.fullmatch(secret)) and found_in(haystack, secret)]
-    in_clear += [("logged", shape.family, shape.message, "the message") for shape in shapes
-                 if len(shape.message) > 12 and (found_in(haystacks["logged"], shape.message)
-                                                 or found_in(haystacks["logged"], json.dumps(shape.message)[1:-1]))]
+    haystacks = {
+        where: RANDOM_IDS.sub(" ", text)
+        for where, text in {
+            "stored": stored_texts(stack),
+            "logged": logs(stack),
+            "exported": staff_exports(staff),
+        }.items()
+    }
+    in_clear = [
+        (where, shape.family, shape.message, secret)
+        for shape in shapes
+        for secret in shape.secrets
+        for where, haystack in haystacks.items()
+        if (where != "logged" or not SHORT_CODE.fullmatch(secret)) and found_in(haystack, secret)
+    ]
+    in_clear += [
+        ("logged", shape.family, shape.message, "the message")
+        for shape in shapes
+        if len(shape.message) > 12
+        and (
+            found_in(haystacks["logged"], shape.message)
+            or found_in(haystacks["logged"], json.dumps(shape.message)[1:-1])
+        )
+    ]
     record_property("pii_shapes_tried", len(shapes))
     record_property("pii_found_in_clear", len(in_clear))
-    print(f"\nmasking: {len(shapes)} shapes through REST, socket.io, handoffs and feedback, {len(in_clear)} in clear")
+    print(
+        f"\nmasking: {len(shapes)} shapes through REST, socket.io, handoffs and feedback, {len(in_clear)} in clear"
+    )
     assert in_clear == [], f"first found in clear: {in_clear[0]}"
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from stack.postgres_server import PostgresServer, find_bin_dir, temporary_postgres
 from stack.services import Stack, StackConfig, free_ports
-
 from tests.e2e.conftest import MODEL
 from tests.e2e.test_chat_end_to_end import ask
 
@@ -29,7 +29,9 @@ def postgres() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture(scope="module")
-def postgres_stack(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def postgres_stack(
+    postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
     workdir: Path = tmp_path_factory.mktemp("stack-postgres")
     rasa_port, actions_port, knowledge_port = free_ports(3)
     config = StackConfig(
@@ -47,12 +49,15 @@ def postgres_stack(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFa
 def stored_texts(postgres: PostgresServer, sender: str) -> list[str]:
     with psycopg.connect(postgres.url) as connection:
         rows = connection.execute(
-            "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", (sender,)
+            "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id",
+            (sender,),
         ).fetchall()
     return [json.loads(row[0])["text"] for row in rows]
 
 
-def test_turns_are_stored_in_postgres_with_secrets_masked(postgres_stack: Stack, postgres: PostgresServer) -> None:
+def test_turns_are_stored_in_postgres_with_secrets_masked(
+    postgres_stack: Stack, postgres: PostgresServer
+) -> None:
     sender = uuid.uuid4().hex
     ask(postgres_stack, "xin chào", sender)
     _, [warning] = ask(postgres_stack, "số căn cước của tôi là 001203004567", sender)
@@ -72,4 +77,6 @@ def test_a_form_in_progress_survives_a_rasa_restart(postgres_stack: Stack) -> No
     texts, [custom] = ask(postgres_stack, '/inform{"service_portal": "national"}', sender)
     assert custom["type"] == "answer"
     assert custom["sources"][0]["id"] == "dvc-tim-thu-tuc"
-    assert any("chuyen muc dich su dung dat" in t for t in texts)  # the name typed before the restart
+    assert any(
+        "chuyen muc dich su dung dat" in t for t in texts
+    )  # the name typed before the restart

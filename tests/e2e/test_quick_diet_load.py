@@ -12,8 +12,12 @@ from tests.e2e.conftest import MODEL
 def test_quick_load_parses_the_heldout_set_as_rasa_does() -> None:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test` (it trains first).")
-    by_load = json_lines_by("load", REPO_ROOT / "tests" / "e2e" / "diet_load_comparison.py", str(MODEL),
-                            str(REPO_ROOT / "eval" / "nlu_heldout.yml"))
+    by_load = json_lines_by(
+        "load",
+        REPO_ROOT / "tests" / "e2e" / "diet_load_comparison.py",
+        str(MODEL),
+        str(REPO_ROOT / "eval" / "nlu_heldout.yml"),
+    )
     assert len(by_load["rasa"]) >= 200, "the held-out set was not parsed"
     differing = [(q["text"], q, r) for q, r in zip(by_load["quick"], by_load["rasa"]) if q != r]
     assert len(by_load["quick"]) == len(by_load["rasa"])

@@ -22,12 +22,21 @@ from tests.e2e.pii_corpus import corpus
 pytestmark = pytest.mark.e2e
 
 
-def rest(stack: Stack, sender: str, message: Any, metadata: dict[str, Any] | None = None,
-         timeout: float = 60) -> httpx.Response:
+def rest(
+    stack: Stack,
+    sender: str,
+    message: Any,
+    metadata: dict[str, Any] | None = None,
+    timeout: float = 60,
+) -> httpx.Response:
     body: dict[str, Any] = {"sender": sender, "message": message}
     if metadata:
         body["metadata"] = metadata
-    return httpx.post(f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook", json=body, timeout=timeout)
+    return httpx.post(
+        f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook",
+        json=body,
+        timeout=timeout,
+    )
 
 
 def custom_of(replies: list[dict[str, Any]]) -> dict[str, Any]:
@@ -53,17 +62,26 @@ def stored_texts(stack: Stack) -> str:
         for (data,) in db.execute("SELECT data FROM events"):
             texts += _strings(json.loads(data or "{}"))
     with sqlite3.connect(stack.config.admin_db) as db:
-        tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = [
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
         for table in tables:
             cursor = db.execute(f"SELECT * FROM {table}")
             columns = [c[0] for c in cursor.description]
             for row in cursor:
-                texts += [v for c, v in zip(columns, row) if isinstance(v, str) and not c.endswith(("_at", "_hash"))]
+                texts += [
+                    v
+                    for c, v in zip(columns, row)
+                    if isinstance(v, str) and not c.endswith(("_at", "_hash"))
+                ]
     return "\n".join(texts)
 
 
 def logs(stack: Stack) -> str:
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in Path(stack.config.log_dir).glob("*.log"))
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in Path(stack.config.log_dir).glob("*.log")
+    )
 
 
 def found_in(haystack: str, secret: str) -> bool:
@@ -74,7 +92,9 @@ def found_in(haystack: str, secret: str) -> bool:
     return any(form in haystack for form in forms)
 
 
-def test_no_personal_data_or_secret_is_stored_or_logged_in_clear(stack: Stack, record_property: Any) -> None:
+def test_no_personal_data_or_secret_is_stored_or_logged_in_clear(
+    stack: Stack, record_property: Any
+) -> None:
     leaks = corpus()
     assert len(leaks) >= 200
     for leak in leaks:
@@ -82,10 +102,19 @@ def test_no_personal_data_or_secret_is_stored_or_logged_in_clear(stack: Stack, r
         assert response.status_code == 200 and response.json(), leak.message
     time.sleep(1)  # the fallback turns' unanswered questions are written after the reply
     stored, logged = stored_texts(stack), logs(stack)
-    in_clear = [(leak.message, secret) for leak in leaks for secret in leak.secrets if found_in(stored, secret)]
+    in_clear = [
+        (leak.message, secret)
+        for leak in leaks
+        for secret in leak.secrets
+        if found_in(stored, secret)
+    ]
     # Logs also hold timestamps, ports and durations: look for the messages themselves there.
-    in_clear += [(leak.message, "log") for leak in leaks if not leak.message.isdigit()
-                 and (found_in(logged, leak.message) or found_in(logged, json.dumps(leak.message)[1:-1]))]
+    in_clear += [
+        (leak.message, "log")
+        for leak in leaks
+        if not leak.message.isdigit()
+        and (found_in(logged, leak.message) or found_in(logged, json.dumps(leak.message)[1:-1]))
+    ]
     record_property("pii_shapes_tried", len(leaks))
     record_property("pii_leaks_found", len(in_clear))
     print(f"\nmasking: {len(leaks)} shapes sent through the stack, {len(in_clear)} found in clear")
@@ -103,7 +132,9 @@ def greeting_seconds(stack: Stack) -> float:
     return time.perf_counter() - began
 
 
-def test_oversized_messages_get_a_warning_and_leave_rasa_as_it_was(stack: Stack, record_property: Any) -> None:
+def test_oversized_messages_get_a_warning_and_leave_rasa_as_it_was(
+    stack: Stack, record_property: Any
+) -> None:
     normal = sorted(greeting_seconds(stack) for _ in range(5))[2]
     before = rasa_memory_mib(stack)
     during: list[float] = []
@@ -113,7 +144,9 @@ def test_oversized_messages_get_a_warning_and_leave_rasa_as_it_was(stack: Stack,
     def greet() -> None:
         while not stop.is_set():
             during.append(greeting_seconds(stack))
-            time.sleep(0.1)  # a citizen, not a flood (the per-address limit is shared with the test)
+            time.sleep(
+                0.1
+            )  # a citizen, not a flood (the per-address limit is shared with the test)
 
     greeter = threading.Thread(target=greet)
     greeter.start()
@@ -129,47 +162,67 @@ def test_oversized_messages_get_a_warning_and_leave_rasa_as_it_was(stack: Stack,
     greeter.join()
     after = rasa_memory_mib(stack)
     concurrent = sorted(during)[len(during) // 2] if during else normal
-    figures = {"turn_max_s": round(max(turns), 3), "rasa_mib_before": round(before), "rasa_mib_after": round(after),
-               "greeting_p50_alone_s": round(normal, 3), "greeting_p50_during_s": round(concurrent, 3)}
+    figures = {
+        "turn_max_s": round(max(turns), 3),
+        "rasa_mib_before": round(before),
+        "rasa_mib_after": round(after),
+        "greeting_p50_alone_s": round(normal, 3),
+        "greeting_p50_during_s": round(concurrent, 3),
+    }
     record_property("oversized_messages", figures)
     print(f"\n20 messages of 100,000 characters: {figures}")
     assert after - before < 50, figures  # never parsed by the NLU, never stored
-    assert "vneid vneid vneid vneid vneid vneid vneid vneid" not in stored_texts(stack) + logs(stack)
+    assert "vneid vneid vneid vneid vneid vneid vneid vneid" not in stored_texts(stack) + logs(
+        stack
+    )
 
 
 @pytest.mark.parametrize("path", ["/feedback", "/handoffs", "/unanswered"])
 def test_anonymous_record_writes_are_refused(stack: Stack, path: str) -> None:
-    payload = {"/feedback": {"conversation_id": "x", "helpful": False, "document_id": "cks-la-gi"},
-               "/handoffs": {"conversation_id": "x", "reason": "requested", "transcript": []},
-               "/unanswered": {"conversation_id": "x", "question": "giả", "reason": "fallback"}}[path]
+    payload = {
+        "/feedback": {"conversation_id": "x", "helpful": False, "document_id": "cks-la-gi"},
+        "/handoffs": {"conversation_id": "x", "reason": "requested", "transcript": []},
+        "/unanswered": {"conversation_id": "x", "question": "giả", "reason": "fallback"},
+    }[path]
     response = httpx.post(f"{stack.config.url(stack.config.knowledge_port)}{path}", json=payload)
     assert response.status_code == 401
 
 
 def test_the_action_server_listens_on_loopback_only(stack: Stack) -> None:
     process = psutil.Process(stack._processes["actions"].pid)
-    addresses = {c.laddr.ip for c in process.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+    addresses = {
+        c.laddr.ip for c in process.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN
+    }
     assert addresses == {"127.0.0.1"}
 
 
 def slot_values(stack: Stack, sender: str) -> list[Any]:
     with sqlite3.connect(stack.config.tracker_db) as db:
-        rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot'", (sender,)).fetchall()
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot'", (sender,)
+        ).fetchall()
     return [json.loads(data).get("value") for (data,) in rows]
 
 
 def test_typed_commands_are_text_unless_the_bot_offered_them(stack: Stack) -> None:
     sender = uuid.uuid4().hex
-    rest(stack, sender, "/inform{\"login_step\": \"" + "x" * 5000 + "\"}")
+    rest(stack, sender, '/inform{"login_step": "' + "x" * 5000 + '"}')
     assert not any(isinstance(v, str) and v.startswith("xxxx") for v in slot_values(stack, sender))
 
     sender = uuid.uuid4().hex
     rest(stack, sender, '/feedback{"helpful": "no"}')  # nothing was offered: no 👎 on anything
-    chosen = rest(stack, sender, '/choose_document{"document_id": "vneid-luat-can-cuoc"}').json()  # never offered
+    chosen = rest(
+        stack, sender, '/choose_document{"document_id": "vneid-luat-can-cuoc"}'
+    ).json()  # never offered
     rest(stack, sender, '/feedback{"helpful": "no"}')
     shown = {s["id"] for r in chosen if "custom" in r for s in r["custom"]["sources"]}
     with sqlite3.connect(stack.config.admin_db) as db:
-        rated = {d for (d,) in db.execute("SELECT document_id FROM feedback WHERE conversation_id = ?", (sender,))}
+        rated = {
+            d
+            for (d,) in db.execute(
+                "SELECT document_id FROM feedback WHERE conversation_id = ?", (sender,)
+            )
+        }
     assert rated <= shown  # a 👎 only ever lands on a document the citizen was shown
 
     sender = uuid.uuid4().hex  # an offered button still works when typed exactly
@@ -179,20 +232,37 @@ def test_typed_commands_are_text_unless_the_bot_offered_them(stack: Stack) -> No
     assert thanks["type"] == "smalltalk"
 
 
-@pytest.mark.parametrize("body", [
-    {"sender": "a", "message": 12}, {"sender": "a", "message": ["x"]}, {"sender": "a", "message": None},
-    {"sender": "a"}, {"message": "xin chào"}, {"sender": "", "message": "x"}, {"sender": "a b", "message": "x"},
-    {"sender": "a" * 200, "message": "x"}, {"sender": "a", "message": "x", "metadata": 3},
-    ["sender", "message"], "xin chào", 7,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sender": "a", "message": 12},
+        {"sender": "a", "message": ["x"]},
+        {"sender": "a", "message": None},
+        {"sender": "a"},
+        {"message": "xin chào"},
+        {"sender": "", "message": "x"},
+        {"sender": "a b", "message": "x"},
+        {"sender": "a" * 200, "message": "x"},
+        {"sender": "a", "message": "x", "metadata": 3},
+        ["sender", "message"],
+        "xin chào",
+        7,
+    ],
+)
 def test_wrong_request_shapes_get_a_clear_400(stack: Stack, body: Any) -> None:
-    response = httpx.post(f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook", json=body, timeout=30)
+    response = httpx.post(
+        f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook", json=body, timeout=30
+    )
     assert response.status_code == 400 and response.json()["error"], response.text
 
 
 def test_a_body_that_is_not_json_gets_a_400(stack: Stack) -> None:
-    response = httpx.post(f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook", content=b"{not json",
-                          headers={"Content-Type": "application/json"}, timeout=30)
+    response = httpx.post(
+        f"{stack.config.url(stack.config.rasa_port)}/webhooks/rest/webhook",
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
     assert response.status_code == 400
 
 
@@ -200,9 +270,15 @@ def test_staff_and_demo_pages_send_security_headers(stack: Stack) -> None:
     base = stack.config.url(stack.config.knowledge_port)
     admin = httpx.get(f"{base}/admin/login")
     assert "frame-ancestors 'none'" in admin.headers["content-security-policy"]
-    assert admin.headers["x-content-type-options"] == "nosniff" and admin.headers["x-frame-options"] == "DENY"
+    assert (
+        admin.headers["x-content-type-options"] == "nosniff"
+        and admin.headers["x-frame-options"] == "DENY"
+    )
     demo = httpx.get(f"{base}/")
-    assert f"connect-src 'self' {stack.config.url(stack.config.rasa_port)}" in demo.headers["content-security-policy"]
+    assert (
+        f"connect-src 'self' {stack.config.url(stack.config.rasa_port)}"
+        in demo.headers["content-security-policy"]
+    )
     assert demo.headers["x-content-type-options"] == "nosniff"
 
 
@@ -212,9 +288,13 @@ def test_the_widget_works_under_the_demo_pages_real_policy(browser: Any, stack: 
 
     from tests.e2e.browser import Widget
 
-    page = browser.new_context(locale="vi-VN").new_page()  # no bypass: the page's own policy applies
+    page = browser.new_context(
+        locale="vi-VN"
+    ).new_page()  # no bypass: the page's own policy applies
     refused: list[str] = []
-    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
     page.goto(stack.config.url(stack.config.knowledge_port) + "/")
     widget = Widget(page)
     widget.open()

@@ -14,13 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
-from stack.services import Stack
 
+from stack.services import Stack
 from tests.e2e.browser import (
-    TEST_CONTEXT,
     DESKTOP,
     PHONE,
     RESULTS_DIR,
+    TEST_CONTEXT,
     VI_DATE,
     Widget,
     contrast_ratios,
@@ -41,7 +41,9 @@ def demo_url(browser: Any, stack: Stack) -> str:
 
 
 def new_widget(browser: Any, demo_url: str, errors: list[str], **context: Any) -> Widget:
-    page = browser.new_context(**{"viewport": DESKTOP, "locale": "vi-VN", **TEST_CONTEXT, **context}).new_page()
+    page = browser.new_context(
+        **{"viewport": DESKTOP, "locale": "vi-VN", **TEST_CONTEXT, **context}
+    ).new_page()
     page.set_default_timeout(30_000)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(demo_url)
@@ -77,7 +79,10 @@ def expect_cited_answer(widget: Widget, source_id: str | None = None) -> Any:
         expect(source).to_have_attribute("data-source-id", source_id)
     link = source.get_by_role("link")
     assert link.get_attribute("href").startswith("https://")
-    assert link.get_attribute("rel") == "noopener noreferrer" and link.get_attribute("target") == "_blank"
+    assert (
+        link.get_attribute("rel") == "noopener noreferrer"
+        and link.get_attribute("target") == "_blank"
+    )
     assert VI_DATE.search(source.inner_text()), source.inner_text()
     return answer
 
@@ -86,8 +91,11 @@ def test_demo_page_serves_the_widget_pointed_at_rasa(stack: Stack, demo_url: str
     page = httpx.get(demo_url)
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert f'data-server-url="{stack.config.url(stack.config.rasa_port)}"' in page.text
-    for asset, kind in [("widget/tro-ly-widget.js", "javascript"), ("widget/tro-ly-widget.css", "css"),
-                        ("vendor/socket.io.min.js", "javascript")]:
+    for asset, kind in [
+        ("widget/tro-ly-widget.js", "javascript"),
+        ("widget/tro-ly-widget.css", "css"),
+        ("vendor/socket.io.min.js", "javascript"),
+    ]:
         response = httpx.get(demo_url + asset)
         assert response.status_code == 200 and kind in response.headers["content-type"], asset
 
@@ -99,17 +107,28 @@ def test_question_without_diacritics_gets_a_cited_answer(widget: Widget) -> None
     marks = widget.marks()
     assert widget.transport == "socketio"
     RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / "widget-timing.json").write_text(json.dumps({
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "what": "ms from navigation start: widget shown (CSS loaded) and socket.io session confirmed",
-        "widget_ready_ms": marks["troly-ready"],
-        "session_confirmed_ms": marks["troly-connected"],
-        "dom_content_loaded_ms": round(widget.page.evaluate(
-            "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")),
-        "transport": widget.transport,
-    }, indent=2) + "\n")
-    print(f"\nwidget ready {marks['troly-ready']} ms, session confirmed {marks['troly-connected']} ms"
-          " after navigation start")
+    (RESULTS_DIR / "widget-timing.json").write_text(
+        json.dumps(
+            {
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "what": "ms from navigation start: widget shown (CSS loaded) and socket.io session confirmed",
+                "widget_ready_ms": marks["troly-ready"],
+                "session_confirmed_ms": marks["troly-connected"],
+                "dom_content_loaded_ms": round(
+                    widget.page.evaluate(
+                        "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
+                    )
+                ),
+                "transport": widget.transport,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(
+        f"\nwidget ready {marks['troly-ready']} ms, session confirmed {marks['troly-connected']} ms"
+        " after navigation start"
+    )
 
     widget.open()
     widget.ask(QUESTION)
@@ -117,13 +136,17 @@ def test_question_without_diacritics_gets_a_cited_answer(widget: Widget) -> None
     answer = expect_cited_answer(widget, EXPECTED_SOURCE)
     expect(answer.locator(".md strong").first).to_have_text("Quên mật khẩu đăng nhập VNeID")
     assert answer.locator(".md ol li").count() >= 3  # the numbered steps render as a list
-    expect(answer.get_by_role("group", name="Câu trả lời có giúp ích cho bạn không?")).to_be_visible()
+    expect(
+        answer.get_by_role("group", name="Câu trả lời có giúp ích cho bạn không?")
+    ).to_be_visible()
     save_screenshot(widget.page, "desktop")  # a new answer is shown from its top
     answer.locator(".feedback").scroll_into_view_if_needed()
     save_screenshot(widget.page, "desktop-sources")
 
 
-def test_quick_reply_then_feedback_is_stored_with_the_document(widget: Widget, stack: Stack) -> None:
+def test_quick_reply_then_feedback_is_stored_with_the_document(
+    widget: Widget, stack: Stack
+) -> None:
     from playwright.sync_api import expect
 
     widget.wait_connected()
@@ -144,7 +167,8 @@ def test_quick_reply_then_feedback_is_stored_with_the_document(widget: Widget, s
     expect(answer.get_by_role("button", name="Có ích")).to_have_attribute("aria-pressed", "true")
     with sqlite3.connect(stack.config.admin_db) as db:
         rows = db.execute(
-            "SELECT document_id, helpful FROM feedback WHERE conversation_id = ?", (widget.session_id,)
+            "SELECT document_id, helpful FROM feedback WHERE conversation_id = ?",
+            (widget.session_id,),
         ).fetchall()
     assert rows == [(document_id, 1)]
 
@@ -180,10 +204,16 @@ def test_history_survives_a_reload_and_start_over_makes_a_new_session(widget: Wi
 def kb_command(stack: Stack, *args: str) -> None:
     """Run `kb` with the environment the stack's knowledge service has (same index dir)."""
     environment = {**stack.spec("knowledge").env}
-    subprocess.run([str(stack.config.knowledge_python), "-m", "knowledge.cli", *args], env=environment, check=True)
+    subprocess.run(
+        [str(stack.config.knowledge_python), "-m", "knowledge.cli", *args],
+        env=environment,
+        check=True,
+    )
 
 
-def test_staff_maintenance_switch_shows_a_notice_with_the_contacts(widget: Widget, stack: Stack) -> None:
+def test_staff_maintenance_switch_shows_a_notice_with_the_contacts(
+    widget: Widget, stack: Stack
+) -> None:
     from playwright.sync_api import expect
 
     notice = widget.page.locator("#troly-widget .maintenance")
@@ -193,7 +223,9 @@ def test_staff_maintenance_switch_shows_a_notice_with_the_contacts(widget: Widge
         widget.open()
         expect(notice).to_be_visible()
         expect(notice).to_contain_text("Hệ thống bảo trì đến 22 giờ hôm nay.")
-        expect(notice).to_contain_text("Trung tâm phục vụ hành chính công")  # from the contacts document
+        expect(notice).to_contain_text(
+            "Trung tâm phục vụ hành chính công"
+        )  # from the contacts document
         assert notice.get_attribute("role") == "alert"
         save_screenshot(widget.page, "desktop-maintenance")
     finally:
@@ -202,7 +234,9 @@ def test_staff_maintenance_switch_shows_a_notice_with_the_contacts(widget: Widge
     expect(notice).to_be_hidden()
 
 
-def test_rasa_outage_shows_a_reconnect_message_and_the_chat_continues(widget: Widget, stack: Stack) -> None:
+def test_rasa_outage_shows_a_reconnect_message_and_the_chat_continues(
+    widget: Widget, stack: Stack
+) -> None:
     from playwright.sync_api import expect
 
     widget.wait_connected()
@@ -255,14 +289,23 @@ def test_rest_fallback_and_untrusted_text_never_runs(browser: Any, demo_url: str
         "2. [Cổng Dịch vụ công quốc gia](https://dichvucong.gov.vn)\n"
         '- <b onmouseover="window.__xss=1">đậm</b>'
     )
-    source = {"id": "tai-lieu-thu", "title": XSS, "topic": "vneid",
-              "url": "javascript:window.__xss=1", "reviewed": "2026-01-02"}
-    buttons = [{"title": XSS, "payload": "/greet"},
-               {"title": "👍 Có ích", "payload": '/feedback{"helpful": "yes"}'}]
+    source = {
+        "id": "tai-lieu-thu",
+        "title": XSS,
+        "topic": "vneid",
+        "url": "javascript:window.__xss=1",
+        "reviewed": "2026-01-02",
+    }
+    buttons = [
+        {"title": XSS, "payload": "/greet"},
+        {"title": "👍 Có ích", "payload": '/feedback{"helpful": "yes"}'},
+    ]
     crafted = [
         {"recipient_id": "x", "text": document_text, "buttons": buttons},
-        {"recipient_id": "x",
-         "custom": {"type": "answer", "topic": "vneid", "confidence": 0.9, "sources": [source]}},
+        {
+            "recipient_id": "x",
+            "custom": {"type": "answer", "topic": "vneid", "confidence": 0.9, "sources": [source]},
+        },
     ]
     page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(json=crafted))
     widget.ask(XSS)  # the citizen's own message carries the payload too
@@ -283,7 +326,10 @@ def test_rest_fallback_and_untrusted_text_never_runs(browser: Any, demo_url: str
     hrefs = widget.shadow("[...root.querySelectorAll('a')].map(a => a.href)")
     assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs), hrefs
     good = answer.get_by_role("link", name="Cổng Dịch vụ công quốc gia")
-    assert (good.get_attribute("rel"), good.get_attribute("target")) == ("noopener noreferrer", "_blank")
+    assert (good.get_attribute("rel"), good.get_attribute("target")) == (
+        "noopener noreferrer",
+        "_blank",
+    )
     answer.get_by_role("button", name=XSS).hover()
     assert page.evaluate("window.__xss") is None
     context.close()
@@ -302,13 +348,15 @@ def test_phone_layout_keyboard_only_and_accessible_names(phone_widget: Widget) -
     assert widget.shadow("root.activeElement && root.activeElement.id") == "troly-input"  # focus in
     # Nothing may widen the page (a wider layout viewport would zoom the whole screen out)…
     too_wide = page.evaluate(f"""[...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > {PHONE['width']} + 0.5)
+        .filter(e => e.getBoundingClientRect().right > {PHONE["width"]} + 0.5)
         .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], too_wide
     # …and the open panel covers the screen, within a sub-pixel rounding, whatever the fonts.
     box = widget.panel.bounding_box()
     edges = (box["x"], box["y"], box["x"] + box["width"], box["y"] + box["height"])
-    assert all(abs(a - b) < 1 for a, b in zip(edges, (0, 0, PHONE["width"], PHONE["height"]))), edges
+    assert all(abs(a - b) < 1 for a, b in zip(edges, (0, 0, PHONE["width"], PHONE["height"]))), (
+        edges
+    )
 
     page.keyboard.type(QUESTION)
     page.keyboard.press("Enter")  # Enter sends
@@ -324,11 +372,25 @@ def test_phone_layout_keyboard_only_and_accessible_names(phone_widget: Widget) -
         ".filter(b => !(b.getAttribute('aria-label') || b.textContent.trim())).map(b => b.outerHTML)"
     )
     assert unnamed == []
-    ratios = contrast_ratios(page, [".header h2", ".msg-user .user-text", ".msg-bot .md p", ".msg-bot a",
-                                    ".sources .reviewed", ".rate", ".human", ".privacy", ".send"])
+    ratios = contrast_ratios(
+        page,
+        [
+            ".header h2",
+            ".msg-user .user-text",
+            ".msg-bot .md p",
+            ".msg-bot a",
+            ".sources .reviewed",
+            ".rate",
+            ".human",
+            ".privacy",
+            ".send",
+        ],
+    )
     low = {selector: ratio for selector, ratio in ratios.items() if ratio is None or ratio < 4.5}
     assert not low, f"contrast below WCAG AA 4.5:1: {low}"
 
     page.keyboard.press("Escape")
     expect(widget.panel).to_be_hidden()
-    assert widget.shadow("root.activeElement && root.activeElement.className") == "launcher"  # focus back
+    assert (
+        widget.shadow("root.activeElement && root.activeElement.className") == "launcher"
+    )  # focus back

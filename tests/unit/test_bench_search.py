@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from knowledge.retrieval.chunks import UnitKind
 from knowledge.config import Settings
 from knowledge.documents.model import load_documents
+from knowledge.retrieval.chunks import UnitKind
 from knowledge.retrieval.index import expand_units
 from scripts.bench.index_builds import replicated
 from scripts.bench.search_scaling import cosine_gap, grow_corpus, numpy_top_k, recall_at_k
@@ -50,7 +50,9 @@ def test_replicas_have_distinct_ids_and_cold_ones_distinct_unit_texts() -> None:
         copies = replicated(base, 3, distinct_text=distinct_text)
         assert len({d.id for d in copies}) == 3 * len(base)
         units = expand_units(copies, settings)
-        assert len(units) == 3 * len(expand_units(base, settings))  # the "[n]" suffix adds no folded twin
+        assert len(units) == 3 * len(
+            expand_units(base, settings)
+        )  # the "[n]" suffix adds no folded twin
         questions = {u.text for u in units if u.kind is UnitKind.QUESTION}
         originals = {u.text for u in expand_units(base, settings) if u.kind is UnitKind.QUESTION}
         assert len(questions) == (3 if distinct_text else 1) * len(originals)

@@ -9,7 +9,10 @@ from knowledge.documents.model import Topic, lead_sentence, load_documents, pars
 def test_fixture_loads_valid_documents_and_reports_each_broken_file(documents_dir: Path) -> None:
     result = load_documents(documents_dir)
     assert {d.id for d in result.documents} == {
-        "test-quen-mat-khau", "test-khong-nhan-otp", "test-chu-ky-so-la-gi", "test-nop-ho-so",
+        "test-quen-mat-khau",
+        "test-khong-nhan-otp",
+        "test-chu-ky-so-la-gi",
+        "test-nop-ho-so",
     }
     reasons = {e.path.name: e.reason for e in result.errors}
     assert "not valid YAML" in reasons["broken-front-matter.md"]
@@ -40,8 +43,15 @@ def test_duplicate_id_is_reported_once(documents_dir: Path) -> None:
     [
         ("no front matter at all", "missing YAML front matter"),
         ("---\n- just\n- a list\n---\nbody", "unexpected shape"),
-        ("---\nid: x\ntitle: t\ntopic: vneid\nquestions: [a]\nsources: [not-a-url]\nreviewed: 2026-01-01\n---\nbody", "sources.0"),
-        ("---\nid: x\ntitle: t\ntopic: vneid\nquestions: [a]\nsources: ['https://a.vn']\nreviewed: 2026-01-01\n---\n   ", "body"),
+        (
+            "---\nid: x\ntitle: t\ntopic: vneid\nquestions: [a]\nsources: [not-a-url]\nreviewed: 2026-01-01\n---\nbody",
+            "sources.0",
+        ),
+        (
+            "---\nid: x\ntitle: t\ntopic: vneid\nquestions: [a]\nsources: ['https://a.vn']\n"
+            "reviewed: 2026-01-01\n---\n   ",
+            "body",
+        ),
     ],
 )
 def test_parse_document_explains_what_is_wrong(text: str, reason: str) -> None:

@@ -64,7 +64,9 @@ def imported_names(path: Path, module: str) -> Iterator[str]:
 
 MODULES = source_files()
 GRAPH = {
-    module: sorted({name for name in imported_names(path, module) if name in MODULES and name != module})
+    module: sorted(
+        {name for name in imported_names(path, module) if name in MODULES and name != module}
+    )
     for module, path in MODULES.items()
 }
 
@@ -162,11 +164,15 @@ def test_no_route_module_imports_another() -> None:
     assert crossing == []
 
 
-@pytest.mark.parametrize("module", sorted(m for m in MODULES if m == "shared" or m.startswith("shared.")))
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if m == "shared" or m.startswith("shared."))
+)
 def test_the_shared_package_uses_the_standard_library_only(module: str) -> None:
     foreign = {
         name.split(".")[0]
         for name in imported_names(MODULES[module], module)
-        if name and name.split(".")[0] not in sys.stdlib_module_names and name.split(".")[0] != "shared"
+        if name
+        and name.split(".")[0] not in sys.stdlib_module_names
+        and name.split(".")[0] != "shared"
     }
     assert foreign == set()

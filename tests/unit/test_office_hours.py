@@ -3,15 +3,18 @@
 import datetime as dt
 from pathlib import Path
 
+from knowledge.config import Settings
 from knowledge.desk import live_handoff
+from knowledge.desk.office_hours import OfficeHours, opening_text
 from knowledge.platform.database import Database
 from knowledge.platform.models import Handoff
-from knowledge.desk.office_hours import OfficeHours, opening_text
-from knowledge.config import Settings
 
 UTC = dt.UTC
-OFFICE = OfficeHours(frozenset({0, 1, 2, 3, 4}), ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0))),
-                     frozenset({dt.date(2027, 1, 1)}))
+OFFICE = OfficeHours(
+    frozenset({0, 1, 2, 3, 4}),
+    ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0))),
+    frozenset({dt.date(2027, 1, 1)}),
+)
 
 
 def test_open_and_closed_moments_are_read_in_vietnam_time() -> None:
@@ -19,13 +22,17 @@ def test_open_and_closed_moments_are_read_in_vietnam_time() -> None:
     assert OFFICE.is_open(dt.datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
     assert not OFFICE.is_open(dt.datetime(2026, 12, 2, 5, 0, tzinfo=UTC))
     assert not OFFICE.is_open(dt.datetime(2026, 12, 5, 2, 0, tzinfo=UTC))  # Saturday
-    assert not OFFICE.is_open(dt.datetime(2027, 1, 1, 2, 0, tzinfo=UTC))  # a public holiday (Friday)
+    assert not OFFICE.is_open(
+        dt.datetime(2027, 1, 1, 2, 0, tzinfo=UTC)
+    )  # a public holiday (Friday)
 
 
 def test_the_next_opening_skips_lunch_weekends_and_holidays() -> None:
     lunch = OFFICE.next_opening(dt.datetime(2026, 12, 2, 5, 0, tzinfo=UTC))
     assert opening_text(lunch) == "từ 13:30 thứ Tư, 02/12/2026"
-    friday_evening = OFFICE.next_opening(dt.datetime(2026, 12, 4, 12, 0, tzinfo=UTC))  # 19:00 Friday
+    friday_evening = OFFICE.next_opening(
+        dt.datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    )  # 19:00 Friday
     assert opening_text(friday_evening) == "từ 07:30 thứ Hai, 07/12/2026"
     new_year = OFFICE.next_opening(dt.datetime(2026, 12, 31, 12, 0, tzinfo=UTC))  # Thursday evening
     assert opening_text(new_year) == "từ 07:30 thứ Hai, 04/01/2027"  # Friday 1/1 is a holiday
@@ -34,8 +41,12 @@ def test_the_next_opening_skips_lunch_weekends_and_holidays() -> None:
 def test_vietnams_holidays_lunar_ones_included_close_the_office_with_the_deployments_own() -> None:
     office = OfficeHours.from_settings(Settings(public_holidays=(dt.date(2027, 2, 11),)))
     assert not office.is_open(dt.datetime(2027, 2, 8, 2, 0, tzinfo=UTC))  # Monday, mùng ba Tết
-    assert not office.is_open(dt.datetime(2027, 4, 16, 2, 0, tzinfo=UTC))  # Friday, Giỗ Tổ Hùng Vương
-    assert not office.is_open(dt.datetime(2027, 2, 11, 2, 0, tzinfo=UTC))  # Thursday, the deployment's own
+    assert not office.is_open(
+        dt.datetime(2027, 4, 16, 2, 0, tzinfo=UTC)
+    )  # Friday, Giỗ Tổ Hùng Vương
+    assert not office.is_open(
+        dt.datetime(2027, 2, 11, 2, 0, tzinfo=UTC)
+    )  # Thursday, the deployment's own
     assert office.is_open(dt.datetime(2027, 2, 12, 2, 0, tzinfo=UTC))  # Friday after Tết
     after_tet = office.next_opening(dt.datetime(2027, 2, 3, 12, 0, tzinfo=UTC))  # Wednesday evening
     assert opening_text(after_tet) == "từ 07:30 thứ Sáu, 12/02/2027"
@@ -46,9 +57,16 @@ def test_vietnams_holidays_lunar_ones_included_close_the_office_with_the_deploym
 def test_the_deployment_settings_describe_themselves() -> None:
     office = OfficeHours.from_settings(Settings())
     assert office.describe() == "thứ Hai đến thứ Sáu, 07:30–11:30 và 13:30–17:00, trừ ngày lễ"
-    assert OfficeHours(frozenset(), (), frozenset()).next_opening(dt.datetime(2026, 12, 2, tzinfo=UTC)) is None
-    whole_day = OfficeHours.from_settings(Settings(office_days=(0, 1, 2, 3, 4, 5, 6), office_periods=(("00:00", "24:00"),)))
-    assert whole_day.is_open(dt.datetime(2026, 12, 2, 16, 59, 59, 999999, tzinfo=UTC))  # 23:59:59.999999 in Vietnam
+    assert (
+        OfficeHours(frozenset(), (), frozenset()).next_opening(dt.datetime(2026, 12, 2, tzinfo=UTC))
+        is None
+    )
+    whole_day = OfficeHours.from_settings(
+        Settings(office_days=(0, 1, 2, 3, 4, 5, 6), office_periods=(("00:00", "24:00"),))
+    )
+    assert whole_day.is_open(
+        dt.datetime(2026, 12, 2, 16, 59, 59, 999999, tzinfo=UTC)
+    )  # 23:59:59.999999 in Vietnam
     assert whole_day.describe().startswith("thứ Hai đến Chủ nhật, 00:00–24:00")
 
 

@@ -2,7 +2,13 @@ import unicodedata
 
 import pytest
 
-from shared.privacy import ID_NUMBER_PLACEHOLDER, PHONE_PLACEHOLDER, SECRET_PLACEHOLDER, mask_sensitive, mask_value
+from shared.privacy import (
+    ID_NUMBER_PLACEHOLDER,
+    PHONE_PLACEHOLDER,
+    SECRET_PLACEHOLDER,
+    mask_sensitive,
+    mask_value,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,7 +33,14 @@ def test_secrets_and_numbers_are_masked(text: str, masked: str, kinds: set[str])
 
 @pytest.mark.parametrize(
     "text",
-    ["quên mật khẩu vneid", "otp không về", "mức 2 cần mang gì", "mật khẩu cần 8 ký tự", "năm 2024", "passcode gồm 6 số"],
+    [
+        "quên mật khẩu vneid",
+        "otp không về",
+        "mức 2 cần mang gì",
+        "mật khẩu cần 8 ký tự",
+        "năm 2024",
+        "passcode gồm 6 số",
+    ],
 )
 def test_ordinary_questions_are_left_alone(text: str) -> None:
     result = mask_sensitive(text)
@@ -52,10 +65,22 @@ def test_every_corpus_shape_is_masked_in_text_and_metadata() -> None:
 def test_decomposed_unicode_is_masked_where_the_secret_is() -> None:
     nfd = unicodedata.normalize("NFD", "số định danh cá nhân là 001203004585")
     result = mask_sensitive(nfd)
-    assert result.text == f"số định danh cá nhân là {ID_NUMBER_PLACEHOLDER}" and result.kinds == {"id_number"}
+    assert result.text == f"số định danh cá nhân là {ID_NUMBER_PLACEHOLDER}" and result.kinds == {
+        "id_number"
+    }
 
 
-@pytest.mark.parametrize("text", ["mật khẩu là gì", "mat khau la gi", "lệ phí 200.000 đồng", "gọi 1900 0368",
-                                  "nghị định 118/2025/NĐ-CP", "mã thủ tục 1.004873", "mật khẩu cần 8 ký tự là đủ"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mật khẩu là gì",
+        "mat khau la gi",
+        "lệ phí 200.000 đồng",
+        "gọi 1900 0368",
+        "nghị định 118/2025/NĐ-CP",
+        "mã thủ tục 1.004873",
+        "mật khẩu cần 8 ký tự là đủ",
+    ],
+)
 def test_numbers_and_words_of_ordinary_questions_stay(text: str) -> None:
     assert mask_sensitive(text).text == text

@@ -2,10 +2,10 @@
 
 import pytest
 
-from knowledge.retrieval.chunks import document_units
-from knowledge.documents.rules import document_problems
 from knowledge.documents.model import parse_document, serialize_document
 from knowledge.documents.procedures import SectionKey, asked_sections
+from knowledge.documents.rules import document_problems
+from knowledge.retrieval.chunks import document_units
 
 FRONT = """---
 id: tt-thu-nghiem
@@ -38,7 +38,11 @@ Thủ tục thử nghiệm theo mức thu công bố năm 2024; bạn kiểm tra
 
 def test_a_procedure_has_its_lead_and_named_sections_and_round_trips() -> None:
     document = parse_document(FRONT + BODY)
-    assert [s.key for s in document.sections] == [SectionKey.SUMMARY, SectionKey.WHERE, SectionKey.FEE]
+    assert [s.key for s in document.sections] == [
+        SectionKey.SUMMARY,
+        SectionKey.WHERE,
+        SectionKey.FEE,
+    ]
     assert document.section("fee").text.startswith("Thủ tục thử nghiệm theo mức thu")  # type: ignore[union-attr]
     assert document.section("papers") is None  # left out: no sourced fact
     assert parse_document(serialize_document(document)) == document
@@ -52,13 +56,16 @@ def test_each_section_is_its_own_retrieval_unit() -> None:
     assert any(u.section == "fee" and u.text.startswith("Lệ phí Thủ tục thử nghiệm") for u in units)
 
 
-@pytest.mark.parametrize(("body", "problem"), [
-    (BODY.replace("## Lệ phí", "## Chi phí"), "mục không hợp lệ"),
-    (BODY + "\n## Nộp ở đâu\nLần nữa.\n", "một lần"),
-    ("Mở đầu.\n\n## Lệ phí\nPhí.\n\n## Nộp ở đâu\nỞ đây.\n", "thứ tự"),
-    ("Mở đầu.\n\n## Lệ phí\n\n## Nộp ở đâu\nỞ đây.\n", "không có nội dung"),
-    ("## Nộp ở đâu\nỞ đây.\n", "đoạn mở đầu"),
-])
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (BODY.replace("## Lệ phí", "## Chi phí"), "mục không hợp lệ"),
+        (BODY + "\n## Nộp ở đâu\nLần nữa.\n", "một lần"),
+        ("Mở đầu.\n\n## Lệ phí\nPhí.\n\n## Nộp ở đâu\nỞ đây.\n", "thứ tự"),
+        ("Mở đầu.\n\n## Lệ phí\n\n## Nộp ở đâu\nỞ đây.\n", "không có nội dung"),
+        ("## Nộp ở đâu\nỞ đây.\n", "đoạn mở đầu"),
+    ],
+)
 def test_malformed_sections_are_refused_with_a_reason(body: str, problem: str) -> None:
     problems = document_problems(parse_document(FRONT + body))
     assert any(problem in p for p in problems), problems
@@ -72,22 +79,37 @@ def test_faq_documents_cannot_carry_procedure_fields_and_procedures_need_theirs(
         parse_document(FRONT.replace("portal_url: https://dichvucong.gov.vn\n", "") + BODY)
 
 
-@pytest.mark.parametrize(("query", "section"), [
-    ("khai sinh cần giấy tờ gì", SectionKey.PAPERS), ("lệ phí làm hộ chiếu", SectionKey.FEE),
-    ("lam ho chieu mat bao lau", SectionKey.TIME), ("nop ho so tam tru o dau", SectionKey.WHERE),
-    ("nhận kết quả ở đâu", SectionKey.RESULT), ("đăng ký kết hôn online được không", SectionKey.SUMMARY),
-    ("theo doi tien do ho so", None), ("thủ tục phi địa giới là gì", SectionKey.SUMMARY),
-])
-def test_the_words_of_a_question_say_which_section_it_asks_for(query: str, section: SectionKey | None) -> None:
+@pytest.mark.parametrize(
+    ("query", "section"),
+    [
+        ("khai sinh cần giấy tờ gì", SectionKey.PAPERS),
+        ("lệ phí làm hộ chiếu", SectionKey.FEE),
+        ("lam ho chieu mat bao lau", SectionKey.TIME),
+        ("nop ho so tam tru o dau", SectionKey.WHERE),
+        ("nhận kết quả ở đâu", SectionKey.RESULT),
+        ("đăng ký kết hôn online được không", SectionKey.SUMMARY),
+        ("theo doi tien do ho so", None),
+        ("thủ tục phi địa giới là gì", SectionKey.SUMMARY),
+    ],
+)
+def test_the_words_of_a_question_say_which_section_it_asks_for(
+    query: str, section: SectionKey | None
+) -> None:
     asked = asked_sections(query)
     assert (asked[0] if asked else None) == section
 
 
 def test_unknown_is_a_value_where_the_sources_do_not_say() -> None:
-    unknown = FRONT.replace("authority: commune", "authority: unknown").replace("online: partial", "online: unknown")
+    unknown = FRONT.replace("authority: commune", "authority: unknown").replace(
+        "online: partial", "online: unknown"
+    )
     unknown = unknown.replace("  - national_portal", "  - unknown")
     document = parse_document(unknown + BODY)
-    assert (document.authority, document.online, document.file_online_at) == ("unknown", "unknown", ["unknown"])
+    assert (document.authority, document.online, document.file_online_at) == (
+        "unknown",
+        "unknown",
+        ["unknown"],
+    )
     assert parse_document(serialize_document(document)) == document
     with pytest.raises(ValueError, match="unknown stands alone"):
         parse_document(unknown.replace("  - unknown", "  - unknown\n  - vneid") + BODY)

@@ -13,7 +13,9 @@ class CountingEmbedder:
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         self.queries += texts
-        return np.array([[len(t), t.count("a")] for t in texts], dtype=np.float32).reshape(len(texts), 2)
+        return np.array([[len(t), t.count("a")] for t in texts], dtype=np.float32).reshape(
+            len(texts), 2
+        )
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self.encode_queries(texts)

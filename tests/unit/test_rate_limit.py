@@ -58,7 +58,8 @@ def test_memory_stays_bounded_under_many_distinct_keys() -> None:
 
 
 def test_an_unreachable_storage_counts_in_memory_with_one_warning(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -33,7 +33,8 @@ def redis_url() -> Iterator[str]:
 
 
 def test_the_storage_is_memory_unless_the_setting_names_another(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("KB_RATE_LIMIT_STORAGE", raising=False)
     assert Settings().rate_limit_storage == "memory://"
     assert RecordWriters.from_settings(Settings()).windows.url == "memory://"
@@ -57,9 +58,11 @@ def test_each_budget_is_its_own() -> None:
 
 
 def test_an_unreachable_redis_counts_in_memory_with_one_warning(
-        caplog: pytest.LogCaptureFixture) -> None:
-    writers = RecordWriters(per_conversation=2, per_minute=100,
-                            storage=f"redis://:secret@127.0.0.1:{free_port()}/3")
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    writers = RecordWriters(
+        per_conversation=2, per_minute=100, storage=f"redis://:secret@127.0.0.1:{free_port()}/3"
+    )
     with caplog.at_level(logging.WARNING, logger="knowledge.api.deps"):
         assert [writers.allow_record("a") for _ in range(3)] == [True, True, False]  # still limited
         assert writers.allow_record("b")
@@ -88,8 +91,12 @@ def test_memory_stays_bounded_under_many_conversations() -> None:
 
 
 def test_two_replicas_on_one_redis_share_one_budget(redis_url: str) -> None:
-    first, second = (RecordWriters(per_conversation=3, per_minute=5, turn_batches_per_minute=2,
-                                   storage=redis_url) for _ in range(2))
+    first, second = (
+        RecordWriters(
+            per_conversation=3, per_minute=5, turn_batches_per_minute=2, storage=redis_url
+        )
+        for _ in range(2)
+    )
     assert first.allow_record("c") and second.allow_record("c") and first.allow_record("c")
     assert not second.allow_record("c") and not first.allow_record("c")
     assert second.allow_record("d") and first.allow_record("d")  # everyone's five used up now
@@ -100,7 +107,9 @@ def test_two_replicas_on_one_redis_share_one_budget(redis_url: str) -> None:
 
 def test_a_replica_counts_in_redis_again_once_it_answers() -> None:
     port = free_port()
-    writers = RecordWriters(per_conversation=1, per_minute=100, storage=f"redis://127.0.0.1:{port}/3")
+    writers = RecordWriters(
+        per_conversation=1, per_minute=100, storage=f"redis://127.0.0.1:{port}/3"
+    )
     writers.windows.retry_seconds = 0.0
     assert writers.allow_record("c") and writers.windows.failing  # counted in memory
     if shutil.which("redis-server") is None:
@@ -108,5 +117,7 @@ def test_a_replica_counts_in_redis_again_once_it_answers() -> None:
     with temporary_redis(port):
         assert writers.allow_record("c")  # Redis had not seen "c"
         assert not writers.windows.failing
-        other = RecordWriters(per_conversation=1, per_minute=100, storage=f"redis://127.0.0.1:{port}/3")
+        other = RecordWriters(
+            per_conversation=1, per_minute=100, storage=f"redis://127.0.0.1:{port}/3"
+        )
         assert not other.allow_record("c")

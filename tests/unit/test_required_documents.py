@@ -7,8 +7,9 @@ import re
 import pytest
 import yaml
 
-from knowledge.platform.messages import REQUIRED_FORM_NAMES
 from knowledge.config import REPO_ROOT
+from knowledge.documents.model import load_documents
+from knowledge.platform.messages import REQUIRED_FORM_NAMES
 from shared.required_documents import (
     DOCUMENT_FOR_CARRIER,
     DOCUMENT_FOR_LOGIN_STEP,
@@ -16,7 +17,6 @@ from shared.required_documents import (
     forms_needing,
     required_document_ids,
 )
-from knowledge.documents.model import load_documents
 
 DOMAIN_TEXT = (REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8")
 KB_DOCUMENTS = {d.id for d in load_documents(REPO_ROOT / "kb" / "documents").documents}
@@ -34,8 +34,10 @@ def test_every_button_of_the_domain_opens_a_declared_document() -> None:
     assert chosen <= set(required_document_ids())
 
 
-@pytest.mark.parametrize(("slot", "mapping"), [("signature_carrier", DOCUMENT_FOR_CARRIER),
-                                               ("login_step", DOCUMENT_FOR_LOGIN_STEP)])
+@pytest.mark.parametrize(
+    ("slot", "mapping"),
+    [("signature_carrier", DOCUMENT_FOR_CARRIER), ("login_step", DOCUMENT_FOR_LOGIN_STEP)],
+)
 def test_every_value_of_a_form_slot_has_its_document(slot: str, mapping: dict[str, str]) -> None:
     values = yaml.safe_load(DOMAIN_TEXT)["slots"][slot]["values"]
     assert sorted(values) == sorted(mapping)

@@ -10,7 +10,15 @@
 
 from fastapi import APIRouter
 
-from knowledge.api.routes.admin_api import auth, documents, feedback, handoffs, maintenance, publish, transfer
+from knowledge.api.routes.admin_api import (
+    auth,
+    documents,
+    feedback,
+    handoffs,
+    maintenance,
+    publish,
+    transfer,
+)
 from knowledge.api.routes.admin_api import dashboard as dashboard_api
 from knowledge.api.routes.admin_page import dashboard as dashboard_page
 from knowledge.api.routes.admin_page import documents as document_pages
@@ -25,9 +33,27 @@ from knowledge.api.routes.public import health, search, status
 
 def all_routes() -> APIRouter:
     router = APIRouter()
-    for module in (health, search, records, status, auth, documents, transfer, publish, feedback,
-                   maintenance, handoffs, dashboard_api, login_page, document_pages, publishing_page, try_page, queue_pages,
-                   inbox_page, dashboard_page):
+    for module in (
+        health,
+        search,
+        records,
+        status,
+        auth,
+        documents,
+        transfer,
+        publish,
+        feedback,
+        maintenance,
+        handoffs,
+        dashboard_api,
+        login_page,
+        document_pages,
+        publishing_page,
+        try_page,
+        queue_pages,
+        inbox_page,
+        dashboard_page,
+    ):
         router.include_router(module.router)
     router.include_router(queue_pages.upload_router)
     return router

@@ -5,14 +5,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from knowledge.records.dashboard import ChartStatus, HandoffFigures
 from knowledge.content.document_store import DocumentRecord
-from knowledge.platform.models import DocumentRevision
-from knowledge.records.reports import DocumentFeedback, is_stale
 from knowledge.documents.model import DOCUMENT_ID_PATTERN, PROCEDURE_FIELDS, DocumentKind, Topic
 from knowledge.documents.procedures import Authority, FilingChannel, OnlineLevel
-from shared.contract import CONVERSATION_ID_MAX_CHARS, CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
+from knowledge.platform.models import DocumentRevision
+from knowledge.records.dashboard import ChartStatus, HandoffFigures
+from knowledge.records.reports import DocumentFeedback, is_stale
 from knowledge.retrieval.search import SearchStatus
+from shared.contract import CONVERSATION_ID_MAX_CHARS, CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
 
 
 class AdminRequest(BaseModel):
@@ -41,12 +41,18 @@ class DocumentFields(AdminRequest):
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
     topic: Topic
-    questions: Annotated[list[Line], Field(min_length=1, max_length=100)] = Field(description="Other ways citizens ask it.")
-    sources: Annotated[list[Url], Field(min_length=1, max_length=20)] = Field(description="http(s) URLs, the first one is cited.")
+    questions: Annotated[list[Line], Field(min_length=1, max_length=100)] = Field(
+        description="Other ways citizens ask it."
+    )
+    sources: Annotated[list[Url], Field(min_length=1, max_length=20)] = Field(
+        description="http(s) URLs, the first one is cited."
+    )
     reviewed: dt.date
-    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=12000)] = Field(
+    body: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=12000)
+    ] = Field(
         description="Markdown answer; no raw HTML, only http(s)/mailto/tel links. A procedure's body has "
-                    "a lead paragraph and named `##` sections (docs/planning/procedure_format.md)."
+        "a lead paragraph and named `##` sections (docs/planning/procedure_format.md)."
     )
     kind: DocumentKind = DocumentKind.FAQ
     procedure_code: Annotated[str, StringConstraints(max_length=32)] | None = None
@@ -65,7 +71,9 @@ class DocumentCreate(DocumentFields):
 
 
 class DocumentUpdate(DocumentFields):
-    version: Version = Field(description="The version this edit started from; a stale one gets 409.")
+    version: Version = Field(
+        description="The version this edit started from; a stale one gets 409."
+    )
 
 
 class VersionRef(AdminRequest):
@@ -93,9 +101,17 @@ class DocumentSummary(BaseModel):
     def of(cls, record: DocumentRecord, stale_days: int) -> "DocumentSummary":
         head = record.head
         return cls(
-            id=head.id, title=head.title, topic=Topic(head.topic), status=head.status, deleted=head.deleted,  # type: ignore[arg-type]
-            version=head.version, published_version=head.published_version, reviewed=head.reviewed,
-            stale=is_stale(head.reviewed, stale_days), updated_at=head.updated_at, updated_by=head.updated_by,
+            id=head.id,
+            title=head.title,
+            topic=Topic(head.topic),
+            status=head.status,  # type: ignore[arg-type]
+            deleted=head.deleted,
+            version=head.version,
+            published_version=head.published_version,
+            reviewed=head.reviewed,
+            stale=is_stale(head.reviewed, stale_days),
+            updated_at=head.updated_at,
+            updated_by=head.updated_by,
         )
 
 
@@ -123,9 +139,13 @@ class DocumentDetail(DocumentSummary):
         procedure = {name: getattr(document, name) for name in PROCEDURE_FIELDS}
         procedure["portal_url"] = str(document.portal_url) if document.portal_url else None
         return cls(
-            **DocumentSummary.of(record, stale_days).model_dump(), questions=list(document.questions),
-            sources=[str(s) for s in document.sources], body=document.body, source=record.source,
-            kind=document.kind, **procedure,
+            **DocumentSummary.of(record, stale_days).model_dump(),
+            questions=list(document.questions),
+            sources=[str(s) for s in document.sources],
+            body=document.body,
+            source=record.source,
+            kind=document.kind,
+            **procedure,
         )
 
 
@@ -138,8 +158,13 @@ class RevisionView(BaseModel):
 
     @classmethod
     def of(cls, revision: DocumentRevision) -> "RevisionView":
-        return cls(version=revision.version, action=revision.action, author=revision.author,
-                   created_at=revision.created_at, content_hash=revision.content_hash)
+        return cls(
+            version=revision.version,
+            action=revision.action,
+            author=revision.author,
+            created_at=revision.created_at,
+            content_hash=revision.content_hash,
+        )
 
 
 class RevisionDetail(RevisionView):
@@ -216,9 +241,12 @@ class LoginResponse(BaseModel):
     expires_at: dt.datetime
     username: str
     role: Literal["editor", "viewer"]
-    csrf_token: str = Field(description=(
-        "The session's anti-forgery token: the admin page's scripts send it as X-CSRF-Token on writes they "
-        "authenticate with the page's cookie. The API login sets no cookie: a bearer token needs none."))
+    csrf_token: str = Field(
+        description=(
+            "The session's anti-forgery token: the admin page's scripts send it as X-CSRF-Token on writes they "
+            "authenticate with the page's cookie. The API login sets no cookie: a bearer token needs none."
+        )
+    )
 
 
 class MeResponse(BaseModel):
@@ -229,9 +257,13 @@ class MeResponse(BaseModel):
 class UnansweredIntake(AdminRequest):
     """Sent by the action server when a question ended in a fallback or a 👎."""
 
-    conversation_id: Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN,
-                                                      max_length=CONVERSATION_ID_MAX_CHARS)]
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
+    conversation_id: Annotated[
+        str,
+        StringConstraints(pattern=CONVERSATION_ID_PATTERN, max_length=CONVERSATION_ID_MAX_CHARS),
+    ]
+    question: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)
+    ]
     reason: Literal["fallback", "thumbs_down"]
     document_id: DocumentId | None = None
 
@@ -267,7 +299,9 @@ QuestionIds = Annotated[list[RowId], Field(min_length=1, max_length=500)]
 
 class ResolveRequest(AdminRequest):
     ids: QuestionIds
-    document_id: DocumentId | None = Field(default=None, description="The document that now answers them.")
+    document_id: DocumentId | None = Field(
+        default=None, description="The document that now answers them."
+    )
 
 
 class AddWordingRequest(AdminRequest):
@@ -297,11 +331,16 @@ class PeriodView(BaseModel):
 
 
 class StatusShareView(BaseModel):
-    status: ChartStatus = Field(description=(
-        "A turn status of the response contract (shared/contract.py); those the dashboard does not show "
-        "one by one (small talk, forms, ratings, messages not processed) count as 'other'."))
+    status: ChartStatus = Field(
+        description=(
+            "A turn status of the response contract (shared/contract.py); those the dashboard does not show "
+            "one by one (small talk, forms, ratings, messages not processed) count as 'other'."
+        )
+    )
     count: int
-    share: float = Field(description="Per cent, one decimal; the shares of a day add up to 100 (all 0 without turns).")
+    share: float = Field(
+        description="Per cent, one decimal; the shares of a day add up to 100 (all 0 without turns)."
+    )
 
 
 class DayView(BaseModel):
@@ -331,6 +370,8 @@ class DashboardView(BaseModel):
     statuses: list[StatusShareView]
     days: list[DayView]
     top_documents: list[DocumentAnswersView]
-    feedback: list[DocumentFeedback] = Field(description="👍/👎 per document within the period, most 👎 first.")
+    feedback: list[DocumentFeedback] = Field(
+        description="👍/👎 per document within the period, most 👎 first."
+    )
     unanswered: list[UnansweredCountView]
     handoffs: HandoffFigures

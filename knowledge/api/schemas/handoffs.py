@@ -11,8 +11,12 @@ from shared.contract import MAX_STAFF_MESSAGE_CHARS
 MAX_REPLY_CHARS = MAX_STAFF_MESSAGE_CHARS
 # A display name is what the citizen sees beside "Cán bộ hỗ trợ": a first name or a number,
 # never a full name by default, and never markup.
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
-                                               pattern=r"^[^<>{}\[\]\\/`]+$")]
+DisplayName = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^<>{}\[\]\\/`]+$"
+    ),
+]
 
 
 class DisplayNameRequest(AdminRequest):
@@ -20,7 +24,9 @@ class DisplayNameRequest(AdminRequest):
 
 
 class StaffReply(AdminRequest):
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REPLY_CHARS)]
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REPLY_CHARS)
+    ]
 
 
 class TranscriptLine(BaseModel):
@@ -54,12 +60,18 @@ class HandoffView(BaseModel):
     label: str = Field(description="What staff call the citizen, e.g. 'Người dân #12'.")
     created_at: dt.datetime
     status: Literal["waiting", "claimed", "closed", "abandoned"]
-    live: bool = Field(description="A person could take it when it was asked (else it was left out of hours).")
+    live: bool = Field(
+        description="A person could take it when it was asked (else it was left out of hours)."
+    )
     reason: str
-    waiting_seconds: int = Field(description="From the request until a staff member claimed it (or until now).")
+    waiting_seconds: int = Field(
+        description="From the request until a staff member claimed it (or until now)."
+    )
     claimed_by: str | None = Field(description="Display name, else username, of who holds it.")
     mine: bool
-    citizen_present: bool = Field(description="The citizen's widget is connected (never true on REST).")
+    citizen_present: bool = Field(
+        description="The citizen's widget is connected (never true on REST)."
+    )
     helpful: bool | None
     last_document: LastDocument | None
     transcript: list[TranscriptLine]
@@ -71,8 +83,9 @@ class HandoffDesk(BaseModel):
     office_hours: str
     staff_online: int
     display_name: str | None = Field(description="The caller's display name shown to citizens.")
-    status: DeskView = Field(description="The view listed: open (waiting or claimed; the inbox's default) "
-                                         "or one status.")
+    status: DeskView = Field(
+        description="The view listed: open (waiting or claimed; the inbox's default) or one status."
+    )
     page: int
     per_page: int
     total: int = Field(description="Requests in the view over all pages.")
@@ -81,5 +94,9 @@ class HandoffDesk(BaseModel):
 
 class StaffMessageSent(BaseModel):
     id: int
-    text: str = Field(description="As stored and sent: personal data and secrets masked, as in citizens' texts.")
-    delivered: bool = Field(description="False: the citizen's widget is not connected; it gets it on return.")
+    text: str = Field(
+        description="As stored and sent: personal data and secrets masked, as in citizens' texts."
+    )
+    delivered: bool = Field(
+        description="False: the citizen's widget is not connected; it gets it on return."
+    )

@@ -3,18 +3,38 @@
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+)
 
+from knowledge.documents.model import DOCUMENT_ID_PATTERN, DocumentKind, KnowledgeDocument, Topic
+from knowledge.documents.procedures import (
+    Authority,
+    FilingChannel,
+    OnlineLevel,
+    SectionKey,
+    heading_of,
+)
+from knowledge.retrieval.search import DocumentHit, RankingMode, SearchStatus
 from shared import contract
 from shared.contract import (
-    CLIENT_KEY_PATTERN, CONVERSATION_ID_MAX_CHARS, CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS)
-from knowledge.documents.procedures import Authority, FilingChannel, OnlineLevel, SectionKey, heading_of
-from knowledge.documents.model import DOCUMENT_ID_PATTERN, DocumentKind, KnowledgeDocument, Topic
-from knowledge.retrieval.search import DocumentHit, RankingMode, SearchStatus
+    CLIENT_KEY_PATTERN,
+    CONVERSATION_ID_MAX_CHARS,
+    CONVERSATION_ID_PATTERN,
+    MAX_MESSAGE_CHARS,
+)
 
 MAX_QUERY_CHARS = MAX_MESSAGE_CHARS
 
-QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)]
+QueryText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)
+]
 
 
 class SearchRequest(BaseModel):
@@ -23,10 +43,20 @@ class SearchRequest(BaseModel):
     query: QueryText = Field(description="The citizen's question, with or without diacritics.")
     top_k: Annotated[StrictInt, Field(ge=1, le=10)] = 3
     mode: RankingMode = RankingMode.HYBRID
-    kind: DocumentKind | None = Field(default=None, description="Only documents of this kind (e.g. procedure).")
-    context_document: Annotated[str | None, Field(pattern=DOCUMENT_ID_PATTERN, max_length=80, description=(
-        "The document the conversation last answered from: a follow-up without a subject of its own "
-        "(\"còn lệ phí thì sao?\") is answered from that procedure's matching section."))] = None
+    kind: DocumentKind | None = Field(
+        default=None, description="Only documents of this kind (e.g. procedure)."
+    )
+    context_document: Annotated[
+        str | None,
+        Field(
+            pattern=DOCUMENT_ID_PATTERN,
+            max_length=80,
+            description=(
+                "The document the conversation last answered from: a follow-up without a subject of its own "
+                '("còn lệ phí thì sao?") is answered from that procedure\'s matching section.'
+            ),
+        ),
+    ] = None
 
 
 class SourceRef(BaseModel):
@@ -75,13 +105,19 @@ class ProcedureView(BaseModel):
 
     @classmethod
     def of_procedure(cls, document: KnowledgeDocument) -> "ProcedureView":
-        return cls(authority=document.authority, online=document.online,  # type: ignore[arg-type]
-                   file_online_at=document.file_online_at or [], portal_url=str(document.portal_url),
-                   procedure_code=document.procedure_code)
+        return cls(
+            authority=document.authority,  # type: ignore[arg-type]
+            online=document.online,  # type: ignore[arg-type]
+            file_online_at=document.file_online_at or [],
+            portal_url=str(document.portal_url),
+            procedure_code=document.procedure_code,
+        )
 
 
 class DocumentView(SourceRef):
-    answer: str = Field(description="The Markdown answer body (of a search hit on a procedure: its section).")
+    answer: str = Field(
+        description="The Markdown answer body (of a search hit on a procedure: its section)."
+    )
     sources: list[str]
     kind: DocumentKind = DocumentKind.FAQ
     procedure: ProcedureView | None = None
@@ -95,9 +131,14 @@ class PublishedDocument(DocumentView):
     @classmethod
     def of_document(cls, document: KnowledgeDocument) -> "PublishedDocument":
         return cls(
-            **SourceRef.of(document).model_dump(), answer=document.body, sources=[str(s) for s in document.sources],
-            kind=document.kind, procedure=ProcedureView.of(document),
-            sections=[SectionText(key=s.key, heading=s.heading, text=s.text) for s in document.sections],
+            **SourceRef.of(document).model_dump(),
+            answer=document.body,
+            sources=[str(s) for s in document.sources],
+            kind=document.kind,
+            procedure=ProcedureView.of(document),
+            sections=[
+                SectionText(key=s.key, heading=s.heading, text=s.text) for s in document.sections
+            ],
         )
 
 
@@ -105,9 +146,13 @@ class SearchHit(DocumentView):
     score: float
     dense_score: float
     lexical_score: float
-    section: SectionView | None = Field(default=None, description="The section `answer` holds (procedures).")
+    section: SectionView | None = Field(
+        default=None, description="The section `answer` holds (procedures)."
+    )
     missing_section: SectionView | None = Field(
-        default=None, description="Asked for but not in the document: say so, point to `procedure.portal_url`.")
+        default=None,
+        description="Asked for but not in the document: say so, point to `procedure.portal_url`.",
+    )
 
     @classmethod
     def of_hit(cls, hit: DocumentHit) -> "SearchHit":
@@ -121,9 +166,14 @@ class SearchHit(DocumentView):
             lexical_score=hit.lexical_score,
             kind=document.kind,
             procedure=ProcedureView.of(document),
-            section=SectionView(key=hit.section.key, heading=hit.section.heading) if hit.section else None,
-            missing_section=(SectionView(key=hit.missing_section, heading=heading_of(hit.missing_section))
-                             if hit.missing_section else None),
+            section=SectionView(key=hit.section.key, heading=hit.section.heading)
+            if hit.section
+            else None,
+            missing_section=(
+                SectionView(key=hit.missing_section, heading=heading_of(hit.missing_section))
+                if hit.missing_section
+                else None
+            ),
         )
 
 
@@ -141,7 +191,9 @@ class NamedProcedureView(SourceRef):
 
 class NamedResponse(BaseModel):
     procedures: list[NamedProcedureView] = Field(description="Most specific first.")
-    chosen: str | None = Field(description="The id of the one most specific procedure, if exactly one is.")
+    chosen: str | None = Field(
+        description="The id of the one most specific procedure, if exactly one is."
+    )
 
 
 class SearchResponse(BaseModel):
@@ -160,15 +212,18 @@ class HealthResponse(BaseModel):
 
 
 # The records contract's rule (shared/contract.py), as the chat channels apply it.
-ConversationId = Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN,
-                                                  max_length=CONVERSATION_ID_MAX_CHARS)]
+ConversationId = Annotated[
+    str, StringConstraints(pattern=CONVERSATION_ID_PATTERN, max_length=CONVERSATION_ID_MAX_CHARS)
+]
 
 
 class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     conversation_id: ConversationId
-    document_id: Annotated[str | None, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)] = None
+    document_id: Annotated[
+        str | None, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)
+    ] = None
     helpful: StrictBool
     question: Annotated[str | None, Field(max_length=MAX_QUERY_CHARS)] = None
 
@@ -181,7 +236,9 @@ class TranscriptTurn(BaseModel):
 
 
 # A keyed hash of the citizen's address, which the chat channels put in each message's metadata.
-ClientKey = Annotated[str, StringConstraints(pattern=CLIENT_KEY_PATTERN, max_length=64, to_lower=True)]
+ClientKey = Annotated[
+    str, StringConstraints(pattern=CLIENT_KEY_PATTERN, max_length=64, to_lower=True)
+]
 ChannelName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.-]{1,32}$")]
 
 
@@ -191,14 +248,30 @@ class HandoffRequest(BaseModel):
     conversation_id: ConversationId
     reason: Literal["requested", "repeated_fallback"]
     transcript: Annotated[list[TranscriptTurn], Field(max_length=200)]
-    last_document_id: Annotated[str | None, Field(pattern=DOCUMENT_ID_PATTERN, max_length=80, description=(
-        "The document the bot last answered from, for the staff member who takes over."))] = None
-    channel: ChannelName | None = Field(default=None, description=(
-        "The Rasa input channel. Only socketio reports whether the widget is connected; on any other "
-        "(or none) the request is abandoned when the citizen has not written for KB_HANDOFF_ABANDON_MINUTES."))
-    client_key: ClientKey | None = Field(default=None, description=(
-        "Keyed hash of the citizen's address (16-64 hex characters, from the chat channel): at most "
-        "KB_HANDOFF_OPEN_PER_ADDRESS open requests per key, else 429. Never the address itself."))
+    last_document_id: Annotated[
+        str | None,
+        Field(
+            pattern=DOCUMENT_ID_PATTERN,
+            max_length=80,
+            description=(
+                "The document the bot last answered from, for the staff member who takes over."
+            ),
+        ),
+    ] = None
+    channel: ChannelName | None = Field(
+        default=None,
+        description=(
+            "The Rasa input channel. Only socketio reports whether the widget is connected; on any other "
+            "(or none) the request is abandoned when the citizen has not written for KB_HANDOFF_ABANDON_MINUTES."
+        ),
+    )
+    client_key: ClientKey | None = Field(
+        default=None,
+        description=(
+            "Keyed hash of the citizen's address (16-64 hex characters, from the chat channel): at most "
+            "KB_HANDOFF_OPEN_PER_ADDRESS open requests per key, else 429. Never the address itself."
+        ),
+    )
 
 
 class HandoffOpened(BaseModel):
@@ -206,12 +279,20 @@ class HandoffOpened(BaseModel):
 
     id: int
     live: bool = Field(description="A staff member is online within office hours.")
-    next_opening: dt.datetime | None = Field(description="Vietnam time; null when live or nothing is configured.")
-    next_opening_text: str = Field(description="As the citizen is told, e.g. '07:30 thứ Năm, 03/12/2026'.")
-    office_hours: str = Field(description="e.g. 'thứ Hai đến thứ Sáu, 07:30–11:30 và 13:30–17:00, trừ ngày lễ'.")
+    next_opening: dt.datetime | None = Field(
+        description="Vietnam time; null when live or nothing is configured."
+    )
+    next_opening_text: str = Field(
+        description="As the citizen is told, e.g. '07:30 thứ Năm, 03/12/2026'."
+    )
+    office_hours: str = Field(
+        description="e.g. 'thứ Hai đến thứ Sáu, 07:30–11:30 và 13:30–17:00, trừ ngày lễ'."
+    )
 
 
-LiveText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)]
+LiveText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)
+]
 
 
 class CitizenLiveMessage(BaseModel):
@@ -225,7 +306,9 @@ class CitizenLiveMessage(BaseModel):
 
 class LiveMessageStored(BaseModel):
     id: int
-    claimed: bool = Field(description="A staff member holds the conversation (else the message waits for one).")
+    claimed: bool = Field(
+        description="A staff member holds the conversation (else the message waits for one)."
+    )
 
 
 class CitizenPresence(BaseModel):
@@ -252,7 +335,9 @@ class DeliveredMessages(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     conversation_id: ConversationId
-    ids: Annotated[list[Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]], Field(min_length=1, max_length=200)]
+    ids: Annotated[
+        list[Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]], Field(min_length=1, max_length=200)
+    ]
 
 
 class HandoffRating(BaseModel):
@@ -280,9 +365,17 @@ class TurnStatus(BaseModel):
 
     conversation_id: ConversationId
     status: contract.TurnStatus
-    document_id: Annotated[str | None, Field(pattern=DOCUMENT_ID_PATTERN, max_length=80, description=(
-        "The first source of an answer; null otherwise."))] = None
-    at: AwareDatetime = Field(description="When the bot sent it, with an offset: 2026-12-01T16:59:00Z.")
+    document_id: Annotated[
+        str | None,
+        Field(
+            pattern=DOCUMENT_ID_PATTERN,
+            max_length=80,
+            description=("The first source of an answer; null otherwise."),
+        ),
+    ] = None
+    at: AwareDatetime = Field(
+        description="When the bot sent it, with an offset: 2026-12-01T16:59:00Z."
+    )
 
 
 class TurnBatch(BaseModel):

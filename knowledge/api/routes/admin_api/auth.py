@@ -7,32 +7,42 @@ form has its own guard, knowledge/api/login_form.py). Logout also ends a page se
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
-from knowledge.platform import accounts, messages
 from knowledge.api.body_limit import DocumentSizedRoute
-from knowledge.api.schemas.admin import LoginRequest, LoginResponse, MeResponse
-from knowledge.platform.security import csrf_token
 from knowledge.api.deps import SESSION_COOKIE, Admin, Viewer, client_address
+from knowledge.api.schemas.admin import LoginRequest, LoginResponse, MeResponse
+from knowledge.platform import accounts, messages
+from knowledge.platform.security import csrf_token
 
 router = APIRouter(prefix="/admin/api", tags=["admin: accounts"], route_class=DocumentSizedRoute)
 
 
 @router.post(
-    "/login", response_model=LoginResponse,
-    responses={401: {"description": "Wrong username or password"}, 429: {"description": "Too many wrong passwords"}},
+    "/login",
+    response_model=LoginResponse,
+    responses={
+        401: {"description": "Wrong username or password"},
+        429: {"description": "Too many wrong passwords"},
+    },
 )
 def login(body: LoginRequest, request: Request, admin: Admin) -> LoginResponse:
     """A bearer token; wrong passwords lock the name for a while."""
-    result = accounts.login(admin.db, admin.settings, body.username, body.password, client_address(request))
+    result = accounts.login(
+        admin.db, admin.settings, body.username, body.password, client_address(request)
+    )
     if result.retry_after:
         raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, detail=result.refusal,
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=result.refusal,
             headers={"Retry-After": str(result.retry_after)},
         )
     if result.principal is None or result.expires_at is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=messages.LOGIN_FAILED)
     return LoginResponse(
-        token=result.principal.token, expires_at=result.expires_at, username=result.principal.username,
-        role=result.principal.role.value, csrf_token=csrf_token(result.principal.token),
+        token=result.principal.token,
+        expires_at=result.expires_at,
+        username=result.principal.username,
+        role=result.principal.role.value,
+        csrf_token=csrf_token(result.principal.token),
     )
 
 

@@ -4,12 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from knowledge.platform import audit
-
-from knowledge.records import unanswered
-from knowledge.content import document_store as store
 from knowledge.api.body_limit import DocumentSizedRoute
-from knowledge.records.reports import DocumentFeedback, StaleDocument, feedback_report, stale_report
+from knowledge.api.deps import Admin, Editor, Service, Viewer
+from knowledge.api.errors import ERRORS, WRITE_ERRORS
 from knowledge.api.schemas.admin import (
     MAX_OFFSET,
     AddWordingRequest,
@@ -19,11 +16,15 @@ from knowledge.api.schemas.admin import (
     ResolveResult,
     UnansweredReport,
 )
-from knowledge.api.deps import Admin, Editor, Service, Viewer
-from knowledge.api.errors import ERRORS, WRITE_ERRORS
 from knowledge.api.views import unanswered_report
+from knowledge.content import document_store as store
+from knowledge.platform import audit
+from knowledge.records import unanswered
+from knowledge.records.reports import DocumentFeedback, StaleDocument, feedback_report, stale_report
 
-router = APIRouter(prefix="/admin/api", tags=["admin: unanswered and reports"], route_class=DocumentSizedRoute)
+router = APIRouter(
+    prefix="/admin/api", tags=["admin: unanswered and reports"], route_class=DocumentSizedRoute
+)
 
 
 @router.get("/unanswered", response_model=UnansweredReport, responses=ERRORS)
@@ -41,7 +42,11 @@ def resolve(body: ResolveRequest, admin: Admin, editor: Editor) -> ResolveResult
     with admin.db.write() as session:
         if body.document_id:
             store.get_document(session, body.document_id)
-        return ResolveResult(resolved=unanswered.resolve_questions(session, body.ids, editor.username, body.document_id))
+        return ResolveResult(
+            resolved=unanswered.resolve_questions(
+                session, body.ids, editor.username, body.document_id
+            )
+        )
 
 
 @router.post("/unanswered/add-to-document", response_model=DocumentDetail, responses=WRITE_ERRORS)
@@ -50,7 +55,9 @@ def add_wording(body: AddWordingRequest, admin: Admin, editor: Editor) -> Docume
     with admin.db.write() as session:
         unanswered.add_wording(session, body.ids, body.document_id, body.version, editor.username)
     with admin.db.read() as session:
-        return DocumentDetail.of_record(store.get_document(session, body.document_id), admin.settings.admin_stale_days)
+        return DocumentDetail.of_record(
+            store.get_document(session, body.document_id), admin.settings.admin_stale_days
+        )
 
 
 @router.get("/reports/feedback", response_model=list[DocumentFeedback], responses=ERRORS)
@@ -68,8 +75,13 @@ def stale(admin: Admin, service: Service, _: Viewer) -> list[StaleDocument]:
 
 @router.get("/audit", response_model=list[AuditRow], responses=ERRORS)
 def audit_log(
-    admin: Admin, _: Viewer,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    admin: Admin,
+    _: Viewer,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[AuditRow]:
     with admin.db.read() as session:
-        return [AuditRow.model_validate(e, from_attributes=True) for e in audit.recent(session, limit, offset)]
+        return [
+            AuditRow.model_validate(e, from_attributes=True)
+            for e in audit.recent(session, limit, offset)
+        ]

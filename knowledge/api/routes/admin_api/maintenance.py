@@ -3,9 +3,9 @@
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from knowledge.platform import audit
 from knowledge.api.deps import Admin, Editor, Viewer
 from knowledge.content.maintenance import MaintenanceState, read_state, write_state
+from knowledge.platform import audit
 
 router = APIRouter(prefix="/admin/api", tags=["admin: maintenance"])
 
@@ -24,5 +24,11 @@ def get_maintenance(admin: Admin, _: Viewer) -> MaintenanceState:
 def set_maintenance(request: MaintenanceRequest, admin: Admin, editor: Editor) -> MaintenanceState:
     with admin.db.write() as session:
         state = write_state(admin.settings, request.enabled, request.message, editor.username)
-        audit.record(session, editor.username, "maintenance", "on" if request.enabled else "off", message=state.message)
+        audit.record(
+            session,
+            editor.username,
+            "maintenance",
+            "on" if request.enabled else "off",
+            message=state.message,
+        )
     return state

@@ -6,7 +6,14 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from knowledge.api.body_limit import DocumentSizedRoute
-from knowledge.api.deps import SESSION_COOKIE, Admin, Staff, check_csrf, client_address, set_session_cookie
+from knowledge.api.deps import (
+    SESSION_COOKIE,
+    Admin,
+    Staff,
+    check_csrf,
+    client_address,
+    set_session_cookie,
+)
 from knowledge.api.login_form import LOGIN_COOKIE, LOGIN_PATH, genuine_login_post, login_page
 from knowledge.api.pages import Csrf, redirect
 from knowledge.platform import accounts, messages
@@ -25,16 +32,24 @@ def login_form(request: Request, admin: Admin) -> HTMLResponse:
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, admin: Admin, username: Annotated[str, Form(max_length=64)],
-          password: Annotated[str, Form(max_length=1024)],
-          login_token: Annotated[str, Form(max_length=128)] = "") -> Response:
+def login(
+    request: Request,
+    admin: Admin,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    login_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
     """Only our own form, from this site, may log a browser in (knowledge/api/login_form.py)."""
     if not genuine_login_post(request, login_token):
         return login_page(request, admin.settings, status.HTTP_403_FORBIDDEN, forged=True)
     result = accounts.login(admin.db, admin.settings, username, password, client_address(request))
     if result.principal is None:
         error = result.refusal or messages.LOGIN_FAILED
-        code = status.HTTP_429_TOO_MANY_REQUESTS if result.retry_after else status.HTTP_401_UNAUTHORIZED
+        code = (
+            status.HTTP_429_TOO_MANY_REQUESTS
+            if result.retry_after
+            else status.HTTP_401_UNAUTHORIZED
+        )
         return login_page(request, admin.settings, code, error=error, username=username)
     response = redirect("/admin/documents")
     set_session_cookie(response, admin, result.principal.token)

@@ -1,7 +1,6 @@
 """The staff's page: publishing what was saved, and loading the repository's documents into an
 empty database."""
 
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 

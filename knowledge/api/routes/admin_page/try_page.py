@@ -12,8 +12,11 @@ from knowledge.api.views import try_question
 from knowledge.retrieval.search import SearchStatus
 
 router = APIRouter(prefix="/admin", include_in_schema=False, route_class=DocumentSizedRoute)
-VERDICTS = {SearchStatus.ANSWER: "trả lời", SearchStatus.CLARIFY: "hỏi lại để người dân chọn",
-            SearchStatus.NO_ANSWER: "chưa trả lời được"}
+VERDICTS = {
+    SearchStatus.ANSWER: "trả lời",
+    SearchStatus.CLARIFY: "hỏi lại để người dân chọn",
+    SearchStatus.NO_ANSWER: "chưa trả lời được",
+}
 
 
 @router.get("/try", response_class=HTMLResponse)
@@ -22,13 +25,20 @@ def try_page(request: Request, principal: Staff) -> HTMLResponse:
 
 
 @router.post("/try", response_class=HTMLResponse)
-def try_asked(request: Request, service: Service, principal: Staff, csrf: Csrf,
-              q: Annotated[str, Form(max_length=1000)] = "") -> HTMLResponse:
+def try_asked(
+    request: Request,
+    service: Service,
+    principal: Staff,
+    csrf: Csrf,
+    q: Annotated[str, Form(max_length=1000)] = "",
+) -> HTMLResponse:
     """Posted, not in the URL: staff paste citizens' questions (ID numbers and all), and a URL
     ends up in access logs, proxies and the browser's history."""
     check_csrf(principal, csrf)
     result = None
     if q.strip():
         s = service.settings
-        result = try_question(service.searcher, q.strip(), 5, s.answer_threshold, s.clarify_threshold)
+        result = try_question(
+            service.searcher, q.strip(), 5, s.answer_threshold, s.clarify_threshold
+        )
     return render(request, "try.html", principal, q=q, result=result, verdicts=VERDICTS)

@@ -6,15 +6,13 @@ cannot use up another citizen's (knowledge/api/deps.py RecordWriters)."""
 
 from fastapi import APIRouter, HTTPException, Request, status
 
-from shared import contract
-from knowledge.desk import live_handoff
-
-from knowledge.records import citizen_records, turn_log
-from knowledge.platform.local_time import in_vietnam
-from knowledge.platform.models import HandoffStatus, utc_now
-from knowledge.desk.office_hours import OfficeHours, opening_text
 from knowledge.api.body_limit import RecordSizedRoute
-from knowledge.api.deps import RecordWriter, within_handoff_limits, within_record_limits, within_turn_batch_limits
+from knowledge.api.deps import (
+    RecordWriter,
+    within_handoff_limits,
+    within_record_limits,
+    within_turn_batch_limits,
+)
 from knowledge.api.errors import Responses
 from knowledge.api.schemas.admin import UnansweredIntake
 from knowledge.api.schemas.public import (
@@ -33,27 +31,52 @@ from knowledge.api.schemas.public import (
     TurnsStored,
     Updated,
 )
+from knowledge.desk import live_handoff
+from knowledge.desk.office_hours import OfficeHours, opening_text
+from knowledge.platform.local_time import in_vietnam
+from knowledge.platform.models import HandoffStatus, utc_now
+from knowledge.records import citizen_records, turn_log
+from shared import contract
 
 router = APIRouter(tags=["conversations"], route_class=RecordSizedRoute)
-REFUSALS: Responses = {401: {"description": "Not the action server (X-Records-Token)"}, 413: {"description": "Too large"},
-            429: {"description": "Too many records"}}
-HANDOFF_REFUSALS: Responses = {**REFUSALS, 429: {"description": (
-    "Too many requests from this conversation, or its client address already has KB_HANDOFF_OPEN_PER_ADDRESS "
-    "open requests (detail.reason = open_per_address)")}}
+REFUSALS: Responses = {
+    401: {"description": "Not the action server (X-Records-Token)"},
+    413: {"description": "Too large"},
+    429: {"description": "Too many records"},
+}
+HANDOFF_REFUSALS: Responses = {
+    **REFUSALS,
+    429: {
+        "description": (
+            "Too many requests from this conversation, or its client address already has KB_HANDOFF_OPEN_PER_ADDRESS "
+            "open requests (detail.reason = open_per_address)"
+        )
+    },
+}
 
 
-@router.post(contract.FEEDBACK_PATH, response_model=RecordCreated, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
+@router.post(
+    contract.FEEDBACK_PATH,
+    response_model=RecordCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses=REFUSALS,
+)
 def record_feedback(body: FeedbackRequest, request: Request, admin: RecordWriter) -> RecordCreated:
     """A 👍/👎 on an answer, kept with the document it came from."""
     within_record_limits(request, body.conversation_id)
     with admin.db.quick_write() as session:
-        record_id = citizen_records.add_feedback(session, body.conversation_id, body.document_id,
-                                                 body.helpful, body.question)
+        record_id = citizen_records.add_feedback(
+            session, body.conversation_id, body.document_id, body.helpful, body.question
+        )
     return RecordCreated(id=record_id)
 
 
-@router.post(contract.HANDOFFS_PATH, response_model=HandoffOpened, status_code=status.HTTP_201_CREATED,
-             responses=HANDOFF_REFUSALS)
+@router.post(
+    contract.HANDOFFS_PATH,
+    response_model=HandoffOpened,
+    status_code=status.HTTP_201_CREATED,
+    responses=HANDOFF_REFUSALS,
+)
 def record_handoff(body: HandoffRequest, request: Request, admin: RecordWriter) -> HandoffOpened:
     """A conversation handed over to a person, with its (masked) transcript: on the staff's
     desk, taken live if someone is online in office hours, else read when the office opens.
@@ -67,25 +90,48 @@ def record_handoff(body: HandoffRequest, request: Request, admin: RecordWriter) 
     try:
         with admin.db.quick_write() as session:
             opening = live_handoff.open_request(
-                session, office, settings.staff_online_seconds, body.conversation_id, body.reason, transcript,
-                body.last_document_id, utc_now(), channel=body.channel, client_key=body.client_key,
-                open_per_address=settings.handoff_open_per_address)
+                session,
+                office,
+                settings.staff_online_seconds,
+                body.conversation_id,
+                body.reason,
+                transcript,
+                body.last_document_id,
+                utc_now(),
+                channel=body.channel,
+                client_key=body.client_key,
+                open_per_address=settings.handoff_open_per_address,
+            )
     except live_handoff.TooManyOpenRequests as refused:
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
-                            detail={"message": refused.message, "reason": "open_per_address"}) from refused
-    return HandoffOpened(id=opening.id, live=opening.live,
-                         next_opening=in_vietnam(opening.next_opening) if opening.next_opening else None,
-                         next_opening_text=opening_text(opening.next_opening), office_hours=office.describe())
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail={"message": refused.message, "reason": "open_per_address"},
+        ) from refused
+    return HandoffOpened(
+        id=opening.id,
+        live=opening.live,
+        next_opening=in_vietnam(opening.next_opening) if opening.next_opening else None,
+        next_opening_text=opening_text(opening.next_opening),
+        office_hours=office.describe(),
+    )
 
 
-@router.post(contract.LIVE_MESSAGES_PATH, response_model=LiveMessageStored, status_code=status.HTTP_201_CREATED,
-             responses={**REFUSALS, 404: {"description": "No open handoff in this conversation"}})
-def citizen_live_message(body: CitizenLiveMessage, request: Request, admin: RecordWriter) -> LiveMessageStored:
+@router.post(
+    contract.LIVE_MESSAGES_PATH,
+    response_model=LiveMessageStored,
+    status_code=status.HTTP_201_CREATED,
+    responses={**REFUSALS, 404: {"description": "No open handoff in this conversation"}},
+)
+def citizen_live_message(
+    body: CitizenLiveMessage, request: Request, admin: RecordWriter
+) -> LiveMessageStored:
     """What a citizen writes while the conversation is handed over (the bot is silent)."""
     within_record_limits(request, body.conversation_id)
     with admin.db.quick_write() as session:
         message = live_handoff.citizen_message(session, body.conversation_id, body.text, utc_now())
-        claimed = live_handoff.get(session, message.handoff_id).status == HandoffStatus.CLAIMED.value
+        claimed = (
+            live_handoff.get(session, message.handoff_id).status == HandoffStatus.CLAIMED.value
+        )
         return LiveMessageStored(id=message.id, claimed=claimed)
 
 
@@ -94,8 +140,14 @@ def citizen_presence(body: CitizenPresence, admin: RecordWriter) -> PendingMessa
     """The citizen's widget connected or left: on connection, the staff messages it missed."""
     with admin.db.quick_write() as session:
         rows = live_handoff.citizen_presence(session, body.conversation_id, body.present, utc_now())
-        return PendingMessages(messages=[StaffMessageOut(id=m.id, text=m.text, staff_name=m.staff_name,
-                                                         created_at=m.created_at) for m in rows])
+        return PendingMessages(
+            messages=[
+                StaffMessageOut(
+                    id=m.id, text=m.text, staff_name=m.staff_name, created_at=m.created_at
+                )
+                for m in rows
+            ]
+        )
 
 
 @router.post(contract.LIVE_DELIVERED_PATH, response_model=Updated, responses=REFUSALS)
@@ -112,18 +164,35 @@ def handoff_rating(body: HandoffRating, request: Request, admin: RecordWriter) -
         return Updated(updated=int(live_handoff.rate(session, body.conversation_id, body.helpful)))
 
 
-@router.post(contract.UNANSWERED_PATH, response_model=RecordCreated, status_code=status.HTTP_201_CREATED, responses=REFUSALS)
-def record_unanswered(body: UnansweredIntake, request: Request, admin: RecordWriter) -> RecordCreated:
+@router.post(
+    contract.UNANSWERED_PATH,
+    response_model=RecordCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses=REFUSALS,
+)
+def record_unanswered(
+    body: UnansweredIntake, request: Request, admin: RecordWriter
+) -> RecordCreated:
     """Stored masked (ID and phone numbers, secrets) for the staff's unanswered-questions queue."""
     within_record_limits(request, body.conversation_id)
     with admin.db.quick_write() as session:
-        record_id = citizen_records.add_unanswered(session, body.conversation_id, body.question, body.reason,
-                                                   body.document_id)
+        record_id = citizen_records.add_unanswered(
+            session, body.conversation_id, body.question, body.reason, body.document_id
+        )
     return RecordCreated(id=record_id)
 
 
-@router.post(contract.TURNS_PATH, response_model=TurnsStored, status_code=status.HTTP_201_CREATED, responses={
-    **REFUSALS, 422: {"description": "A bad turn, or a time a day ahead or older than retention keeps: nothing stored"}})
+@router.post(
+    contract.TURNS_PATH,
+    response_model=TurnsStored,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        **REFUSALS,
+        422: {
+            "description": "A bad turn, or a time a day ahead or older than retention keeps: nothing stored"
+        },
+    },
+)
 def record_turns(body: TurnBatch, request: Request, admin: RecordWriter) -> TurnsStored:
     """Each bot turn's status (the response contract's `type`) for the staff dashboard, sent
     in batches by the chat server's event broker.

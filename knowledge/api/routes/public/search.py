@@ -28,8 +28,13 @@ Service = Annotated[KnowledgeService, Depends(get_service)]
 @router.post("/search", response_model=SearchResponse)
 def search(request: SearchRequest, service: Service) -> SearchResponse:
     """Rank documents for a question and say whether to answer, clarify or decline."""
-    outcome = service.searcher.search(request.query, top_k=request.top_k, mode=request.mode, kind=request.kind,
-                                      context_document=request.context_document)
+    outcome = service.searcher.search(
+        request.query,
+        top_k=request.top_k,
+        mode=request.mode,
+        kind=request.kind,
+        context_document=request.context_document,
+    )
     return SearchResponse(
         query=request.query,
         status=outcome.status,
@@ -57,7 +62,14 @@ def procedures_named(request: NamedRequest, service: Service) -> NamedResponse:
     named = service.searcher.procedure_names.named_in(request.text)
     chosen = most_specific(named)
     return NamedResponse(
-        procedures=[NamedProcedureView(**SourceRef.of(n.document).model_dump(), procedure=ProcedureView.of_procedure(n.document),
-                                       name=n.name, words=n.words) for n in named],
+        procedures=[
+            NamedProcedureView(
+                **SourceRef.of(n.document).model_dump(),
+                procedure=ProcedureView.of_procedure(n.document),
+                name=n.name,
+                words=n.words,
+            )
+            for n in named
+        ],
         chosen=chosen.id if chosen else None,
     )

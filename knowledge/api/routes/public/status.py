@@ -7,8 +7,8 @@ from pydantic import BaseModel
 
 from knowledge.api.deps import get_service
 from knowledge.content.maintenance import read_state
-from shared.required_documents import CONTACTS_DOCUMENT
 from knowledge.retrieval.service import KnowledgeService
+from shared.required_documents import CONTACTS_DOCUMENT
 
 router = APIRouter(tags=["status"])
 

@@ -28,7 +28,9 @@ router = APIRouter(tags=["web"], include_in_schema=False)
 def demo_portal_page(settings: Annotated[Settings, Depends(get_settings)]) -> HTMLResponse:
     page = DEMO_PAGE.read_text(encoding="utf-8")
     rasa_url = escape(settings.rasa_public_url.rstrip("/"), quote=True)
-    return HTMLResponse(page.replace(RASA_URL_PLACEHOLDER, rasa_url), headers={"Cache-Control": "no-cache"})
+    return HTMLResponse(
+        page.replace(RASA_URL_PLACEHOLDER, rasa_url), headers={"Cache-Control": "no-cache"}
+    )
 
 
 def include_web(app: FastAPI) -> None:

@@ -63,7 +63,9 @@ def upgrade() -> None:
     op.create_table(
         "auth_sessions",
         sa.Column("token_hash", sa.String(64), primary_key=True),
-        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("expires_at", UTC_DATETIME, nullable=False),
     )
@@ -103,7 +105,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "unanswered_questions", "audit_log", "login_throttle", "auth_sessions", "users",
-        "publications", "document_revisions", "documents",
+        "unanswered_questions",
+        "audit_log",
+        "login_throttle",
+        "auth_sessions",
+        "users",
+        "publications",
+        "document_revisions",
+        "documents",
     ):
         op.drop_table(table)

@@ -20,7 +20,9 @@ UTC_DATETIME = sa.DateTime()
 def upgrade() -> None:
     with op.batch_alter_table("handoffs") as table:
         # Requests recorded before this release were never on a desk: they count as closed.
-        table.add_column(sa.Column("status", sa.String(16), nullable=False, server_default="closed"))
+        table.add_column(
+            sa.Column("status", sa.String(16), nullable=False, server_default="closed")
+        )
         table.add_column(sa.Column("live", sa.Boolean(), nullable=False, server_default=sa.false()))
         table.add_column(sa.Column("last_document_id", sa.String(80), nullable=True))
         table.add_column(sa.Column("claimed_by", sa.String(64), nullable=True))
@@ -28,14 +30,21 @@ def upgrade() -> None:
         table.add_column(sa.Column("claimed_at", UTC_DATETIME, nullable=True))
         table.add_column(sa.Column("closed_at", UTC_DATETIME, nullable=True))
         table.add_column(sa.Column("citizen_seen_at", UTC_DATETIME, nullable=True))
-        table.add_column(sa.Column("citizen_present", sa.Boolean(), nullable=False, server_default=sa.true()))
+        table.add_column(
+            sa.Column("citizen_present", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
         table.add_column(sa.Column("helpful", sa.Boolean(), nullable=True))
         table.create_index("ix_handoffs_status", ["status"])
         table.create_index("ix_handoffs_conversation_id", ["conversation_id"])
     op.create_table(
         "handoff_messages",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("handoff_id", sa.Integer(), sa.ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "handoff_id",
+            sa.Integer(),
+            sa.ForeignKey("handoffs.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("author", sa.String(16), nullable=False),
         sa.Column("staff_name", sa.String(64), nullable=True),
@@ -68,6 +77,16 @@ def downgrade() -> None:
     with op.batch_alter_table("handoffs") as table:
         table.drop_index("ix_handoffs_conversation_id")
         table.drop_index("ix_handoffs_status")
-        for column in ("helpful", "citizen_present", "citizen_seen_at", "closed_at", "claimed_at", "staff_name",
-                       "claimed_by", "last_document_id", "live", "status"):
+        for column in (
+            "helpful",
+            "citizen_present",
+            "citizen_seen_at",
+            "closed_at",
+            "claimed_at",
+            "staff_name",
+            "claimed_by",
+            "last_document_id",
+            "live",
+            "status",
+        ):
             table.drop_column(column)

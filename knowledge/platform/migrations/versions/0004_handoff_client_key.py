@@ -22,7 +22,9 @@ HANDOFF_AUDIT_ACTIONS = ("handoff_claim", "handoff_close", "handoff_abandoned")
 def upgrade() -> None:
     with op.batch_alter_table("handoffs") as table:
         # Requests opened before this release keep the old rule (abandoned only when a widget left).
-        table.add_column(sa.Column("has_presence", sa.Boolean(), nullable=False, server_default=sa.true()))
+        table.add_column(
+            sa.Column("has_presence", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
         table.add_column(sa.Column("client_key", sa.String(64), nullable=True))
         table.create_index("ix_handoffs_client_key", ["client_key"])
     # Those entries' only detail was the conversation id; the target already names the handoff.

@@ -23,13 +23,26 @@ depends_on = None
 
 # Frozen here, as the migration must stay what it was when the vocabulary changes again.
 STATUS_OF_OLD_TYPE = {
-    "answer": "answered", "clarify": "clarified", "fallback": "not_found", "handoff": "handed_over",
-    "smalltalk": "smalltalk", "warning": "warning", "form": "form",
+    "answer": "answered",
+    "clarify": "clarified",
+    "fallback": "not_found",
+    "handoff": "handed_over",
+    "smalltalk": "smalltalk",
+    "warning": "warning",
+    "form": "form",
 }
 TYPE_OF_STATUS = {
-    "answered": "answer", "no_verified_content": "answer", "clarified": "clarify",
-    "not_found": "fallback", "out_of_scope": "fallback", "rejected": "fallback", "unavailable": "fallback",
-    "handed_over": "handoff", "warning": "warning", "smalltalk": "smalltalk", "form": "form",
+    "answered": "answer",
+    "no_verified_content": "answer",
+    "clarified": "clarify",
+    "not_found": "fallback",
+    "out_of_scope": "fallback",
+    "rejected": "fallback",
+    "unavailable": "fallback",
+    "handed_over": "handoff",
+    "warning": "warning",
+    "smalltalk": "smalltalk",
+    "form": "form",
     "feedback_saved": "smalltalk",
 }
 
@@ -44,13 +57,15 @@ def _rename(names: dict[str, str]) -> None:
 
 def upgrade() -> None:
     with op.batch_alter_table("turns") as table:
-        table.alter_column("status", type_=sa.String(32), existing_type=sa.String(16),
-                           existing_nullable=False)
+        table.alter_column(
+            "status", type_=sa.String(32), existing_type=sa.String(16), existing_nullable=False
+        )
     _rename(STATUS_OF_OLD_TYPE)
 
 
 def downgrade() -> None:
     _rename(TYPE_OF_STATUS)
     with op.batch_alter_table("turns") as table:
-        table.alter_column("status", type_=sa.String(16), existing_type=sa.String(32),
-                           existing_nullable=False)
+        table.alter_column(
+            "status", type_=sa.String(16), existing_type=sa.String(32), existing_nullable=False
+        )

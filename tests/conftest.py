@@ -1,7 +1,9 @@
 """Shared fixtures: settings on a copy of small fixture documents, one embedder per session."""
 
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ SYSTEM_PACKAGES = Path(__file__).resolve().parent.parent / "scripts" / "system-p
 RECORDS_TOKEN = "test-records-token"  # the action server's shared secret in API tests
 RECORDS_HEADERS = {"X-Records-Token": RECORDS_TOKEN}
 NOT_TESTED = Path(__file__).resolve().parent.parent / "results" / "not-tested.txt"
+HYPOTHESIS_DIR = pytest.StashKey[Path]()
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +37,23 @@ def documents_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, documents_dir: Path) -> Settings:
     return Settings(documents_dir=documents_dir, index_dir=tmp_path / "index", records_token=RECORDS_TOKEN)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps its caches (the constants of the code under test, Unicode tables) in
+    .hypothesis/ under the working directory, the checkout: a temporary directory instead,
+    unless HYPOTHESIS_STORAGE_DIRECTORY names one. Every test sets database=None, so nothing
+    a run keeps there changes the next run's cases."""
+    if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+        config.stash[HYPOTHESIS_DIR] = Path(tempfile.mkdtemp(prefix="hypothesis-"))
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(config.stash[HYPOTHESIS_DIR])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    made = config.stash.get(HYPOTHESIS_DIR, None)
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
+        del os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -8,6 +8,7 @@ database) is covered deterministically by the schema walk and the regression tes
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,57 +23,100 @@ from knowledge.platform import accounts
 from knowledge.platform.database import Database
 from knowledge.api.schemas.admin import MAX_ROW_ID
 from knowledge.api.app import create_app
-from knowledge.retrieval.embedding import create_embedder
+from knowledge.config import Settings
+from knowledge.retrieval.embedding import Embedder, create_embedder
 from knowledge.retrieval.service import KnowledgeService
 from tests.admin.conftest import EDITOR_PASSWORD, published_seed
 
 MAX_EXAMPLES = 12
-CALLS: dict[str, int] = {}
-STATUSES: dict[int, int] = {}
-TOKEN: dict[str, str] = {}
 
 
-def _fuzz_app(tmp: Path):  # type: ignore[no-untyped-def]
-    settings = published_seed(tmp)
+@dataclass
+class SeededApp:
+    app: Any
+    token: str  # an editor's bearer token
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class FuzzRun:
+    """What one fuzz run over the admin API sent and got back."""
+
+    calls: dict[str, int] = field(default_factory=dict)  # per "METHOD /path"
+    statuses: dict[int, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)  # each operation and mode that failed, shrunk
+
+
+def _seeded_app(tmp: Path, embedder: Embedder) -> SeededApp:
+    settings = published_seed(tmp, embedder)
     db = Database.open(settings)
-    TOKEN["editor"] = accounts.login(db, settings, "bien-tap", EDITOR_PASSWORD, "fuzz").principal.token  # type: ignore[union-attr]
+    token = accounts.login(db, settings, "bien-tap", EDITOR_PASSWORD, "fuzz").principal.token  # type: ignore[union-attr]
     db.dispose()
-    return create_app(settings, KnowledgeService(settings, create_embedder(settings)))
+    return SeededApp(create_app(settings, KnowledgeService(settings, embedder)), token)
 
 
-@pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    return _fuzz_app(tmp_path_factory.mktemp("fuzz"))
-
-
-@pytest.fixture(scope="module")
-def admin_schema(fuzz_app):  # type: ignore[no-untyped-def]
-    schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
+def _admin_schema(app):  # type: ignore[no-untyped-def]
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     return schema.include(path_regex=r"^/(admin/api/|unanswered$)").exclude(path="/admin/api/logout")
 
 
-def _fuzz(operation, mode: GenerationMode) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> SeededApp:
+    """An app no fuzz case has touched, for the schema walk and the regression test."""
+    return _seeded_app(tmp_path_factory.mktemp("seeded"), embedder)
+
+
+@pytest.fixture(scope="module")
+def admin_schema(seeded: SeededApp):  # type: ignore[no-untyped-def]
+    return _admin_schema(seeded.app)
+
+
+def _fuzz(operation, mode: GenerationMode, token: str, run: FuzzRun) -> None:  # type: ignore[no-untyped-def]
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
               database=None, derandomize=True)
     def call(case) -> None:  # type: ignore[no-untyped-def]
-        response = case.call(headers={"Authorization": f"Bearer {TOKEN['editor']}"})
+        response = case.call(headers={"Authorization": f"Bearer {token}"})
         key = f"{case.method} {case.path}"
-        CALLS[key] = CALLS.get(key, 0) + 1
-        STATUSES[response.status_code] = STATUSES.get(response.status_code, 0) + 1
+        run.calls[key] = run.calls.get(key, 0) + 1
+        run.statuses[response.status_code] = run.statuses.get(response.status_code, 0) + 1
         assert response.status_code < 500, f"{key} ({mode}) → {response.status_code}: {response.text[:500]}"
 
     call()
 
 
-def test_no_admin_input_causes_a_server_error(admin_schema) -> None:  # type: ignore[no-untyped-def]
-    for result in admin_schema.get_all_operations():
+@pytest.fixture(scope="module")
+def fuzz_run(tmp_path_factory: pytest.TempPathFactory) -> FuzzRun:
+    """One bounded run over every admin operation, on an app (and an embedder, whose query
+    cache the random /try queries fill) of its own: the cases create, publish and switch
+    maintenance on, and no other test sees what they did. The two tests below read it, so
+    either one alone, or both in any order, checks the same run."""
+    target = _seeded_app(tmp_path_factory.mktemp("fuzz"), create_embedder(Settings()))
+    run = FuzzRun()
+    for result in _admin_schema(target.app).get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
-                _fuzz(operation, mode)
+                _fuzz(operation, mode, target.token, run)
             except Unsatisfiable:  # nothing to make invalid (e.g. POST /publish has no input)
                 pass
+            except Exception as error:  # the shrunk failing case; the other operations still run
+                run.failures.append(f"{operation.label} ({mode}): {_described(error)}")
+    return run
+
+
+def _described(error: BaseException) -> str:
+    """The failure with hypothesis's notes (the falsifying example), each of a group's."""
+    if isinstance(error, BaseExceptionGroup):
+        return " | ".join(_described(inner) for inner in error.exceptions)
+    return " ".join([f"{type(error).__name__}: {error}", *getattr(error, "__notes__", [])])
+
+
+def test_no_admin_input_causes_a_server_error(fuzz_run: FuzzRun) -> None:
+    assert fuzz_run.failures == []
 
 
 def _integer_inputs(node: object, spec: dict[str, Any], where: str, seen: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -111,18 +155,16 @@ def test_every_integer_the_admin_api_accepts_fits_the_database(admin_schema) -> 
 
 
 @pytest.mark.parametrize("too_large", [MAX_ROW_ID + 1, 2**63, 2**64])
-def test_question_ids_beyond_the_database_range_are_refused(fuzz_app, too_large: int) -> None:  # type: ignore[no-untyped-def]
+def test_question_ids_beyond_the_database_range_are_refused(seeded: SeededApp, too_large: int) -> None:
     """Regression: `{"ids": [9223372036854775808]}` gave OverflowError → 500 on SQLite."""
-    client = TestClient(fuzz_app)
-    response = client.post("/admin/api/unanswered/resolve", json={"ids": [too_large]},
-                           headers={"Authorization": f"Bearer {TOKEN['editor']}"})
+    with TestClient(seeded.app) as client:  # its own lifespan: not one a schemathesis run left behind
+        response = client.post("/admin/api/unanswered/resolve", json={"ids": [too_large]}, headers=seeded.headers)
     assert response.status_code == 422, response.text
 
 
-def test_fuzz_run_covered_the_admin_api() -> None:
-    total = sum(CALLS.values())
-    print(f"\nschemathesis: {total} cases over {len(CALLS)} operations; statuses {dict(sorted(STATUSES.items()))}")
-    if not CALLS:
-        pytest.skip("the fuzz test did not run in this session")
-    assert len(CALLS) >= 20 and total >= 200
-    assert not any(status >= 500 for status in STATUSES)
+def test_fuzz_run_covered_the_admin_api(fuzz_run: FuzzRun) -> None:
+    total = sum(fuzz_run.calls.values())
+    print(f"\nschemathesis: {total} cases over {len(fuzz_run.calls)} operations; "
+          f"statuses {dict(sorted(fuzz_run.statuses.items()))}")
+    assert len(fuzz_run.calls) >= 20 and total >= 200
+    assert not any(status >= 500 for status in fuzz_run.statuses)

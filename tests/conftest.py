@@ -36,7 +36,9 @@ def documents_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, documents_dir: Path) -> Settings:
-    return Settings(documents_dir=documents_dir, index_dir=tmp_path / "index", records_token=RECORDS_TOKEN)
+    return Settings(
+        documents_dir=documents_dir, index_dir=tmp_path / "index", records_token=RECORDS_TOKEN
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -72,10 +74,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for report in skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         lines.append(f"  {report.nodeid}: {reason.removeprefix('Skipped: ')}")
-    missing = subprocess.run(["bash", str(SYSTEM_PACKAGES), "--missing"], capture_output=True, text=True).stdout.split()
+    missing = subprocess.run(
+        ["bash", str(SYSTEM_PACKAGES), "--missing"], capture_output=True, text=True
+    ).stdout.split()
     if missing:
-        lines.append(f"Missing Debian packages: {' '.join(missing)}. Install them with one command, "
-                     "then run `make test` again:\n    bash scripts/system-packages.sh --install")
+        lines.append(
+            f"Missing Debian packages: {' '.join(missing)}. Install them with one command, "
+            "then run `make test` again:\n    bash scripts/system-packages.sh --install"
+        )
     terminalreporter.section("not tested on this machine", yellow=True)
     for line in lines[1:]:
         terminalreporter.write_line(line)

@@ -14,16 +14,16 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
+from knowledge.api.app import create_app
+from knowledge.api.schemas.admin import MAX_ROW_ID
+from knowledge.config import Settings
 from knowledge.platform import accounts
 from knowledge.platform.database import Database
-from knowledge.api.schemas.admin import MAX_ROW_ID
-from knowledge.api.app import create_app
-from knowledge.config import Settings
 from knowledge.retrieval.embedding import Embedder, create_embedder
 from knowledge.retrieval.service import KnowledgeService
 from tests.admin.conftest import EDITOR_PASSWORD, published_seed
@@ -60,7 +60,9 @@ def _seeded_app(tmp: Path, embedder: Embedder) -> SeededApp:
 
 def _admin_schema(app):  # type: ignore[no-untyped-def]
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    return schema.include(path_regex=r"^/(admin/api/|unanswered$)").exclude(path="/admin/api/logout")
+    return schema.include(path_regex=r"^/(admin/api/|unanswered$)").exclude(
+        path="/admin/api/logout"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -76,14 +78,21 @@ def admin_schema(seeded: SeededApp):  # type: ignore[no-untyped-def]
 
 def _fuzz(operation, mode: GenerationMode, token: str, run: FuzzRun) -> None:  # type: ignore[no-untyped-def]
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-              database=None, derandomize=True)
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=True,
+    )
     def call(case) -> None:  # type: ignore[no-untyped-def]
         response = case.call(headers={"Authorization": f"Bearer {token}"})
         key = f"{case.method} {case.path}"
         run.calls[key] = run.calls.get(key, 0) + 1
         run.statuses[response.status_code] = run.statuses.get(response.status_code, 0) + 1
-        assert response.status_code < 500, f"{key} ({mode}) → {response.status_code}: {response.text[:500]}"
+        assert response.status_code < 500, (
+            f"{key} ({mode}) → {response.status_code}: {response.text[:500]}"
+        )
 
     call()
 
@@ -119,7 +128,9 @@ def test_no_admin_input_causes_a_server_error(fuzz_run: FuzzRun) -> None:
     assert fuzz_run.failures == []
 
 
-def _integer_inputs(node: object, spec: dict[str, Any], where: str, seen: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _integer_inputs(
+    node: object, spec: dict[str, Any], where: str, seen: set[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every integer schema reachable from a request part, following $ref into components."""
     if isinstance(node, dict):
         ref = node.get("$ref")
@@ -149,22 +160,33 @@ def test_every_integer_the_admin_api_accepts_fits_the_database(admin_schema) -> 
         for where, schema in _integer_inputs(operation.get(part, {}), spec, f" {part}", set())
     ]
     assert len(integers) >= 5, "the walk found too few integer inputs: the schema layout changed"
-    unbounded = [where for where, schema in integers
-                 if "minimum" not in schema or schema.get("maximum", MAX_ROW_ID + 1) > MAX_ROW_ID]
+    unbounded = [
+        where
+        for where, schema in integers
+        if "minimum" not in schema or schema.get("maximum", MAX_ROW_ID + 1) > MAX_ROW_ID
+    ]
     assert unbounded == []
 
 
 @pytest.mark.parametrize("too_large", [MAX_ROW_ID + 1, 2**63, 2**64])
-def test_question_ids_beyond_the_database_range_are_refused(seeded: SeededApp, too_large: int) -> None:
+def test_question_ids_beyond_the_database_range_are_refused(
+    seeded: SeededApp, too_large: int
+) -> None:
     """Regression: `{"ids": [9223372036854775808]}` gave OverflowError → 500 on SQLite."""
-    with TestClient(seeded.app) as client:  # its own lifespan: not one a schemathesis run left behind
-        response = client.post("/admin/api/unanswered/resolve", json={"ids": [too_large]}, headers=seeded.headers)
+    with TestClient(
+        seeded.app
+    ) as client:  # its own lifespan: not one a schemathesis run left behind
+        response = client.post(
+            "/admin/api/unanswered/resolve", json={"ids": [too_large]}, headers=seeded.headers
+        )
     assert response.status_code == 422, response.text
 
 
 def test_fuzz_run_covered_the_admin_api(fuzz_run: FuzzRun) -> None:
     total = sum(fuzz_run.calls.values())
-    print(f"\nschemathesis: {total} cases over {len(fuzz_run.calls)} operations; "
-          f"statuses {dict(sorted(fuzz_run.statuses.items()))}")
+    print(
+        f"\nschemathesis: {total} cases over {len(fuzz_run.calls)} operations; "
+        f"statuses {dict(sorted(fuzz_run.statuses.items()))}"
+    )
     assert len(fuzz_run.calls) >= 20 and total >= 200
     assert not any(status >= 500 for status in fuzz_run.statuses)

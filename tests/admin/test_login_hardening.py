@@ -264,7 +264,7 @@ def test_the_stack_lets_no_proxy_header_through_uvicorn_and_the_cluster_trusts_o
     monkeypatch.delenv("KB_TRUSTED_PROXIES", raising=False)
     knowledge = Stack(StackConfig()).spec("knowledge")
     assert "--no-proxy-headers" in knowledge.command and "KB_TRUSTED_PROXIES" not in knowledge.env
-    cluster = Cluster(ClusterConfig(workdir=tmp_path))
+    cluster = Cluster(ClusterConfig(workdir=tmp_path, lock_store_url="redis://127.0.0.1:6379/0"))
     for replica in cluster.replica_specs()[0]:
         assert "--no-proxy-headers" in replica.command
         monkeypatch.setenv("KB_TRUSTED_PROXIES", replica.env["KB_TRUSTED_PROXIES"])
